@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(OnnxCoDesign.Benchmarks.AnalyzeBenchmarks).Assembly).Run(args);

@@ -1,0 +1,25 @@
+using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Passes.Diagnostics;
+using OnnxCoDesign.Passes.Loading;
+
+namespace OnnxCoDesign.Compiler.Pipeline;
+
+/// <summary>Where a command's model comes from: a file, or one of the embedded samples.</summary>
+public static class ModelSource
+{
+    public static (LoadedModel Model, string DisplayName) Open(string? path, string? sample)
+    {
+        if (path is not null && sample is not null)
+        {
+            throw new CodesignException(ErrorCodes.UsageError, "give either MODEL or --sample, not both");
+        }
+        if (sample is not null) return (LoadedModel.InMemory(Sample(sample)), sample);
+        if (path is null) throw new CodesignException(ErrorCodes.UsageError, "no model given: pass MODEL or --sample NAME");
+        return (ModelLoader.Load(path), Path.GetFileName(path));
+    }
+
+    public static Onnx.ModelProto Sample(string name) =>
+        Samples.Names.Contains(name, StringComparer.Ordinal)
+            ? Samples.ByName(name)
+            : throw new CodesignException(ErrorCodes.UnknownSample, $"no sample named '{name}' (known: {string.Join(", ", Samples.Names)})");
+}

@@ -1,0 +1,3 @@
+using OnnxCoDesign.Compiler.Cli;
+
+return CodesignCli.Run(args, CliOutput.Console);

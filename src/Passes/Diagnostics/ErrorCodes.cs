@@ -1,0 +1,52 @@
+namespace OnnxCoDesign.Passes.Diagnostics;
+
+/// <summary>
+/// Stable error codes. A code, once published, keeps its meaning: the CLI prints it, the MSBuild task
+/// maps it to a diagnostic and users grep their logs for it. Add new codes; never renumber.
+/// </summary>
+public static class ErrorCodes
+{
+    // Reading the model file.
+    public const string FileNotFound = "OCD1001";
+    public const string EmptyFile = "OCD1002";
+    public const string NotOnnx = "OCD1003";
+    public const string Truncated = "OCD1004";
+    public const string FileUnreadable = "OCD1005";
+
+    // External data (tensor bytes stored beside the model).
+    public const string ExternalDataAbsolutePath = "OCD1101";
+    public const string ExternalDataEscapes = "OCD1102";
+    public const string ExternalDataLink = "OCD1103";
+    public const string ExternalDataUnknownKey = "OCD1104";
+    public const string ExternalDataRange = "OCD1105";
+    public const string ExternalDataMissing = "OCD1106";
+    public const string ExternalDataMalformed = "OCD1107";
+
+    // Graph structure.
+    public const string Cycle = "OCD1201";
+    public const string UndefinedInput = "OCD1202";
+    public const string DuplicateDefinition = "OCD1203";
+    public const string OutputNotProduced = "OCD1204";
+    public const string MissingGraph = "OCD1205";
+
+    // Shapes and types.
+    public const string UnknownOperatorShapeNeeded = "OCD1301";
+    public const string ShapeMismatch = "OCD1302";
+    public const string UnsupportedAttribute = "OCD1303";
+    public const string ShapeOptionMalformed = "OCD1304";
+    public const string ShapeOptionUnknownInput = "OCD1305";
+    public const string UnboundDimension = "OCD1306";
+
+    // Command line and outputs.
+    public const string UsageError = "OCD1401";
+    public const string OutputWriteFailed = "OCD1402";
+    public const string UnknownSample = "OCD1403";
+}
+
+/// <summary>Warning codes: reported, never fatal.</summary>
+public static class WarningCodes
+{
+    public const string SymbolicDimensionDefaulted = "OCW2001";
+    public const string UnknownOperator = "OCW2002";
+    public const string ShapeFromValueInfo = "OCW2003";
+}

@@ -1,0 +1,161 @@
+using Microsoft.Win32.SafeHandles;
+using Onnx;
+using OnnxCoDesign.Passes.Diagnostics;
+
+namespace OnnxCoDesign.Passes.Loading;
+
+/// <summary>
+/// Resolves tensors stored outside the model file. Every reference is checked when the model is loaded,
+/// with the protections onnx needed several CVEs to get right (CVE-2022-25882, CVE-2024-27318,
+/// CVE-2024-5187): no absolute locations, nothing that leaves the model's folder once normalised, no
+/// symbolic links on the way, no hard links, only the spec's keys, and offset and length inside the file.
+/// Bytes are read only when asked for, straight from the file, so weights are never held twice.
+/// </summary>
+public sealed class ExternalDataStore : IDisposable
+{
+    private readonly Dictionary<string, SafeFileHandle> _open = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Path, long Size)> _files = new(StringComparer.Ordinal);
+
+    public ExternalDataStore(string? modelPath)
+    {
+        ModelPath = modelPath;
+        BaseDirectory = modelPath is null ? null : Path.GetFullPath(Path.GetDirectoryName(Path.GetFullPath(modelPath))!);
+    }
+
+    /// <summary>A store for models built in memory: any external reference is an error.</summary>
+    public static ExternalDataStore None { get; } = new(null);
+
+    public string? ModelPath { get; }
+
+    public string? BaseDirectory { get; }
+
+    /// <summary>Checks one tensor's reference and returns it; the bytes are not read.</summary>
+    public ExternalDataReference Validate(TensorProto tensor)
+    {
+        var reference = ExternalDataReference.Parse(tensor, ModelPath);
+        var (path, size) = Resolve(tensor.Name, reference.Location);
+        var end = reference.Length is { } length ? reference.Offset + length : size;
+        if (reference.Offset > size || end > size || end < reference.Offset)
+        {
+            throw Error(ErrorCodes.ExternalDataRange,
+                $"tensor '{tensor.Name}' asks for bytes {reference.Offset}..{end} of '{reference.Location}', which has {size}");
+        }
+        var expected = TensorValues.ByteCount(tensor);
+        if (expected is { } bytes && end - reference.Offset != bytes)
+        {
+            throw Error(ErrorCodes.ExternalDataRange,
+                $"tensor '{tensor.Name}' needs {bytes} bytes but its external data holds {end - reference.Offset}");
+        }
+        _ = path;
+        return reference;
+    }
+
+    /// <summary>Reads the tensor's bytes from its file (validated first).</summary>
+    public byte[] Read(TensorProto tensor)
+    {
+        var reference = Validate(tensor);
+        var (path, size) = _files[reference.Location];
+        var length = reference.Length ?? size - reference.Offset;
+        var buffer = GC.AllocateUninitializedArray<byte>(checked((int)length));
+        var handle = Handle(reference.Location, path);
+        var done = 0;
+        while (done < buffer.Length)
+        {
+            var n = RandomAccess.Read(handle, buffer.AsSpan(done), reference.Offset + done);
+            if (n == 0) throw Error(ErrorCodes.ExternalDataRange, $"'{reference.Location}' ended early while reading tensor '{tensor.Name}'");
+            done += n;
+        }
+        return buffer;
+    }
+
+    /// <summary>Copies the tensor's bytes to a stream in chunks, without holding them all.</summary>
+    public void CopyTo(TensorProto tensor, Stream destination)
+    {
+        var reference = Validate(tensor);
+        var (path, size) = _files[reference.Location];
+        var remaining = reference.Length ?? size - reference.Offset;
+        var handle = Handle(reference.Location, path);
+        var buffer = new byte[Math.Min(remaining, 1 << 20)];
+        var position = reference.Offset;
+        while (remaining > 0)
+        {
+            var n = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, remaining)), position);
+            if (n == 0) throw Error(ErrorCodes.ExternalDataRange, $"'{reference.Location}' ended early while reading tensor '{tensor.Name}'");
+            destination.Write(buffer, 0, n);
+            position += n;
+            remaining -= n;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var h in _open.Values) h.Dispose();
+        _open.Clear();
+    }
+
+    private SafeFileHandle Handle(string location, string path)
+    {
+        if (!_open.TryGetValue(location, out var handle))
+        {
+            _open[location] = handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        }
+        return handle;
+    }
+
+    private (string Path, long Size) Resolve(string tensor, string location)
+    {
+        if (_files.TryGetValue(location, out var known)) return known;
+        if (BaseDirectory is null)
+        {
+            throw Error(ErrorCodes.ExternalDataMissing, $"tensor '{tensor}' is stored externally, but the model was not read from a file");
+        }
+        if (Path.IsPathRooted(location) || location.StartsWith('/') || location.StartsWith('\\') || (location.Length > 1 && location[1] == ':'))
+        {
+            throw Error(ErrorCodes.ExternalDataAbsolutePath, $"tensor '{tensor}' names the absolute external-data location '{location}'");
+        }
+        var full = Path.GetFullPath(Path.Combine(BaseDirectory, location));
+        var root = BaseDirectory.EndsWith(Path.DirectorySeparatorChar) ? BaseDirectory : BaseDirectory + Path.DirectorySeparatorChar;
+        if (!full.StartsWith(root, StringComparison.Ordinal))
+        {
+            throw Error(ErrorCodes.ExternalDataEscapes, $"tensor '{tensor}' names external-data location '{location}', which leaves the model's folder");
+        }
+        RefuseSymbolicLinks(tensor, location, root, full);
+        if (!File.Exists(full))
+        {
+            throw Error(ErrorCodes.ExternalDataMissing, $"tensor '{tensor}' reads external data from '{location}', which does not exist");
+        }
+        var (links, isRegularFile) = FileLinks.Describe(full);
+        if (!isRegularFile)
+        {
+            throw Error(ErrorCodes.ExternalDataMissing, $"external-data location '{location}' of tensor '{tensor}' is not a regular file");
+        }
+        if (links > 1)
+        {
+            throw Error(ErrorCodes.ExternalDataLink, $"external-data file '{location}' of tensor '{tensor}' is a hard link");
+        }
+        var entry = (full, new FileInfo(full).Length);
+        _files[location] = entry;
+        return entry;
+    }
+
+    private void RefuseSymbolicLinks(string tensor, string location, string root, string full)
+    {
+        var relative = full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        var current = root;
+        foreach (var part in relative)
+        {
+            current = Path.Combine(current, part);
+            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+            if (info.Exists && info.LinkTarget is not null)
+            {
+                throw Error(ErrorCodes.ExternalDataLink, $"external-data location '{location}' of tensor '{tensor}' goes through the symbolic link '{part}'");
+            }
+            if (!info.Exists && new FileInfo(current).LinkTarget is not null)
+            {
+                throw Error(ErrorCodes.ExternalDataLink, $"external-data location '{location}' of tensor '{tensor}' is a dangling symbolic link");
+            }
+        }
+    }
+
+    private CodesignException Error(string code, string message) => new(code, message, ModelPath);
+}

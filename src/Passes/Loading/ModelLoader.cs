@@ -1,0 +1,136 @@
+using Google.Protobuf;
+using Onnx;
+using OnnxCoDesign.Passes.Diagnostics;
+
+namespace OnnxCoDesign.Passes.Loading;
+
+/// <summary>
+/// Parses a ModelProto from a file and checks every external-data reference before anything reads it.
+/// The file is parsed from a stream, so the weights exist once, in the protobuf's own byte strings.
+/// </summary>
+public static class ModelLoader
+{
+    public static LoadedModel Load(string path)
+    {
+        var info = new FileInfo(path);
+        if (Directory.Exists(path)) throw new CodesignException(ErrorCodes.FileUnreadable, "is a directory, not an ONNX model file", path);
+        if (!info.Exists) throw new CodesignException(ErrorCodes.FileNotFound, "no such file", path);
+        if (info.Length == 0) throw new CodesignException(ErrorCodes.EmptyFile, "the file is empty", path);
+
+        var model = Parse(path);
+        var store = new ExternalDataStore(path);
+        try
+        {
+            foreach (var tensor in AllTensors(model).Where(ExternalDataReference.IsExternal)) store.Validate(tensor);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+        return new LoadedModel(model, path, store);
+    }
+
+    /// <summary>
+    /// Every TensorProto of a model: those of its graph (see <see cref="AllTensors(GraphProto)"/>) and the
+    /// tensor attributes of model-local functions.
+    /// </summary>
+    public static IEnumerable<TensorProto> AllTensors(ModelProto model)
+    {
+        var graph = model.Graph is null ? Enumerable.Empty<TensorProto>() : AllTensors(model.Graph);
+        return graph.Concat(model.Functions.SelectMany(f => NodeTensors(f.Node)));
+    }
+
+    /// <summary>
+    /// Every TensorProto in a graph and its subgraphs: initializers, the values and indices of sparse
+    /// initializers, and tensor attributes (sparse ones included).
+    /// </summary>
+    public static IEnumerable<TensorProto> AllTensors(GraphProto graph)
+    {
+        foreach (var t in graph.Initializer) yield return t;
+        foreach (var t in graph.SparseInitializer.SelectMany(SparseParts)) yield return t;
+        foreach (var t in NodeTensors(graph.Node)) yield return t;
+    }
+
+    private static IEnumerable<TensorProto> NodeTensors(IEnumerable<NodeProto> nodes)
+    {
+        foreach (var node in nodes)
+        {
+            foreach (var attr in node.Attribute)
+            {
+                if (attr.T is not null) yield return attr.T;
+                foreach (var t in attr.Tensors) yield return t;
+                if (attr.SparseTensor is not null) foreach (var t in SparseParts(attr.SparseTensor)) yield return t;
+                foreach (var t in attr.SparseTensors.SelectMany(SparseParts)) yield return t;
+                var subgraphs = attr.G is null ? attr.Graphs : attr.Graphs.Append(attr.G);
+                foreach (var t in subgraphs.SelectMany(AllTensors)) yield return t;
+            }
+        }
+    }
+
+    private static IEnumerable<TensorProto> SparseParts(SparseTensorProto sparse)
+    {
+        if (sparse.Values is not null) yield return sparse.Values;
+        if (sparse.Indices is not null) yield return sparse.Indices;
+    }
+
+    private static ModelProto Parse(string path)
+    {
+        ModelProto model;
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            model = ModelProto.Parser.ParseFrom(stream);
+        }
+        catch (InvalidProtocolBufferException e) when ((e.Message.Contains("truncated", StringComparison.OrdinalIgnoreCase)
+                                                       || e.Message.Contains("ended unexpectedly", StringComparison.OrdinalIgnoreCase))
+                                                      && StartsLikeAModel(path))
+        {
+            throw new CodesignException(ErrorCodes.Truncated, "the file ends in the middle of a protobuf field: it is truncated", path);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new CodesignException(ErrorCodes.NotOnnx, $"not an ONNX model: {e.Message}", path);
+        }
+        catch (IOException e)
+        {
+            throw new CodesignException(ErrorCodes.FileUnreadable, e.Message, path);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new CodesignException(ErrorCodes.FileUnreadable, e.Message, path);
+        }
+
+        // Protobuf accepts many byte strings as some message; a real model has these.
+        if (model.IrVersion <= 0 || model.Graph is null)
+        {
+            throw new CodesignException(ErrorCodes.NotOnnx, "not an ONNX model: no ir_version or no graph", path);
+        }
+        if (model.OpsetImport.Count == 0 && model.IrVersion >= 3)
+        {
+            throw new CodesignException(ErrorCodes.Truncated, "the model declares no opset_import: the file is truncated or damaged", path);
+        }
+        return model;
+    }
+
+    /// <summary>
+    /// Every serialiser writes fields in number order, so a model file starts with ir_version (field 1,
+    /// varint: byte 0x08) and a small version number. Random bytes often "end unexpectedly" too; only a file
+    /// that starts like a model is reported as truncated, anything else as not ONNX.
+    /// </summary>
+    private static bool StartsLikeAModel(string path)
+    {
+        Span<byte> header = stackalloc byte[2];
+        int n;
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            n = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+        return n >= 1 && header[0] == 0x08 && (n == 1 || header[1] is >= 1 and < 0x80);
+    }
+}

@@ -1,0 +1,65 @@
+using Google.Protobuf;
+using Onnx;
+
+namespace OnnxCoDesign.Passes.Loading;
+
+/// <summary>
+/// Saves a model. Tensors that were external stay external, in one data file beside the model
+/// (<c>NAME.onnx.data</c>); when the inline tensors would push the file past protobuf's 2 GiB limit the
+/// large ones go external too. Weights are streamed from where they are, never collected in memory.
+/// Both files are written under temporary names and renamed into place, the data file first.
+/// </summary>
+public static class ModelSaver
+{
+    /// <summary>Protobuf cannot serialise a message of 2 GiB or more; keep a margin for the graph itself.</summary>
+    public const long ProtobufLimit = int.MaxValue - (64L << 20);
+
+    /// <summary>Inline tensors at least this large move out when the limit forces it (onnx uses 1 KiB too).</summary>
+    public const long ExternalizeThreshold = 1024;
+
+    private const int Alignment = 4096;
+
+    public static void Save(ModelProto model, string path, ExternalDataStore? source = null, bool forceExternal = false)
+    {
+        var tensors = ModelLoader.AllTensors(model).ToList();
+        var inlineBytes = tensors.Where(t => !ExternalDataReference.IsExternal(t)).Sum(t => (long)t.RawData.Length);
+        var moveOut = tensors.Where(t => ExternalDataReference.IsExternal(t)
+            || ((forceExternal || inlineBytes > ProtobufLimit) && t.RawData.Length >= ExternalizeThreshold)).ToList();
+        if (moveOut.Count == 0)
+        {
+            AtomicFile.Write(path, model.WriteTo);
+            return;
+        }
+
+        var dataName = Path.GetFileName(path) + ".data";
+        var dataPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, dataName);
+        // The model proto is cloned; its byte strings are immutable and shared, so no weight is copied.
+        var copy = model.Clone();
+        var copyTensors = ModelLoader.AllTensors(copy).ToList();
+        var index = new Dictionary<TensorProto, int>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < tensors.Count; i++) index[tensors[i]] = i;
+        AtomicFile.Write(dataPath, stream =>
+        {
+            foreach (var tensor in moveOut)
+            {
+                var pad = (int)((Alignment - stream.Position % Alignment) % Alignment);
+                if (pad > 0) stream.Write(new byte[pad]);
+                var offset = stream.Position;
+                if (ExternalDataReference.IsExternal(tensor)) (source ?? ExternalDataStore.None).CopyTo(tensor, stream);
+                else tensor.RawData.WriteTo(stream);
+                PointAt(copyTensors[index[tensor]], dataName, offset, stream.Position - offset);
+            }
+        });
+        AtomicFile.Write(path, copy.WriteTo);
+    }
+
+    private static void PointAt(TensorProto tensor, string location, long offset, long length)
+    {
+        tensor.RawData = ByteString.Empty;
+        tensor.ExternalData.Clear();
+        tensor.DataLocation = TensorProto.Types.DataLocation.External;
+        tensor.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = location });
+        tensor.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = offset.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        tensor.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = length.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+    }
+}

@@ -1,0 +1,69 @@
+using OnnxCoDesign.Passes.IR;
+
+namespace OnnxCoDesign.Passes.Shapes.Rules;
+
+/// <summary>
+/// Conv: Y[N, M, out…] with M = W.shape[0], and X's channels = W.shape[1]·group.
+/// ConvTranspose: Y[N, W.shape[1]·group, out…] with
+///   out = stride·(in − 1) + output_padding + dilation·(k − 1) + 1 − pad_begin − pad_end, or output_shape.
+/// Kernel size comes from kernel_shape or from W's trailing dims.
+/// </summary>
+internal static class ConvRules
+{
+    public static void Register(Dictionary<string, ShapeRule> table)
+    {
+        table["Conv"] = Conv;
+        table["ConvTranspose"] = ConvTranspose;
+    }
+
+    private static void Conv(ShapeContext c)
+    {
+        var x = c.Dims(0);
+        var w = c.Dims(1);
+        if (x.Length < 3 || w.Length != x.Length) throw c.Fail($"X has rank {x.Length} and W rank {w.Length}; expected equal ranks of at least 3");
+        var group = c.Proto.GetInt("group", 1);
+        if (x[1] >= 0 && w[1] >= 0 && x[1] != w[1] * group)
+        {
+            throw c.Fail($"X has {x[1]} channels but W expects {w[1]}×{group} (group {group})");
+        }
+        if (w[0] >= 0 && w[0] % group != 0) throw c.Fail($"{w[0]} output channels are not divisible by group {group}");
+        if (c.HasInput(2) && c.Dims(2) is [var b] && b >= 0 && w[0] >= 0 && b != w[0])
+        {
+            throw c.Fail($"bias has {b} elements but the conv has {w[0]} output channels");
+        }
+        var kernel = c.Proto.GetInts("kernel_shape") ?? w[2..];
+        var spatial = SpatialWindow.OutputSpatial(c, x[2..], kernel);
+        c.SetOutput(0, c.ElemType(0), [x[0], w[0], .. spatial]);
+    }
+
+    private static void ConvTranspose(ShapeContext c)
+    {
+        var x = c.Dims(0);
+        var w = c.Dims(1);
+        if (x.Length < 3 || w.Length != x.Length) throw c.Fail($"X has rank {x.Length} and W rank {w.Length}; expected equal ranks of at least 3");
+        var group = c.Proto.GetInt("group", 1);
+        if (x[1] >= 0 && w[0] >= 0 && x[1] != w[0]) throw c.Fail($"X has {x[1]} channels but W expects {w[0]}");
+        var n = x.Length - 2;
+        var kernel = c.Proto.GetInts("kernel_shape") ?? w[2..];
+        var strides = c.Proto.GetInts("strides") ?? SpatialWindow.Ones(n);
+        var dilations = c.Proto.GetInts("dilations") ?? SpatialWindow.Ones(n);
+        var outputPadding = c.Proto.GetInts("output_padding") ?? new long[n];
+        var pads = c.Proto.GetInts("pads") ?? new long[2 * n];
+        var autoPad = c.Proto.GetString("auto_pad", "NOTSET");
+        var spatial = new long[n];
+        var outputShape = c.Proto.GetInts("output_shape");
+        for (var i = 0; i < n; i++)
+        {
+            if (outputShape is not null)
+            {
+                spatial[i] = outputShape[outputShape.Length - n + i];
+                continue;
+            }
+            // An unknown input size stays unknown rather than turning into a negative size.
+            if (x[i + 2] < 0) { spatial[i] = -1; continue; }
+            var full = strides[i] * (x[i + 2] - 1) + outputPadding[i] + dilations[i] * (kernel[i] - 1) + 1;
+            spatial[i] = autoPad is "SAME_UPPER" or "SAME_LOWER" ? x[i + 2] * strides[i] : full - pads[i] - pads[i + n];
+        }
+        c.SetOutput(0, c.ElemType(0), [x[0], w[1] * group, .. spatial]);
+    }
+}
