@@ -21,12 +21,24 @@ public class ConvPoolShapeTests
     }
 
     [Fact]
-    public void Grouped_dilated_conv_with_same_upper_matches_ort()
+    public void Grouped_dilated_conv_matches_ort()
     {
-        var g = new OpGraph(13).Input("x", 2, 8, 17, 17).Weight("w", 8, 2, 3, 3)
-            .Node("Conv", ["x", "w"], ["y"], I("group", 4), Is("dilations", 2, 2), Is("strides", 2, 2), S("auto_pad", "SAME_UPPER"));
+        var g = new OpGraph(13).Input("x", 2, 8, 17, 16).Weight("w", 8, 2, 3, 3)
+            .Node("Conv", ["x", "w"], ["y"], I("group", 4), Is("dilations", 2, 2), Is("strides", 2, 2), Is("pads", 2, 2, 2, 2));
         g.AssertMatchesOrt();
-        Assert.Equal([2L, 8, 9, 9], g.Dims("y"));
+        Assert.Equal([2L, 8, 9, 8], g.Dims("y"));
+    }
+
+    [Theory]
+    [InlineData("SAME_UPPER")]
+    [InlineData("SAME_LOWER")]
+    public void Conv_with_same_auto_pad_matches_ort(string autoPad)
+    {
+        // ORT rejects dilations together with SAME padding, so this one is undilated.
+        var g = new OpGraph(11).Input("x", 1, 3, 17, 10).Weight("w", 5, 3, 4, 4)
+            .Node("Conv", ["x", "w"], ["y"], Is("strides", 2, 3), S("auto_pad", autoPad));
+        g.AssertMatchesOrt();
+        Assert.Equal([1L, 5, 9, 4], g.Dims("y"));
     }
 
     [Fact]
