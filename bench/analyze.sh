@@ -18,7 +18,8 @@ measure() { # label, command...
   local times=() rss=()
   for _ in $(seq "$RUNS"); do
     local line
-    line=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+    /usr/bin/time -o "$out/time.txt" -f "%e %M" "$@" >/dev/null 2>&1
+    line=$(tail -n 1 "$out/time.txt")
     times+=("${line% *}"); rss+=("${line#* }")
   done
   local t m

@@ -13,7 +13,13 @@ public static class GraphVerifier
     {
         var file = graph.SourcePath;
         var defined = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var name in graph.Initializers.Keys) defined.Add(name);
+        foreach (var initializer in graph.Proto.Initializer)
+        {
+            if (!defined.Add(initializer.Name))
+            {
+                throw new CodesignException(ErrorCodes.DuplicateDefinition, $"initializer '{initializer.Name}' is defined twice", file);
+            }
+        }
         foreach (var input in graph.Inputs)
         {
             if (!defined.Add(input.Name))

@@ -21,6 +21,10 @@ public static class AtomicFile
             }
             File.Move(temp, full, overwrite: true);
         }
+        catch (DirectoryNotFoundException) when (!Directory.Exists(Path.GetDirectoryName(full)))
+        {
+            throw new CodesignException(ErrorCodes.OutputWriteFailed, $"cannot write: the folder '{Path.GetDirectoryName(full)}' does not exist", path);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temp);

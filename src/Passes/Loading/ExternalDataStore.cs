@@ -119,7 +119,7 @@ public sealed class ExternalDataStore : IDisposable
         {
             throw Error(ErrorCodes.ExternalDataEscapes, $"tensor '{tensor}' names external-data location '{location}', which leaves the model's folder");
         }
-        RefuseSymbolicLinks(tensor, location, root, full);
+        RefuseSymbolicLinks(tensor, location);
         if (!File.Exists(full))
         {
             throw Error(ErrorCodes.ExternalDataMissing, $"tensor '{tensor}' reads external data from '{location}', which does not exist");
@@ -138,22 +138,36 @@ public sealed class ExternalDataStore : IDisposable
         return entry;
     }
 
-    private void RefuseSymbolicLinks(string tensor, string location, string root, string full)
+    /// <summary>
+    /// Walks the location as the operating system will (ONNX Runtime opens it as written), one component at
+    /// a time, and refuses a symbolic link anywhere on the way. Checking only the lexically normalised path
+    /// is not enough: in "sub/../w.bin" the OS follows the link "sub" before "..", so it would open a file
+    /// other than the one validated. With no link on the way, both resolve the same.
+    /// </summary>
+    private void RefuseSymbolicLinks(string tensor, string location)
     {
-        var relative = full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
-        var current = root;
-        foreach (var part in relative)
+        var current = BaseDirectory!;
+        var depth = 0;
+        foreach (var part in location.Split([Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar], StringSplitOptions.RemoveEmptyEntries))
         {
+            if (part == ".") continue;
+            if (part == "..")
+            {
+                if (depth-- == 0)
+                {
+                    throw Error(ErrorCodes.ExternalDataEscapes, $"tensor '{tensor}' names external-data location '{location}', which leaves the model's folder on the way");
+                }
+                current = Path.GetDirectoryName(current)!;
+                continue;
+            }
             current = Path.Combine(current, part);
-            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
-            if (info.Exists && info.LinkTarget is not null)
+            depth++;
+            if (new FileInfo(current).LinkTarget is null) continue;
+            if (!File.Exists(current) && !Directory.Exists(current))
             {
-                throw Error(ErrorCodes.ExternalDataLink, $"external-data location '{location}' of tensor '{tensor}' goes through the symbolic link '{part}'");
+                throw Error(ErrorCodes.ExternalDataLink, $"external-data location '{location}' of tensor '{tensor}' is a dangling symbolic link '{part}'");
             }
-            if (!info.Exists && new FileInfo(current).LinkTarget is not null)
-            {
-                throw Error(ErrorCodes.ExternalDataLink, $"external-data location '{location}' of tensor '{tensor}' is a dangling symbolic link");
-            }
+            throw Error(ErrorCodes.ExternalDataLink, $"external-data location '{location}' of tensor '{tensor}' goes through the symbolic link '{part}'");
         }
     }
 

@@ -12,6 +12,10 @@ public static class ModelLoader
 {
     public static LoadedModel Load(string path)
     {
+        if (string.IsNullOrWhiteSpace(path) || path.Contains('\0'))
+        {
+            throw new CodesignException(ErrorCodes.FileNotFound, $"no such file: '{path.Replace("\0", "\\0")}'", path);
+        }
         var info = new FileInfo(path);
         if (Directory.Exists(path)) throw new CodesignException(ErrorCodes.FileUnreadable, "is a directory, not an ONNX model file", path);
         if (!info.Exists) throw new CodesignException(ErrorCodes.FileNotFound, "no such file", path);

@@ -22,9 +22,9 @@ public static class ModelSaver
     public static void Save(ModelProto model, string path, ExternalDataStore? source = null, bool forceExternal = false)
     {
         var tensors = ModelLoader.AllTensors(model).ToList();
-        var inlineBytes = tensors.Where(t => !ExternalDataReference.IsExternal(t)).Sum(t => (long)t.RawData.Length);
+        var inlineBytes = tensors.Where(t => !ExternalDataReference.IsExternal(t)).Sum(InlineSize);
         var moveOut = tensors.Where(t => ExternalDataReference.IsExternal(t)
-            || ((forceExternal || inlineBytes > ProtobufLimit) && t.RawData.Length >= ExternalizeThreshold)).ToList();
+            || ((forceExternal || inlineBytes > ProtobufLimit) && InlineSize(t) >= ExternalizeThreshold)).ToList();
         if (moveOut.Count == 0)
         {
             AtomicFile.Write(path, model.WriteTo);
@@ -46,16 +46,33 @@ public static class ModelSaver
                 if (pad > 0) stream.Write(new byte[pad]);
                 var offset = stream.Position;
                 if (ExternalDataReference.IsExternal(tensor)) (source ?? ExternalDataStore.None).CopyTo(tensor, stream);
-                else tensor.RawData.WriteTo(stream);
+                else if (!tensor.RawData.IsEmpty) tensor.RawData.WriteTo(stream);
+                else stream.Write(TensorValues.Bytes(tensor).Span);
                 PointAt(copyTensors[index[tensor]], dataName, offset, stream.Position - offset);
             }
         });
         AtomicFile.Write(path, copy.WriteTo);
     }
 
+    /// <summary>
+    /// Bytes a tensor holds inline: its raw_data, or what its typed fields (float_data, int64_data, …) amount
+    /// to once written as raw bytes. Strings have no fixed size and never move out.
+    /// </summary>
+    private static long InlineSize(TensorProto tensor)
+    {
+        if (!tensor.RawData.IsEmpty) return tensor.RawData.Length;
+        var typed = tensor.FloatData.Count + tensor.DoubleData.Count + tensor.Int32Data.Count + tensor.Int64Data.Count + tensor.Uint64Data.Count;
+        return typed == 0 ? 0 : TensorValues.ByteCount(tensor) ?? 0;
+    }
+
     private static void PointAt(TensorProto tensor, string location, long offset, long length)
     {
         tensor.RawData = ByteString.Empty;
+        tensor.FloatData.Clear();
+        tensor.DoubleData.Clear();
+        tensor.Int32Data.Clear();
+        tensor.Int64Data.Clear();
+        tensor.Uint64Data.Clear();
         tensor.ExternalData.Clear();
         tensor.DataLocation = TensorProto.Types.DataLocation.External;
         tensor.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = location });

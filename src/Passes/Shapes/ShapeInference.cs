@@ -92,7 +92,7 @@ public static class ShapeInference
         for (var i = 0; i < dims.Length; i++)
         {
             var dim = tensorType.Shape.Dim[i];
-            if (dim.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue && dim.DimValue > 0)
+            if (dim.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue && dim.DimValue >= 0)
             {
                 dims[i] = dim.DimValue;
                 continue;

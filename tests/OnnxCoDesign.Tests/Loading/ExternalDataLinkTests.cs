@@ -50,6 +50,31 @@ public sealed class ExternalDataLinkTests : IDisposable
     }
 
     [Fact]
+    public void RefusesDotDotAfterASymlinkedDirectory()
+    {
+        // Lexically "sub/../weights.bin" is the harmless inner/weights.bin; the OS follows "sub" first and
+        // lands on outside/weights.bin. The link must be refused even though the normalised path is fine.
+        _dir.Write("inner/weights.bin", ExternalWeightModel.WeightBytes);
+        _dir.Write("outside/weights.bin", new byte[ExternalWeightModel.WeightBytes.Length]);
+        Directory.CreateDirectory(_dir.File("outside/deep"));
+        Directory.CreateSymbolicLink(_dir.File("inner/sub"), "../outside/deep");
+        var e = Refusal.ExpectLoad(ErrorCodes.ExternalDataLink, ExternalWeightModel.Write(_dir, [("location", "sub/../weights.bin")], "inner/model.onnx"));
+        Assert.Contains("'sub'", e.Message);
+    }
+
+    [Fact]
+    public void RefusesLocationThatLeavesTheFolderOnTheWayBackIn()
+    {
+        // "../alias/weights.bin" from alias/ normalises to alias/weights.bin, but the OS resolves ".." of a
+        // linked folder to the link target's parent, so any step above the model's folder is refused.
+        Directory.CreateDirectory(_dir.File("real"));
+        Directory.CreateSymbolicLink(_dir.File("alias"), "real");
+        _dir.Write("real/weights.bin", ExternalWeightModel.WeightBytes);
+        var model = ExternalWeightModel.Write(_dir, [("location", "../alias/weights.bin")], "alias/model.onnx");
+        Refusal.ExpectLoad(ErrorCodes.ExternalDataEscapes, model);
+    }
+
+    [Fact]
     public void RefusesDanglingSymbolicLink()
     {
         File.CreateSymbolicLink(_dir.File("dangling.bin"), "nowhere.bin");

@@ -30,6 +30,12 @@ public sealed class ModelFileErrorTests : IDisposable
     public void RefusesMissingFileInMissingFolder() =>
         Refusal.ExpectLoad(ErrorCodes.FileNotFound, _dir.File("no/such/folder/m.onnx"));
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("model\0.onnx")]
+    public void RefusesPathThatCannotNameAFile(string path) => Refusal.Expect(ErrorCodes.FileNotFound, () => ModelLoader.Load(path));
+
     [Fact]
     public void RefusesDirectory()
     {

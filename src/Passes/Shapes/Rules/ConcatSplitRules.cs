@@ -6,8 +6,8 @@ namespace OnnxCoDesign.Passes.Shapes.Rules;
 /// Concat: inputs of equal rank that agree off the axis; out[axis] = Σ in_i[axis]. axis is required; negative
 ///   axes are allowed from 11. Known inputs fold (exporters concatenate shape pieces before a Reshape).
 /// Split: out_i[axis] = split[i]; split is an attribute before 13 and an optional input from 13. Without it:
-///   from 18 num_outputs gives chunks of ceil(d / num_outputs) with a smaller last one; otherwise d splits
-///   equally over the node's outputs.
+///   before 18 d splits equally over the node's outputs; from 18 num_outputs is then required and gives chunks
+///   of ceil(d / num_outputs) with a smaller last one.
 /// </summary>
 internal static class ConcatSplitRules
 {
@@ -94,6 +94,10 @@ internal static class ConcatSplitRules
             var last = d - chunk * (count - 1);
             if (d >= 0 && last < 0) throw c.Fail($"{d} does not split into {count} chunks of {chunk}");
             sizes = d < 0 ? null : Enumerable.Repeat(chunk, n - 1).Append(last).ToArray();
+        }
+        else if (c.Opset >= 18)
+        {
+            throw c.Fail("Split-18 needs the split input or the num_outputs attribute");
         }
         else
         {

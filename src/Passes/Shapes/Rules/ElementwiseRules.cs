@@ -31,8 +31,32 @@ internal static class ElementwiseRules
     private static void UnaryRule(ShapeContext c)
     {
         var x = c.Input(0);
-        var value = c.OpType() is "Identity" ? c.Const(0) : null;
+        var value = c.OpType() is "Identity" ? c.Const(0) : FoldUnary(c);
         c.SetOutput(0, x, value);
+    }
+
+    // PyTorch's interpolate(scale_factor=…) computes output sizes as Floor(Cast(Shape) · scale), so rounding
+    // and sign operators fold as well.
+    private static ConstValue? FoldUnary(ShapeContext c)
+    {
+        if (c.Const(0) is not { } v) return null;
+        Func<double, double>? real = c.OpType() switch
+        {
+            "Floor" => Math.Floor,
+            "Ceil" => Math.Ceiling,
+            "Neg" => d => -d,
+            "Abs" => Math.Abs,
+            "Sqrt" => Math.Sqrt,
+            _ => null,
+        };
+        if (real is null) return null;
+        if (!v.IsInteger) return ConstValue.OfReals(v.ElemType, v.Dims, v.Reals!.Select(real).ToArray());
+        return c.OpType() switch
+        {
+            "Neg" => ConstValue.OfInts(v.ElemType, v.Dims, v.Ints!.Select(i => -i).ToArray()),
+            "Abs" => ConstValue.OfInts(v.ElemType, v.Dims, v.Ints!.Select(Math.Abs).ToArray()),
+            _ => null,
+        };
     }
 
     private static void BroadcastRule(ShapeContext c) => BroadcastTo(c, c.ElemType(0));
@@ -45,9 +69,14 @@ internal static class ElementwiseRules
             if (c.HasInput(i)) shapes.Add(c.Dims(i));
         }
         var op = c.OpType();
-        // PRelu's slope broadcasts to X unidirectionally; the result is X's shape.
-        var dims = op == "PRelu" ? c.Dims(0) : Broadcast.Shape(shapes)
+        var merged = Broadcast.Shape(shapes)
             ?? throw c.Fail($"shapes {string.Join(" and ", shapes.Select(s => "[" + string.Join(",", s) + "]"))} do not broadcast");
+        // PRelu's slope broadcasts to X unidirectionally: the result is X's shape, and the slope may not grow it.
+        var dims = op == "PRelu" ? c.Dims(0) : merged;
+        if (op == "PRelu" && (merged.Length != dims.Length || merged.Where((d, i) => dims[i] >= 0 && d != dims[i]).Any()))
+        {
+            throw c.Fail($"slope of shape [{string.Join(",", c.Dims(1))}] does not broadcast to X [{string.Join(",", dims)}]");
+        }
         c.SetOutput(0, elemType, dims, Fold(c, op, dims) ?? FoldSelect(c, op, dims, elemType));
     }
 
