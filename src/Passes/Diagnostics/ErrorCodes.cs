@@ -41,6 +41,17 @@ public static class ErrorCodes
     public const string UsageError = "OCD1401";
     public const string OutputWriteFailed = "OCD1402";
     public const string UnknownSample = "OCD1403";
+
+    // OCD15xx: verification data (inputs given to `verify`) and running models in ONNX Runtime.
+    public const string DataFileNotFound = "OCD1501";
+    public const string DataMalformed = "OCD1502";
+    public const string DataTruncated = "OCD1503";
+    public const string DataUnsupportedLayout = "OCD1504";
+    public const string DataUnsupportedType = "OCD1505";
+    public const string DataInputUnmatched = "OCD1506";
+    public const string DataShapeMismatch = "OCD1507";
+    public const string VerifyInputsDiffer = "OCD1508";
+    public const string RuntimeFailed = "OCD1509";
 }
 
 /// <summary>Warning codes: reported, never fatal.</summary>

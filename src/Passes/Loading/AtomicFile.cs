@@ -10,16 +10,28 @@ public static class AtomicFile
 {
     public static void Write(string path, Action<Stream> write)
     {
+        var temp = WriteTemp(path, write);
+        try
+        {
+            Commit(temp, Path.GetFullPath(path));
+        }
+        finally
+        {
+            TryDelete(temp);
+        }
+    }
+
+    /// <summary>Writes the whole file under a temporary name beside <paramref name="path"/>; returns that name.</summary>
+    public static string WriteTemp(string path, Action<Stream> write)
+    {
         var full = Path.GetFullPath(path);
         var temp = TempNameFor(full);
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: false);
-            }
-            File.Move(temp, full, overwrite: true);
+            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            write(stream);
+            stream.Flush(flushToDisk: false);
+            return temp;
         }
         catch (DirectoryNotFoundException) when (!Directory.Exists(Path.GetDirectoryName(full)))
         {
@@ -34,6 +46,19 @@ public static class AtomicFile
         {
             TryDelete(temp);
             throw;
+        }
+    }
+
+    /// <summary>Renames a finished temporary file to its final name, replacing what was there.</summary>
+    public static void Commit(string temp, string finalPath)
+    {
+        try
+        {
+            File.Move(temp, finalPath, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CodesignException(ErrorCodes.OutputWriteFailed, $"cannot write: {e.Message}", finalPath);
         }
     }
 

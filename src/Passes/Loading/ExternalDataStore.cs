@@ -15,6 +15,8 @@ public sealed class ExternalDataStore : IDisposable
 {
     private readonly Dictionary<string, SafeFileHandle> _open = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Path, long Size)> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<TensorProto, (long Offset, long Length)> _deferred = new(ReferenceEqualityComparer.Instance);
+    private SafeFileHandle? _modelFile;
 
     public ExternalDataStore(string? modelPath)
     {
@@ -29,9 +31,27 @@ public sealed class ExternalDataStore : IDisposable
 
     public string? BaseDirectory { get; }
 
+    /// <summary>
+    /// Whether the tensor's bytes are inline in the model file but were left there by the loader (see
+    /// ModelFileReader). Such a tensor reads like an external one whose location is the model file itself,
+    /// which is exactly where its bytes are; savers write it inline again.
+    /// </summary>
+    public bool IsDeferred(TensorProto tensor) => _deferred.ContainsKey(tensor);
+
+    /// <summary>Registers a tensor whose raw bytes stay in the model file, read through the open handle.</summary>
+    internal void Defer(SafeFileHandle modelFile, TensorProto tensor, long offset, long length)
+    {
+        _modelFile ??= modelFile;
+        _deferred[tensor] = (offset, length);
+    }
+
     /// <summary>Checks one tensor's reference and returns it; the bytes are not read.</summary>
     public ExternalDataReference Validate(TensorProto tensor)
     {
+        if (_deferred.TryGetValue(tensor, out var d))
+        {
+            return new ExternalDataReference(Path.GetFileName(ModelPath!), d.Offset, d.Length, null);
+        }
         var reference = ExternalDataReference.Parse(tensor, ModelPath);
         var (path, size) = Resolve(tensor.Name, reference.Location);
         var end = reference.Length is { } length ? reference.Offset + length : size;
@@ -53,34 +73,38 @@ public sealed class ExternalDataStore : IDisposable
     /// <summary>Reads the tensor's bytes from its file (validated first).</summary>
     public byte[] Read(TensorProto tensor)
     {
-        var reference = Validate(tensor);
-        var (path, size) = _files[reference.Location];
-        var length = reference.Length ?? size - reference.Offset;
+        var (handle, offset, length, location) = Locate(tensor);
         var buffer = GC.AllocateUninitializedArray<byte>(checked((int)length));
-        var handle = Handle(reference.Location, path);
         var done = 0;
         while (done < buffer.Length)
         {
-            var n = RandomAccess.Read(handle, buffer.AsSpan(done), reference.Offset + done);
-            if (n == 0) throw Error(ErrorCodes.ExternalDataRange, $"'{reference.Location}' ended early while reading tensor '{tensor.Name}'");
+            var n = RandomAccess.Read(handle, buffer.AsSpan(done), offset + done);
+            if (n == 0) throw Error(ErrorCodes.ExternalDataRange, $"'{location}' ended early while reading tensor '{tensor.Name}'");
             done += n;
         }
         return buffer;
     }
 
+    /// <summary>The byte count a tensor's data occupies in its file.</summary>
+    public long StoredLength(TensorProto tensor) => Locate(tensor).Length;
+
+    private (SafeFileHandle Handle, long Offset, long Length, string Location) Locate(TensorProto tensor)
+    {
+        if (_deferred.TryGetValue(tensor, out var d)) return (_modelFile!, d.Offset, d.Length, Path.GetFileName(ModelPath!));
+        var reference = Validate(tensor);
+        var (path, size) = _files[reference.Location];
+        return (Handle(reference.Location, path), reference.Offset, reference.Length ?? size - reference.Offset, reference.Location);
+    }
+
     /// <summary>Copies the tensor's bytes to a stream in chunks, without holding them all.</summary>
     public void CopyTo(TensorProto tensor, Stream destination)
     {
-        var reference = Validate(tensor);
-        var (path, size) = _files[reference.Location];
-        var remaining = reference.Length ?? size - reference.Offset;
-        var handle = Handle(reference.Location, path);
+        var (handle, position, remaining, location) = Locate(tensor);
         var buffer = new byte[Math.Min(remaining, 1 << 20)];
-        var position = reference.Offset;
         while (remaining > 0)
         {
             var n = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, remaining)), position);
-            if (n == 0) throw Error(ErrorCodes.ExternalDataRange, $"'{reference.Location}' ended early while reading tensor '{tensor.Name}'");
+            if (n == 0) throw Error(ErrorCodes.ExternalDataRange, $"'{location}' ended early while reading tensor '{tensor.Name}'");
             destination.Write(buffer, 0, n);
             position += n;
             remaining -= n;
@@ -91,6 +115,7 @@ public sealed class ExternalDataStore : IDisposable
     {
         foreach (var h in _open.Values) h.Dispose();
         _open.Clear();
+        _modelFile?.Dispose();
     }
 
     private SafeFileHandle Handle(string location, string path)

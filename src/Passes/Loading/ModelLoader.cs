@@ -6,10 +6,13 @@ namespace OnnxCoDesign.Passes.Loading;
 
 /// <summary>
 /// Parses a ModelProto from a file and checks every external-data reference before anything reads it.
-/// The file is parsed from a stream, so the weights exist once, in the protobuf's own byte strings.
+/// Large inline weights are left in the file and read on demand, so loading costs little memory.
 /// </summary>
 public static class ModelLoader
 {
+    /// <summary>Inline raw_data of at least this many bytes is left in the file until it is read.</summary>
+    public const int DeferredWeightThreshold = ModelFileReader.DeferThreshold;
+
     public static LoadedModel Load(string path)
     {
         if (string.IsNullOrWhiteSpace(path) || path.Contains('\0'))
@@ -21,18 +24,18 @@ public static class ModelLoader
         if (!info.Exists) throw new CodesignException(ErrorCodes.FileNotFound, "no such file", path);
         if (info.Length == 0) throw new CodesignException(ErrorCodes.EmptyFile, "the file is empty", path);
 
-        var model = Parse(path);
         var store = new ExternalDataStore(path);
         try
         {
+            var model = Parse(path, store);
             foreach (var tensor in AllTensors(model).Where(ExternalDataReference.IsExternal)) store.Validate(tensor);
+            return new LoadedModel(model, path, store);
         }
         catch
         {
             store.Dispose();
             throw;
         }
-        return new LoadedModel(model, path, store);
     }
 
     /// <summary>
@@ -78,30 +81,40 @@ public static class ModelLoader
         if (sparse.Indices is not null) yield return sparse.Indices;
     }
 
-    private static ModelProto Parse(string path)
+    /// <summary>
+    /// Parses the model, leaving large inline weights in the file (see <see cref="ModelFileReader"/>): the
+    /// store keeps the handle the model was parsed through and serves those bytes on demand.
+    /// </summary>
+    private static ModelProto Parse(string path, ExternalDataStore store)
     {
         ModelProto model;
+        Microsoft.Win32.SafeHandles.SafeFileHandle? handle = null;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-            model = ModelProto.Parser.ParseFrom(stream);
+            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var (parsed, deferred) = ModelFileReader.Read(new HandleReadStream(handle), path);
+            model = parsed;
+            foreach (var (tensor, offset, length) in deferred) store.Defer(handle, tensor, offset, length);
+            if (deferred.Count == 0) handle.Dispose();
         }
-        catch (InvalidProtocolBufferException e) when ((e.Message.Contains("truncated", StringComparison.OrdinalIgnoreCase)
-                                                       || e.Message.Contains("ended unexpectedly", StringComparison.OrdinalIgnoreCase))
-                                                      && StartsLikeAModel(path))
+        catch (Exception e) when (IsTruncation(e) && StartsLikeAModel(path))
         {
+            handle?.Dispose();
             throw new CodesignException(ErrorCodes.Truncated, "the file ends in the middle of a protobuf field: it is truncated", path);
+        }
+        catch (WireFormatException e)
+        {
+            handle?.Dispose();
+            throw new CodesignException(ErrorCodes.NotOnnx, $"not an ONNX model: {e.Message}", path);
         }
         catch (InvalidProtocolBufferException e)
         {
+            handle?.Dispose();
             throw new CodesignException(ErrorCodes.NotOnnx, $"not an ONNX model: {e.Message}", path);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CodesignException(ErrorCodes.FileUnreadable, e.Message, path);
-        }
-        catch (UnauthorizedAccessException e)
-        {
+            handle?.Dispose();
             throw new CodesignException(ErrorCodes.FileUnreadable, e.Message, path);
         }
 
@@ -116,6 +129,14 @@ public static class ModelLoader
         }
         return model;
     }
+
+    private static bool IsTruncation(Exception e) => e switch
+    {
+        WireFormatException w => w.Truncated,
+        InvalidProtocolBufferException p => p.Message.Contains("truncated", StringComparison.OrdinalIgnoreCase)
+                                            || p.Message.Contains("ended unexpectedly", StringComparison.OrdinalIgnoreCase),
+        _ => false,
+    };
 
     /// <summary>
     /// Every serialiser writes fields in number order, so a model file starts with ir_version (field 1,

@@ -21,37 +21,64 @@ public static class ModelSaver
 
     public static void Save(ModelProto model, string path, ExternalDataStore? source = null, bool forceExternal = false)
     {
+        var store = source ?? ExternalDataStore.None;
         var tensors = ModelLoader.AllTensors(model).ToList();
-        var inlineBytes = tensors.Where(t => !ExternalDataReference.IsExternal(t)).Sum(InlineSize);
-        var moveOut = tensors.Where(t => ExternalDataReference.IsExternal(t)
-            || ((forceExternal || inlineBytes > ProtobufLimit) && InlineSize(t) >= ExternalizeThreshold)).ToList();
-        if (moveOut.Count == 0)
+        bool Inline(TensorProto t) => !ExternalDataReference.IsExternal(t) || store.IsDeferred(t);
+        long Size(TensorProto t) => store.IsDeferred(t) ? store.StoredLength(t) : InlineSize(t);
+        var inlineBytes = tensors.Where(Inline).Sum(Size);
+        var moveOut = tensors.Where(t => !Inline(t)
+            || ((forceExternal || inlineBytes > ProtobufLimit) && Size(t) >= ExternalizeThreshold)).ToList();
+        var deferred = tensors.Where(store.IsDeferred).Except(moveOut, ReferenceEqualityComparer.Instance).Cast<TensorProto>().ToList();
+        if (moveOut.Count == 0 && deferred.Count == 0)
         {
             AtomicFile.Write(path, model.WriteTo);
             return;
         }
 
-        var dataName = Path.GetFileName(path) + ".data";
-        var dataPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, dataName);
         // The model proto is cloned; its byte strings are immutable and shared, so no weight is copied.
         var copy = model.Clone();
         var copyTensors = ModelLoader.AllTensors(copy).ToList();
         var index = new Dictionary<TensorProto, int>(ReferenceEqualityComparer.Instance);
         for (var i = 0; i < tensors.Count; i++) index[tensors[i]] = i;
-        AtomicFile.Write(dataPath, stream =>
+        var streamFrom = new Dictionary<TensorProto, TensorProto>(ReferenceEqualityComparer.Instance);
+        foreach (var t in deferred) streamFrom[copyTensors[index[t]]] = t;
+
+        var files = new List<(string Temp, string Final)>();
+        try
         {
-            foreach (var tensor in moveOut)
+            if (moveOut.Count > 0)
             {
-                var pad = (int)((Alignment - stream.Position % Alignment) % Alignment);
-                if (pad > 0) stream.Write(new byte[pad]);
-                var offset = stream.Position;
-                if (ExternalDataReference.IsExternal(tensor)) (source ?? ExternalDataStore.None).CopyTo(tensor, stream);
-                else if (!tensor.RawData.IsEmpty) tensor.RawData.WriteTo(stream);
-                else stream.Write(TensorValues.Bytes(tensor).Span);
-                PointAt(copyTensors[index[tensor]], dataName, offset, stream.Position - offset);
+                var dataName = Path.GetFileName(path) + ".data";
+                var dataPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, dataName);
+                files.Add((AtomicFile.WriteTemp(dataPath, stream => WriteData(stream, moveOut, store, copyTensors, index, dataName)), dataPath));
             }
-        });
-        AtomicFile.Write(path, copy.WriteTo);
+            files.Add((AtomicFile.WriteTemp(path, stream =>
+            {
+                if (streamFrom.Count == 0) copy.WriteTo(stream);
+                else ModelStreamWriter.Write(copy, stream, store, streamFrom);
+            }), Path.GetFullPath(path)));
+            // Both files exist in full under temporary names before either takes its final name.
+            foreach (var (temp, final) in files) AtomicFile.Commit(temp, final);
+        }
+        finally
+        {
+            foreach (var (temp, _) in files) AtomicFile.TryDelete(temp);
+        }
+    }
+
+    private static void WriteData(Stream stream, List<TensorProto> moveOut, ExternalDataStore store,
+        List<TensorProto> copyTensors, Dictionary<TensorProto, int> index, string dataName)
+    {
+        foreach (var tensor in moveOut)
+        {
+            var pad = (int)((Alignment - stream.Position % Alignment) % Alignment);
+            if (pad > 0) stream.Write(new byte[pad]);
+            var offset = stream.Position;
+            if (ExternalDataReference.IsExternal(tensor)) store.CopyTo(tensor, stream);
+            else if (!tensor.RawData.IsEmpty) tensor.RawData.WriteTo(stream);
+            else stream.Write(TensorValues.Bytes(tensor).Span);
+            PointAt(copyTensors[index[tensor]], dataName, offset, stream.Position - offset);
+        }
     }
 
     /// <summary>
