@@ -24,11 +24,10 @@ public static class NpyReader
         {
             throw Error(ErrorCodes.DataMalformed, "is an .npz archive; save each array with numpy.save as its own .npy file", path);
         }
-        if (file.Length < 8 || !file[..6].SequenceEqual(Magic))
-        {
-            throw Error(file.Length < 8 && Magic.StartsWith(file) ? ErrorCodes.DataTruncated : ErrorCodes.DataMalformed,
-                file.Length < 8 && Magic.StartsWith(file) ? "the .npy file ends inside its magic string" : "not a .npy file (no \\x93NUMPY magic)", path);
-        }
+        if (file.Length == 0) throw Error(ErrorCodes.DataMalformed, "the data file is empty", path);
+        var prefix = Math.Min(file.Length, Magic.Length);
+        if (!file[..prefix].SequenceEqual(Magic[..prefix])) throw Error(ErrorCodes.DataMalformed, "not a .npy file (no \\x93NUMPY magic)", path);
+        if (file.Length < 8) throw Error(ErrorCodes.DataTruncated, "the .npy file ends inside its magic string and version", path);
         var major = file[6];
         var lengthBytes = major switch
         {

@@ -17,9 +17,9 @@ public static class VerifyReportText
         {
             o.Name,
             Shape(o.ReferenceShape),
-            OutputComparison.Format(o.MaxAbsError),
-            OutputComparison.Format(o.MaxRelativeError),
-            OutputComparison.Format(o.RelativeL2),
+            Metric(o, o.MaxAbsError),
+            Metric(o, o.MaxRelativeError),
+            Metric(o, o.RelativeL2),
             o.Passes(report.Tolerance) ? "PASS" : "FAIL" + (o.Problem is null ? "" : ": " + o.Problem),
         });
         Table(w, ["output", "shape", "max abs", "max rel", "rel L2", "result"], rows);
@@ -32,15 +32,18 @@ public static class VerifyReportText
             Table(w, ["output", "rel L2", "max rel", "max abs", "top-1 agreement"], p.Outputs.Select(o => new[]
             {
                 o.Deviation.Name,
-                OutputComparison.Format(o.Deviation.RelativeL2),
-                OutputComparison.Format(o.Deviation.MaxRelativeError),
-                OutputComparison.Format(o.Deviation.MaxAbsError),
+                Metric(o.Deviation, o.Deviation.RelativeL2),
+                Metric(o.Deviation, o.Deviation.MaxRelativeError),
+                Metric(o.Deviation, o.Deviation.MaxAbsError),
                 o.Deviation.Problem ?? (o.Top1Agreement is { } a ? $"{a.ToString("0.000", CultureInfo.InvariantCulture)} ({o.Top1Matches}/{o.Top1Rows})" : "-"),
             }));
         }
         w.WriteLine();
         w.WriteLine(report.Passed ? "PASS" : "FAIL");
     }
+
+    /// <summary>A metric, or "-" where the output could not be compared at all (missing, misshapen).</summary>
+    private static string Metric(OutputComparison o, double value) => o.Problem is null ? OutputComparison.Format(value) : "-";
 
     private static string Shape(long[] dims) => "[" + string.Join(",", dims.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
 

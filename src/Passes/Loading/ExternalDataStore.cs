@@ -15,7 +15,7 @@ public sealed class ExternalDataStore : IDisposable
 {
     private readonly Dictionary<string, SafeFileHandle> _open = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Path, long Size)> _files = new(StringComparer.Ordinal);
-    private readonly Dictionary<TensorProto, (long Offset, long Length)> _deferred = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<long, long> _deferred = new();
     private SafeFileHandle? _modelFile;
 
     public ExternalDataStore(string? modelPath)
@@ -34,21 +34,36 @@ public sealed class ExternalDataStore : IDisposable
     /// <summary>
     /// Whether the tensor's bytes are inline in the model file but were left there by the loader (see
     /// ModelFileReader). Such a tensor reads like an external one whose location is the model file itself,
-    /// which is exactly where its bytes are; savers write it inline again.
+    /// which is exactly where its bytes are; savers write it inline again. Known by its reference (file
+    /// name, offset, length), so clones of the model's tensors are recognised too.
     /// </summary>
-    public bool IsDeferred(TensorProto tensor) => _deferred.ContainsKey(tensor);
+    public bool IsDeferred(TensorProto tensor) => Deferred(tensor) is not null;
 
-    /// <summary>Registers a tensor whose raw bytes stay in the model file, read through the open handle.</summary>
-    internal void Defer(SafeFileHandle modelFile, TensorProto tensor, long offset, long length)
+    /// <summary>Registers a byte range of the model file holding a tensor's raw data, read through the open handle.</summary>
+    internal void Defer(SafeFileHandle modelFile, long offset, long length)
     {
         _modelFile ??= modelFile;
-        _deferred[tensor] = (offset, length);
+        _deferred[offset] = length;
+    }
+
+    private (long Offset, long Length)? Deferred(TensorProto tensor)
+    {
+        if (_deferred.Count == 0 || !ExternalDataReference.IsExternal(tensor)) return null;
+        string? location = null;
+        long offset = -1, length = -1;
+        foreach (var e in tensor.ExternalData)
+        {
+            if (e.Key == "location") location = e.Value;
+            else if (e.Key == "offset") long.TryParse(e.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out offset);
+            else if (e.Key == "length") long.TryParse(e.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out length);
+        }
+        return location == Path.GetFileName(ModelPath) && _deferred.TryGetValue(offset, out var l) && l == length ? (offset, length) : null;
     }
 
     /// <summary>Checks one tensor's reference and returns it; the bytes are not read.</summary>
     public ExternalDataReference Validate(TensorProto tensor)
     {
-        if (_deferred.TryGetValue(tensor, out var d))
+        if (Deferred(tensor) is { } d)
         {
             return new ExternalDataReference(Path.GetFileName(ModelPath!), d.Offset, d.Length, null);
         }
@@ -90,7 +105,7 @@ public sealed class ExternalDataStore : IDisposable
 
     private (SafeFileHandle Handle, long Offset, long Length, string Location) Locate(TensorProto tensor)
     {
-        if (_deferred.TryGetValue(tensor, out var d)) return (_modelFile!, d.Offset, d.Length, Path.GetFileName(ModelPath!));
+        if (Deferred(tensor) is { } d) return (_modelFile!, d.Offset, d.Length, Path.GetFileName(ModelPath!));
         var reference = Validate(tensor);
         var (path, size) = _files[reference.Location];
         return (Handle(reference.Location, path), reference.Offset, reference.Length ?? size - reference.Offset, reference.Location);

@@ -12,33 +12,22 @@ public static class ModelBytes
     public static byte[] ToArray(ModelProto model, ExternalDataStore? store = null)
     {
         store ??= ExternalDataStore.None;
-        var originals = ModelLoader.AllTensors(model).ToList();
-        if (!originals.Any(ExternalDataReference.IsExternal)) return model.ToByteArray();
+        if (!ModelLoader.AllTensors(model).Any(ExternalDataReference.IsExternal)) return model.ToByteArray();
 
-        // Bytes are looked up through the original tensors: the store knows those, not their clones.
+        // Initializers stream from their files; a file-held tensor elsewhere (a Constant, a subgraph) is read in.
         var copy = model.Clone();
-        var copies = ModelLoader.AllTensors(copy).ToList();
         var initializers = new HashSet<TensorProto>(copy.Graph.Initializer, ReferenceEqualityComparer.Instance);
-        var streamFrom = new Dictionary<TensorProto, TensorProto>(ReferenceEqualityComparer.Instance);
-        for (var i = 0; i < copies.Count; i++)
+        foreach (var tensor in ModelLoader.AllTensors(copy).Where(t => ExternalDataReference.IsExternal(t) && !initializers.Contains(t)))
         {
-            if (!ExternalDataReference.IsExternal(originals[i])) continue;
-            if (initializers.Contains(copies[i]))
-            {
-                streamFrom[copies[i]] = originals[i];
-                continue;
-            }
-            var tensor = copies[i];
-            var bytes = store.Read(originals[i]);
+            var bytes = store.Read(tensor);
             tensor.ExternalData.Clear();
             tensor.DataLocation = TensorProto.Types.DataLocation.Default;
             tensor.RawData = UnsafeByteOperations.UnsafeWrap(bytes);
         }
-        if (streamFrom.Count == 0) return copy.ToByteArray();
         // Sized exactly, so the weights are copied once, from their file into the result.
-        var buffer = new byte[checked((int)ModelStreamWriter.Length(copy, store, streamFrom))];
+        var buffer = new byte[checked((int)ModelStreamWriter.Length(copy, store, ExternalDataReference.IsExternal))];
         using var stream = new MemoryStream(buffer, writable: true);
-        ModelStreamWriter.Write(copy, stream, store, streamFrom);
+        ModelStreamWriter.Write(copy, stream, store, ExternalDataReference.IsExternal);
         return buffer;
     }
 }

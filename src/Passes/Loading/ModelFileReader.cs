@@ -20,7 +20,7 @@ internal sealed class ModelFileReader
 
     private readonly Stream _stream;
     private readonly string _path;
-    private readonly List<(TensorProto Tensor, long Offset, long Length)> _deferred = new();
+    private readonly List<(long Offset, long Length)> _deferred = new();
 
     private ModelFileReader(Stream stream, string path)
     {
@@ -28,7 +28,7 @@ internal sealed class ModelFileReader
         _path = path;
     }
 
-    public static (ModelProto Model, IReadOnlyList<(TensorProto Tensor, long Offset, long Length)> Deferred) Read(Stream stream, string path)
+    public static (ModelProto Model, IReadOnlyList<(long Offset, long Length)> Deferred) Read(Stream stream, string path)
     {
         var reader = new ModelFileReader(stream, path);
         var model = reader.Message(stream.Length, ModelProto.Parser, GraphField, (m, end) =>
@@ -63,7 +63,7 @@ internal sealed class ModelFileReader
             tensor.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = Path.GetFileName(_path) });
             tensor.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = r.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             tensor.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = r.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-            _deferred.Add((tensor, r.Offset, r.Length));
+            _deferred.Add((r.Offset, r.Length));
         }
         return tensor;
     }

@@ -94,7 +94,7 @@ public static class ModelLoader
             handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
             var (parsed, deferred) = ModelFileReader.Read(new HandleReadStream(handle), path);
             model = parsed;
-            foreach (var (tensor, offset, length) in deferred) store.Defer(handle, tensor, offset, length);
+            foreach (var (offset, length) in deferred) store.Defer(handle, offset, length);
             if (deferred.Count == 0) handle.Dispose();
         }
         catch (Exception e) when (IsTruncation(e) && StartsLikeAModel(path))

@@ -28,8 +28,7 @@ public static class ModelSaver
         var inlineBytes = tensors.Where(Inline).Sum(Size);
         var moveOut = tensors.Where(t => !Inline(t)
             || ((forceExternal || inlineBytes > ProtobufLimit) && Size(t) >= ExternalizeThreshold)).ToList();
-        var deferred = tensors.Where(store.IsDeferred).Except(moveOut, ReferenceEqualityComparer.Instance).Cast<TensorProto>().ToList();
-        if (moveOut.Count == 0 && deferred.Count == 0)
+        if (moveOut.Count == 0 && !tensors.Any(store.IsDeferred))
         {
             AtomicFile.Write(path, model.WriteTo);
             return;
@@ -40,8 +39,6 @@ public static class ModelSaver
         var copyTensors = ModelLoader.AllTensors(copy).ToList();
         var index = new Dictionary<TensorProto, int>(ReferenceEqualityComparer.Instance);
         for (var i = 0; i < tensors.Count; i++) index[tensors[i]] = i;
-        var streamFrom = new Dictionary<TensorProto, TensorProto>(ReferenceEqualityComparer.Instance);
-        foreach (var t in deferred) streamFrom[copyTensors[index[t]]] = t;
 
         var files = new List<(string Temp, string Final)>();
         try
@@ -52,11 +49,8 @@ public static class ModelSaver
                 var dataPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, dataName);
                 files.Add((AtomicFile.WriteTemp(dataPath, stream => WriteData(stream, moveOut, store, copyTensors, index, dataName)), dataPath));
             }
-            files.Add((AtomicFile.WriteTemp(path, stream =>
-            {
-                if (streamFrom.Count == 0) copy.WriteTo(stream);
-                else ModelStreamWriter.Write(copy, stream, store, streamFrom);
-            }), Path.GetFullPath(path)));
+            // Moved tensors now point at the new data file; those still deferred are written inline.
+            files.Add((AtomicFile.WriteTemp(path, stream => ModelStreamWriter.Write(copy, stream, store, store.IsDeferred)), Path.GetFullPath(path)));
             // Both files exist in full under temporary names before either takes its final name.
             foreach (var (temp, final) in files) AtomicFile.Commit(temp, final);
         }

@@ -12,17 +12,17 @@ internal static class ModelStreamWriter
 {
     private const int GraphField = 7, InitializerField = 5, RawDataField = 9;
 
-    /// <param name="streamFrom">Graph initializers to write inline, each mapped to the tensor the store knows.</param>
-    public static void Write(ModelProto model, Stream output, ExternalDataStore store, IReadOnlyDictionary<TensorProto, TensorProto> streamFrom) =>
-        Plan(model, store, streamFrom).Write(output);
+    /// <param name="inline">Which graph initializers held in files to write inline, their bytes streamed from the store.</param>
+    public static void Write(ModelProto model, Stream output, ExternalDataStore store, Func<TensorProto, bool> inline) =>
+        Plan(model, store, inline).Write(output);
 
     /// <summary>The serialized size, known before a byte is written (so a buffer can be sized exactly).</summary>
-    public static long Length(ModelProto model, ExternalDataStore store, IReadOnlyDictionary<TensorProto, TensorProto> streamFrom) =>
-        Plan(model, store, streamFrom).Length;
+    public static long Length(ModelProto model, ExternalDataStore store, Func<TensorProto, bool> inline) =>
+        Plan(model, store, inline).Length;
 
     private sealed record Layout(long Length, Action<Stream> Write);
 
-    private static Layout Plan(ModelProto model, ExternalDataStore store, IReadOnlyDictionary<TensorProto, TensorProto> streamFrom)
+    private static Layout Plan(ModelProto model, ExternalDataStore store, Func<TensorProto, bool> inline)
     {
         var modelRest = model.Clone();
         modelRest.Graph = null;
@@ -31,7 +31,7 @@ internal static class ModelStreamWriter
         graphRest.Initializer.Clear();
         var (graphBefore, graphAfter) = ProtoWire.SplitAfterField(graphRest.ToByteArray(), InitializerField);
 
-        var parts = model.Graph.Initializer.Select(t => Part(t, store, streamFrom)).ToList();
+        var parts = model.Graph.Initializer.Select(t => Part(t, store, inline)).ToList();
         var graphLength = graphBefore.Length + graphAfter.Length + parts.Sum(p => ProtoWire.FieldSize(InitializerField, p.Length));
         var total = modelBefore.Length + ProtoWire.FieldSize(GraphField, graphLength) + modelAfter.Length;
         return new Layout(total, output =>
@@ -51,19 +51,19 @@ internal static class ModelStreamWriter
 
     private sealed record TensorPart(long Length, Action<Stream> Write);
 
-    private static TensorPart Part(TensorProto tensor, ExternalDataStore store, IReadOnlyDictionary<TensorProto, TensorProto> streamFrom)
+    private static TensorPart Part(TensorProto tensor, ExternalDataStore store, Func<TensorProto, bool> inline)
     {
-        if (!streamFrom.TryGetValue(tensor, out var source)) return new TensorPart(tensor.CalculateSize(), tensor.WriteTo);
+        if (!inline(tensor)) return new TensorPart(tensor.CalculateSize(), tensor.WriteTo);
         var header = tensor.Clone();
         header.ExternalData.Clear();
         header.DataLocation = TensorProto.Types.DataLocation.Default;
         var (before, after) = ProtoWire.SplitAfterField(header.ToByteArray(), RawDataField);
-        var length = store.StoredLength(source);
+        var length = store.StoredLength(tensor);
         return new TensorPart(before.Length + ProtoWire.FieldSize(RawDataField, length) + after.Length, s =>
         {
             s.Write(before);
             ProtoWire.WriteLengthPrefix(s, RawDataField, length);
-            store.CopyTo(source, s);
+            store.CopyTo(tensor, s);
             s.Write(after);
         });
     }

@@ -61,6 +61,19 @@ public sealed class DeferredWeightsTests : IDisposable
     }
 
     [Fact]
+    public void AClonedModelStillWritesItsDeferredWeightsInline()
+    {
+        using var loaded = ModelLoader.Load(_path);
+        var clone = loaded.Model.Clone();
+        Assert.Contains(clone.Graph.Initializer, loaded.ExternalData.IsDeferred);
+        Assert.All(clone.Graph.Initializer, t => Assert.Equal(ExternalDataReference.IsExternal(t), loaded.ExternalData.IsDeferred(t)));
+        var copy = _dir.File("clone.onnx");
+        ModelSaver.Save(clone, copy, loaded.ExternalData);
+        Assert.Equal(File.ReadAllBytes(_path), File.ReadAllBytes(copy));
+        Assert.False(File.Exists(copy + ".data"));
+    }
+
+    [Fact]
     public void SavingInPlaceReadsFromTheOldFileWhileWritingTheNewOne()
     {
         var before = File.ReadAllBytes(_path);

@@ -1,0 +1,43 @@
+using OnnxCoDesign.Passes.IR;
+
+namespace OnnxCoDesign.Passes.Rewrite;
+
+/// <summary>
+/// An inference-mode BatchNormalization as a per-channel affine map:
+///   y = γ·(x − μ)/σ + β = m·x + s,  with σ = sqrt(var + ε), m = γ/σ, s = β − μ·m.
+/// </summary>
+internal sealed record BatchNormParameters(double[] Multiplier, double[] Shift)
+{
+    public int Channels => Multiplier.Length;
+
+    /// <summary>The node's affine map, or the reason it cannot be read as one.</summary>
+    public static (BatchNormParameters? Parameters, string? Reason) Read(ModelGraph graph, GraphNode bn, PassContext context)
+    {
+        if (graph.Opset < 7) return (null, $"BatchNormalization at opset {graph.Opset} has is_test semantics this pass does not fold");
+        if (bn.Proto.GetInt("spatial", 1) != 1) return (null, "BatchNormalization with spatial=0 normalises per element, not per channel");
+        if (bn.Proto.GetInt("training_mode", 0) != 0) return (null, "BatchNormalization is in training mode");
+        if (bn.Outputs.Skip(1).Any(o => o.Length > 0 && graph.ConsumersOf(o).Count + (graph.IsGraphOutput(o) ? 1 : 0) > 0))
+        {
+            return (null, "its training-mode outputs (running mean or variance) are used");
+        }
+        var values = new double[4][];
+        string[] names = ["scale", "bias", "mean", "var"];
+        for (var i = 0; i < 4; i++)
+        {
+            var v = ConstantFloats.Read(graph, bn.Input(i + 1), context);
+            if (v is null) return (null, $"its {names[i]} is not a constant float32 tensor");
+            values[i] = v;
+        }
+        var channels = values[0].Length;
+        if (values.Any(v => v.Length != channels)) return (null, "its parameters differ in length");
+        var epsilon = bn.Proto.GetFloat("epsilon", 1e-5f);
+        var m = new double[channels];
+        var s = new double[channels];
+        for (var c = 0; c < channels; c++)
+        {
+            m[c] = values[0][c] / Math.Sqrt(values[3][c] + epsilon);
+            s[c] = values[1][c] - values[2][c] * m[c];
+        }
+        return (new BatchNormParameters(m, s), null);
+    }
+}

@@ -1,0 +1,79 @@
+using OnnxCoDesign.Passes.IR;
+
+namespace OnnxCoDesign.Passes.Rewrite;
+
+/// <summary>
+/// Pass <c>fold-bn</c>: folds an inference-mode BatchNormalization into the Conv that feeds it.
+/// <code>
+/// Before:  y = BatchNormalization(Conv(x, W, b), γ, β, μ, var)
+/// After:   y = Conv(x, W', b')
+/// </code>
+/// Math (per output channel o): m = γ/sqrt(var+ε), W'[o] = W[o]·m, b'[o] = (b[o] − μ)·m + β = b[o]·m + (β − μ·m).
+/// Preconditions: the conv output feeds only this BN and is no graph output; BN and conv parameters are
+/// constant float32; BN is per-channel (spatial=1), not in training mode, its training outputs unused.
+/// The folded weight and bias are new initializers (NAME_bnfolded); the old ones go once nothing uses them,
+/// so a weight shared with another node stays as that node needs it.
+/// </summary>
+public static class FoldBatchNorm
+{
+    public const string Name = "fold-bn";
+
+    public static PassResult Run(ModelGraph graph, PassContext context)
+    {
+        var rewrites = new List<Rewrite>();
+        var leftAlone = new List<LeftAlone>();
+        foreach (var bn in graph.Nodes.Where(n => n.OpType == "BatchNormalization" && n.Domain.Length == 0).ToList())
+        {
+            var (match, reason) = Match(graph, bn, context);
+            if (match is null)
+            {
+                if (reason is not null) leftAlone.Add(new LeftAlone(bn.Name, reason));
+                continue;
+            }
+            Apply(graph, match);
+            rewrites.Add(new Rewrite(bn.Name, $"folded into conv '{match.Conv.Name}'"));
+        }
+        if (rewrites.Count > 0) graph.Refresh();
+        return new PassResult(Name, rewrites, leftAlone);
+    }
+
+    internal sealed record FoldMatch(GraphNode Conv, GraphNode Bn, double[] Weight, long[] WeightDims, double[] Bias, BatchNormParameters Parameters);
+
+    /// <summary>Pure: looks, never edits. A null match with a null reason means "not a Conv→BN pair at all".</summary>
+    internal static (FoldMatch? Match, string? Reason) Match(ModelGraph graph, GraphNode bn, PassContext context)
+    {
+        var x = bn.Input(0);
+        var conv = x is null ? null : graph.ProducerOf(x);
+        if (conv is null || conv.OpType != "Conv" || conv.Domain.Length != 0) return (null, null);
+        if (graph.ConsumersOf(x!).Count != 1 || graph.IsGraphOutput(x!)) return (null, $"the output of conv '{conv.Name}' has other consumers");
+        var (parameters, why) = BatchNormParameters.Read(graph, bn, context);
+        if (parameters is null) return (null, why);
+        var (weight, dims, bias, convWhy) = ConvParameters.Read(graph, conv, context);
+        if (weight is null) return (null, convWhy);
+        if (dims![0] != parameters.Channels) return (null, $"conv '{conv.Name}' has {dims[0]} output channels but the BN has {parameters.Channels}");
+        return (new FoldMatch(conv, bn, weight, dims, bias!, parameters), null);
+    }
+
+    private static void Apply(ModelGraph graph, FoldMatch m)
+    {
+        var edit = new GraphEdit(graph);
+        var perChannel = m.Weight.Length / m.WeightDims[0];
+        var w = new double[m.Weight.Length];
+        var b = new double[m.Bias.Length];
+        for (var o = 0; o < b.Length; o++)
+        {
+            var mul = m.Parameters.Multiplier[o];
+            for (var k = 0; k < perChannel; k++) w[o * perChannel + k] = m.Weight[o * perChannel + k] * mul;
+            b[o] = m.Bias[o] * mul + m.Parameters.Shift[o];
+        }
+        var conv = m.Conv.Proto;
+        var weightName = edit.AddInitializer(conv.Input[1] + "_bnfolded", w, m.WeightDims);
+        var biasName = edit.AddInitializer((conv.Input.Count > 2 && conv.Input[2].Length > 0 ? conv.Input[2] : m.Conv.Name + ".bias") + "_bnfolded", b, b.Length);
+        conv.Input[1] = weightName;
+        if (conv.Input.Count > 2) conv.Input[2] = biasName;
+        else conv.Input.Add(biasName);
+        conv.Output[0] = m.Bn.Outputs[0];
+        edit.Replace([m.Bn.Proto], []);
+        edit.RemoveUnreferenced();
+    }
+}

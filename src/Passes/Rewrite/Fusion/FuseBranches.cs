@@ -1,0 +1,72 @@
+using OnnxCoDesign.Passes.IR;
+
+namespace OnnxCoDesign.Passes.Rewrite.Fusion;
+
+/// <summary>One block as the pass saw it: its number in topological order, branches, strategy and result.</summary>
+public sealed record BlockReport(int Index, string Name, string Branches, FusionStrategy Strategy, string Result, int BranchesFused);
+
+public sealed record FusionResult(PassResult Pass, IReadOnlyList<BlockReport> Blocks);
+
+/// <summary>
+/// Pass <c>fuse-branches</c>: re-parameterizes RepVGG blocks by each block's strategy.
+/// <code>
+/// Before:  y = Add(Add(BN(Conv3x3(x)), BN(Conv1x1(x))), BN(x))        (or BN folded into the convs, or Sum)
+/// After S1: y = Conv3x3'(x)
+///       S2: y = Add(Conv3x3'(x), BN(x))           (1×1 fused, identity kept as it was)
+///       S3: y = Add(Conv3x3'(x), Conv1x1'(x))     (identity fused, 1×1 kept with its BN folded)
+///       S4: y = Add(Add(Conv3x3'(x), Conv1x1'(x)), BN(x))   (every branch kept, BN folded)
+/// </code>
+/// The math is in <see cref="BranchKernel"/>; every strategy computes the same function (exact in real
+/// arithmetic). Blocks are numbered in topological order; <see cref="StrategyPlan"/> maps numbers to
+/// strategies. A block failing a precondition stays as it was and is reported with the reason.
+/// </summary>
+public static class FuseBranches
+{
+    public const string Name = "fuse-branches";
+
+    public static FusionResult Run(ModelGraph graph, PassContext context, StrategyPlan plan)
+    {
+        var outcomes = RepVggMatcher.FindAll(graph);
+        var leftAlone = outcomes.Where(o => o.Block is null).Select(o => new LeftAlone(o.Root.Name, o.Reason!)).ToList();
+        var planned = new List<(RepVggBlock Block, FusionStrategy Strategy, BlockKernels Kernels)>();
+        var reports = new List<BlockReport>();
+        var index = 0;
+        foreach (var block in outcomes.Select(o => o.Block).OfType<RepVggBlock>())
+        {
+            var strategy = plan.For(index);
+            var (kernels, reason) = BlockKernels.Of(graph, block, context);
+            if (kernels is null)
+            {
+                leftAlone.Add(new LeftAlone(block.Name, reason!));
+                reports.Add(new BlockReport(index++, block.Name, block.BranchText, strategy, "left alone: " + reason, 0));
+                continue;
+            }
+            planned.Add((block, strategy, kernels));
+            var fused = strategy.BranchesFused(block.OneByOne is not null, block.Identity is not null);
+            reports.Add(new BlockReport(index++, block.Name, block.BranchText, strategy, Describe(block, strategy), fused));
+        }
+
+        // Every match and every kernel is computed before the first edit.
+        var edit = new GraphEdit(graph);
+        var rewrites = new List<Rewrite>();
+        foreach (var (block, strategy, kernels) in planned)
+        {
+            BlockRewriter.Apply(edit, block, strategy, kernels);
+            rewrites.Add(new Rewrite(block.Name, $"{strategy}: {Describe(block, strategy)}"));
+        }
+        if (rewrites.Count > 0)
+        {
+            edit.RemoveUnreferenced();
+            graph.Refresh();
+        }
+        return new FusionResult(new PassResult(Name, rewrites, leftAlone), reports);
+    }
+
+    private static string Describe(RepVggBlock block, FusionStrategy strategy)
+    {
+        var kept = new List<string> { $"{block.Kernel}x{block.Kernel}" };
+        if (block.OneByOne is not null && strategy.KeepsOneByOne()) kept.Add("1x1");
+        if (block.Identity is not null && strategy.KeepsIdentity()) kept.Add(block.Identity.Bn is null ? "identity" : "identity-bn");
+        return string.Join(" + ", kept);
+    }
+}

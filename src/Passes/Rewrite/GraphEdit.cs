@@ -1,0 +1,89 @@
+using Onnx;
+using OnnxCoDesign.Passes.IR;
+
+namespace OnnxCoDesign.Passes.Rewrite;
+
+/// <summary>
+/// Edits a pass makes once its match is complete: fresh names, new initializers, nodes replaced in
+/// place, and the clean-up of initializers and value_info nothing refers to any more.
+/// </summary>
+internal sealed class GraphEdit(ModelGraph graph)
+{
+    private readonly HashSet<string> _names = AllNames(graph.Proto);
+
+    /// <summary><paramref name="preferred"/> if no tensor, node or initializer has it, else preferred_1, _2, …</summary>
+    public string Fresh(string preferred)
+    {
+        var name = preferred;
+        for (var i = 1; !_names.Add(name); i++) name = $"{preferred}_{i}";
+        return name;
+    }
+
+    public string AddInitializer(string preferredName, double[] values, params long[] dims)
+    {
+        var name = Fresh(preferredName);
+        graph.Proto.Initializer.Add(ConstantFloats.Float32(name, values, dims));
+        return name;
+    }
+
+    /// <summary>Replaces <paramref name="remove"/> by <paramref name="add"/>, placed where the first removed node was.</summary>
+    public void Replace(IReadOnlyCollection<NodeProto> remove, IEnumerable<NodeProto> add)
+    {
+        var nodes = graph.Proto.Node;
+        var set = new HashSet<NodeProto>(remove, ReferenceEqualityComparer.Instance);
+        var at = Enumerable.Range(0, nodes.Count).First(i => set.Contains(nodes[i]));
+        for (var i = nodes.Count - 1; i >= 0; i--)
+        {
+            if (set.Contains(nodes[i])) nodes.RemoveAt(i);
+        }
+        var index = Math.Min(at, nodes.Count);
+        foreach (var n in add) nodes.Insert(index++, n);
+    }
+
+    /// <summary>Drops initializers and value_info entries that no node, input or output names any more.</summary>
+    public void RemoveUnreferenced()
+    {
+        var proto = graph.Proto;
+        var used = new HashSet<string>(proto.Node.SelectMany(n => n.Input.Concat(n.Output)), StringComparer.Ordinal);
+        used.UnionWith(proto.Output.Select(o => o.Name));
+        used.UnionWith(proto.Node.SelectMany(SubgraphScope.OuterReferences));
+        var runtimeInputs = proto.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        for (var i = proto.Initializer.Count - 1; i >= 0; i--)
+        {
+            var name = proto.Initializer[i].Name;
+            if (used.Contains(name)) continue;
+            proto.Initializer.RemoveAt(i);
+            // Exports for opset < 9 list initializers as inputs too; drop the listing with the initializer.
+            if (runtimeInputs.Contains(name)) proto.Input.Remove(proto.Input.First(v => v.Name == name));
+        }
+        for (var i = proto.ValueInfo.Count - 1; i >= 0; i--)
+        {
+            if (!used.Contains(proto.ValueInfo[i].Name)) proto.ValueInfo.RemoveAt(i);
+        }
+    }
+
+    public static NodeProto Node(string name, string opType, IEnumerable<string> inputs, IEnumerable<string> outputs, params AttributeProto[] attributes)
+    {
+        var node = new NodeProto { Name = name, OpType = opType };
+        node.Input.AddRange(inputs);
+        node.Output.AddRange(outputs);
+        node.Attribute.AddRange(attributes);
+        return node;
+    }
+
+    private static HashSet<string> AllNames(GraphProto g)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var n in g.Node)
+        {
+            names.Add(n.Name);
+            names.UnionWith(n.Input);
+            names.UnionWith(n.Output);
+        }
+        names.UnionWith(g.Initializer.Select(i => i.Name));
+        names.UnionWith(g.Input.Select(i => i.Name));
+        names.UnionWith(g.Output.Select(i => i.Name));
+        names.UnionWith(g.ValueInfo.Select(i => i.Name));
+        return names;
+    }
+}

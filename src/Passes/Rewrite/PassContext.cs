@@ -1,0 +1,15 @@
+using OnnxCoDesign.Passes.Diagnostics;
+using OnnxCoDesign.Passes.Loading;
+
+namespace OnnxCoDesign.Passes.Rewrite;
+
+/// <summary>What a pass may use besides the graph: where weights are read from, and where to report.</summary>
+public sealed class PassContext(ExternalDataStore weights)
+{
+    public static PassContext InMemory => new(ExternalDataStore.None);
+
+    /// <summary>Resolves initializers whose bytes live in a file (external or left in the model file).</summary>
+    public ExternalDataStore Weights { get; } = weights;
+
+    public DiagnosticBag Diagnostics { get; } = new();
+}
