@@ -5,11 +5,19 @@ namespace OnnxCoDesign.Passes.Loading;
 /// <summary>A parsed model together with the store that resolves its external data.</summary>
 public sealed class LoadedModel : IDisposable
 {
+    private readonly bool _ownsStore;
+
     public LoadedModel(ModelProto model, string? path, ExternalDataStore externalData)
+        : this(model, path, externalData, ownsStore: true)
+    {
+    }
+
+    private LoadedModel(ModelProto model, string? path, ExternalDataStore externalData, bool ownsStore)
     {
         Model = model;
         Path = path;
         ExternalData = externalData;
+        _ownsStore = ownsStore;
     }
 
     public ModelProto Model { get; }
@@ -21,5 +29,11 @@ public sealed class LoadedModel : IDisposable
     /// <summary>Wraps a model built in memory (no file, no external data).</summary>
     public static LoadedModel InMemory(ModelProto model) => new(model, null, ExternalDataStore.None);
 
-    public void Dispose() => ExternalData.Dispose();
+    /// <summary>A rewritten version of this model: it reads weights from the same store, which stays this one's.</summary>
+    public LoadedModel Derived(ModelProto rewritten) => new(rewritten, Path, ExternalData, ownsStore: false);
+
+    public void Dispose()
+    {
+        if (_ownsStore) ExternalData.Dispose();
+    }
 }

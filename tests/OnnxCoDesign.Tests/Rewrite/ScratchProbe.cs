@@ -17,6 +17,10 @@ public sealed class ScratchProbe(ITestOutputHelper o)
         o.WriteLine($"a0 build {sw.ElapsedMilliseconds}"); sw.Restart();
         var (f, r) = RewriteRun.Fuse(a0, FusionStrategy.S1);
         o.WriteLine($"fuse {sw.ElapsedMilliseconds} {r.Blocks.Count}"); sw.Restart();
+        for (int k = 0; k < 3; k++) { RewriteRun.Fuse(a0, FusionStrategy.S1); o.WriteLine($"fuse again {sw.ElapsedMilliseconds}"); sw.Restart(); }
+        for (int k = 0; k < 2; k++) { a0.Clone(); o.WriteLine($"clone {sw.ElapsedMilliseconds}"); sw.Restart(); }
+        for (int k = 0; k < 2; k++) { new ModelGraph(a0.Clone()); o.WriteLine($"clone+graph {sw.ElapsedMilliseconds}"); sw.Restart(); }
+        for (int k = 0; k < 2; k++) { RewriteRun.FoldBn(a0); o.WriteLine($"fold {sw.ElapsedMilliseconds}"); sw.Restart(); }
         o.WriteLine($"err {OrtCompare.RelativeError(a0, f)} {sw.ElapsedMilliseconds}"); sw.Restart();
         o.WriteLine($"flops {Analysis.Of(f).Cost.Flops} {Analysis.Of(Samples.RepVggA0Deploy()).Cost.Flops} {sw.ElapsedMilliseconds}"); sw.Restart();
         var rn = Samples.ResNet50(BatchNormForm.Separate);
