@@ -27,6 +27,7 @@ public static class CodesignCli
         SampleCommand.Register(app, output);
         FuseCommand.Register(app, output);
         VerifyCommand.Register(app, output);
+        DevicesCommand.Register(app, output);
         app.OnExecute(() =>
         {
             app.ShowHelp();

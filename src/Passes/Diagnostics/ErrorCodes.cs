@@ -52,6 +52,13 @@ public static class ErrorCodes
     public const string DataShapeMismatch = "OCD1507";
     public const string VerifyInputsDiffer = "OCD1508";
     public const string RuntimeFailed = "OCD1509";
+
+    // OCD16xx: devices and links (--devices, --link, device profile files, build scripts).
+    public const string UnknownDevice = "OCD1601";
+    public const string DeviceProfileMalformed = "OCD1602";
+    public const string LinkSpecMalformed = "OCD1603";
+    public const string DeviceListMalformed = "OCD1604";
+    public const string TrtexecNameUnsupported = "OCD1605";
 }
 
 /// <summary>Warning codes: reported, never fatal.</summary>

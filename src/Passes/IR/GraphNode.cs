@@ -5,12 +5,12 @@ namespace OnnxCoDesign.Passes.IR;
 /// <summary>A node of the graph IR: the NodeProto itself plus its place in the topological order.</summary>
 public sealed class GraphNode
 {
-    internal GraphNode(NodeProto proto, int order, IReadOnlyList<string> implicitInputs)
+    internal GraphNode(NodeProto proto, int order, IReadOnlyList<string> implicitInputs, string name)
     {
         Proto = proto;
         Order = order;
         ImplicitInputs = implicitInputs;
-        Name = string.IsNullOrEmpty(proto.Name) ? $"{proto.OpType}_{order}" : proto.Name;
+        Name = name;
     }
 
     public NodeProto Proto { get; }
@@ -18,7 +18,10 @@ public sealed class GraphNode
     /// <summary>Position in the topological order.</summary>
     public int Order { get; }
 
-    /// <summary>The node's name, or <c>OpType_order</c> when the export left it empty.</summary>
+    /// <summary>
+    /// A name unique in the graph: the node's own, or <c>OpType_order</c> when the export left it empty, or
+    /// <c>name#order</c> when an earlier node already has it (ONNX does not require unique node names).
+    /// </summary>
     public string Name { get; }
 
     public string OpType => Proto.OpType;

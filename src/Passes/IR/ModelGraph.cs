@@ -89,16 +89,19 @@ public sealed class ModelGraph
         _nodes.Clear();
         _producer.Clear();
         _consumers.Clear();
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (proto, implicitInputs) in order)
         {
-            var node = new GraphNode(proto, _nodes.Count, implicitInputs);
+            var name = string.IsNullOrEmpty(proto.Name) ? $"{proto.OpType}_{_nodes.Count}" : proto.Name;
+            if (!names.Add(name)) names.Add(name = $"{name}#{_nodes.Count}");
+            var node = new GraphNode(proto, _nodes.Count, implicitInputs, name);
             _nodes.Add(node);
             foreach (var o in proto.Output.Where(o => o.Length > 0)) _producer.TryAdd(o, node);
             for (var slot = 0; slot < proto.Input.Count; slot++)
             {
                 if (proto.Input[slot].Length > 0) AddConsumer(proto.Input[slot], node, slot);
             }
-            foreach (var name in implicitInputs) AddConsumer(name, node, -1);
+            foreach (var tensor in implicitInputs) AddConsumer(tensor, node, -1);
         }
     }
 

@@ -16,6 +16,13 @@ internal sealed record BatchNormParameters(double[] Multiplier, double[] Shift)
         if (graph.Opset < 7) return (null, $"BatchNormalization at opset {graph.Opset} has is_test semantics this pass does not fold");
         if (bn.Proto.GetInt("spatial", 1) != 1) return (null, "BatchNormalization with spatial=0 normalises per element, not per channel");
         if (bn.Proto.GetInt("training_mode", 0) != 0) return (null, "BatchNormalization is in training mode");
+        // Before opset 14 the number of outputs is the mode: Y alone is test mode, Y with mean, var, saved_mean
+        // and saved_var is training mode, which normalises with the batch's statistics (ONNX Runtime does),
+        // whether or not anything reads them.
+        if (graph.Opset < 14 && bn.Outputs.Skip(1).Any(o => o.Length > 0))
+        {
+            return (null, "its training-mode outputs (mean, var, saved_mean, saved_var) are declared, which before opset 14 means training mode");
+        }
         if (bn.Outputs.Skip(1).Any(o => o.Length > 0 && graph.ConsumersOf(o).Count + (graph.IsGraphOutput(o) ? 1 : 0) > 0))
         {
             return (null, "its training-mode outputs (running mean or variance) are used");

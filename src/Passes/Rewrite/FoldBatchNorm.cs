@@ -10,7 +10,8 @@ namespace OnnxCoDesign.Passes.Rewrite;
 /// </code>
 /// Math (per output channel o): m = γ/sqrt(var+ε), W'[o] = W[o]·m, b'[o] = (b[o] − μ)·m + β = b[o]·m + (β − μ·m).
 /// Preconditions: the conv output feeds only this BN and is no graph output; BN and conv parameters are
-/// constant float32; BN is per-channel (spatial=1), not in training mode, its training outputs unused.
+/// constant float32; BN is per-channel (spatial=1), not in training mode (training_mode=1 from opset 14,
+/// statistics outputs declared before it), its training outputs unused.
 /// The folded weight and bias are new initializers (NAME_bnfolded); the old ones go once nothing uses them,
 /// so a weight shared with another node stays as that node needs it.
 /// </summary>

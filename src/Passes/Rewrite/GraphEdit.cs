@@ -23,20 +23,38 @@ internal sealed class GraphEdit(ModelGraph graph)
     {
         var name = Fresh(preferredName);
         graph.Proto.Initializer.Add(ConstantFloats.Float32(name, values, dims));
+        // IR 3 (opset < 9 exports) requires every initializer to be listed as a graph input as well.
+        if (graph.Model.IrVersion is > 0 and < 4) graph.Proto.Input.Add(FloatInput(name, dims));
         return name;
     }
 
-    /// <summary>Replaces <paramref name="remove"/> by <paramref name="add"/>, placed where the first removed node was.</summary>
+    private static ValueInfoProto FloatInput(string name, long[] dims)
+    {
+        var shape = new TensorShapeProto();
+        foreach (var d in dims) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        var tensor = new TypeProto.Types.Tensor { ElemType = ElementType.Float, Shape = shape };
+        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = tensor } };
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="remove"/> by <paramref name="add"/>, placed where the last removed node was.
+    /// The last one is the matched root (a block's final Add): the new nodes may read any node kept from
+    /// the match (a block's identity BN), which sits before it, and only the root's output is read outside
+    /// the match, after it. Placing them at the first removed node could put a reader before its producer,
+    /// and ONNX requires the node list in topological order.
+    /// </summary>
     public void Replace(IReadOnlyCollection<NodeProto> remove, IEnumerable<NodeProto> add)
     {
         var nodes = graph.Proto.Node;
         var set = new HashSet<NodeProto>(remove, ReferenceEqualityComparer.Instance);
-        var at = Enumerable.Range(0, nodes.Count).First(i => set.Contains(nodes[i]));
+        var index = -1;
         for (var i = nodes.Count - 1; i >= 0; i--)
         {
-            if (set.Contains(nodes[i])) nodes.RemoveAt(i);
+            if (!set.Contains(nodes[i])) continue;
+            nodes.RemoveAt(i);
+            // Every removal at or before the last removed node's place moves that place down by one.
+            index = index < 0 ? i : index - 1;
         }
-        var index = Math.Min(at, nodes.Count);
         foreach (var n in add) nodes.Insert(index++, n);
     }
 

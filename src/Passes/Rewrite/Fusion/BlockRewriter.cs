@@ -10,7 +10,8 @@ namespace OnnxCoDesign.Passes.Rewrite.Fusion;
 /// </summary>
 internal static class BlockRewriter
 {
-    public static void Apply(GraphEdit edit, RepVggBlock block, FusionStrategy strategy, BlockKernels kernels)
+    /// <summary>Rewrites the block; returns the names of the nodes that make it up now.</summary>
+    public static IReadOnlyList<string> Apply(GraphEdit edit, RepVggBlock block, FusionStrategy strategy, BlockKernels kernels)
     {
         var keepOne = block.OneByOne is not null && strategy.KeepsOneByOne();
         var keepIdentity = block.Identity is not null && strategy.KeepsIdentity();
@@ -33,6 +34,9 @@ internal static class BlockRewriter
 
         var removed = block.Nodes.Where(n => !(keepIdentity && block.Identity!.Bn == n)).Select(n => n.Proto).ToList();
         edit.Replace(removed, added);
+        var nodes = added.Select(n => n.Name).ToList();
+        if (keepIdentity && block.Identity!.Bn is { } bn) nodes.Add(bn.Name);
+        return nodes;
     }
 
     private static string Conv(GraphEdit edit, List<NodeProto> added, string name, RepVggBlock block, BranchKernel kernel, long size, string? output)

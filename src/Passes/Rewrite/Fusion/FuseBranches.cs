@@ -2,8 +2,14 @@ using OnnxCoDesign.Passes.IR;
 
 namespace OnnxCoDesign.Passes.Rewrite.Fusion;
 
-/// <summary>One block as the pass saw it: its number in topological order, branches, strategy and result.</summary>
-public sealed record BlockReport(int Index, string Name, string Branches, FusionStrategy Strategy, string Result, int BranchesFused);
+/// <summary>
+/// One block as the pass saw it: its number in topological order, branches, strategy and result, and the
+/// names of the nodes that make up the block afterwards (the rewritten ones, or the originals if left alone).
+/// </summary>
+public sealed record BlockReport(int Index, string Name, string Branches, FusionStrategy Strategy, string Result, int BranchesFused)
+{
+    public IReadOnlyList<string> Nodes { get; init; } = [];
+}
 
 public sealed record FusionResult(PassResult Pass, IReadOnlyList<BlockReport> Blocks);
 
@@ -28,7 +34,7 @@ public static class FuseBranches
     {
         var outcomes = RepVggMatcher.FindAll(graph);
         var leftAlone = outcomes.Where(o => o.Block is null).Select(o => new LeftAlone(o.Root.Name, o.Reason!)).ToList();
-        var planned = new List<(RepVggBlock Block, FusionStrategy Strategy, BlockKernels Kernels)>();
+        var planned = new List<(RepVggBlock Block, FusionStrategy Strategy, BlockKernels Kernels, int Report)>();
         var reports = new List<BlockReport>();
         var index = 0;
         foreach (var block in outcomes.Select(o => o.Block).OfType<RepVggBlock>())
@@ -38,10 +44,10 @@ public static class FuseBranches
             if (kernels is null)
             {
                 leftAlone.Add(new LeftAlone(block.Name, reason!));
-                reports.Add(new BlockReport(index++, block.Name, block.BranchText, strategy, "left alone: " + reason, 0));
+                reports.Add(new BlockReport(index++, block.Name, block.BranchText, strategy, "left alone: " + reason, 0) { Nodes = block.Nodes.Select(n => n.Name).ToList() });
                 continue;
             }
-            planned.Add((block, strategy, kernels));
+            planned.Add((block, strategy, kernels, reports.Count));
             var fused = strategy.BranchesFused(block.OneByOne is not null, block.Identity is not null);
             reports.Add(new BlockReport(index++, block.Name, block.BranchText, strategy, Describe(block, strategy), fused));
         }
@@ -49,9 +55,9 @@ public static class FuseBranches
         // Every match and every kernel is computed before the first edit.
         var edit = new GraphEdit(graph);
         var rewrites = new List<Rewrite>();
-        foreach (var (block, strategy, kernels) in planned)
+        foreach (var (block, strategy, kernels, report) in planned)
         {
-            BlockRewriter.Apply(edit, block, strategy, kernels);
+            reports[report] = reports[report] with { Nodes = BlockRewriter.Apply(edit, block, strategy, kernels) };
             rewrites.Add(new Rewrite(block.Name, $"{strategy}: {Describe(block, strategy)}"));
         }
         if (rewrites.Count > 0)

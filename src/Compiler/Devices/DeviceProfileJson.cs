@@ -1,0 +1,180 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using OnnxCoDesign.Passes.Diagnostics;
+
+namespace OnnxCoDesign.Compiler.Devices;
+
+/// <summary>
+/// One device profile as JSON: the schema of a catalog entry and of a user's profile file. Figures are in
+/// the units datasheets print (TFLOP/s, TOPS, GB/s, µs) so people can write them by hand; the record holds
+/// SI units. Every field is checked and unknown keys are refused, so a typo cannot silently fall back to a
+/// default. Conversions go through decimal so 0.472 TFLOP/s is exactly 472e9 and writes back as 0.472.
+/// </summary>
+public static partial class DeviceProfileJson
+{
+    public static readonly IReadOnlyList<string> Keys =
+    [
+        "name", "displayName", "fp32Tflops", "fp16Tflops", "int8Tops", "memoryGBps",
+        "computeEfficiency", "memoryEfficiency", "nodeOverheadUs", "tensorRt", "sources",
+    ];
+
+    private static readonly string[] Required = ["name", "fp32Tflops", "fp16Tflops", "int8Tops", "memoryGBps"];
+
+    public static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip };
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex KebabName();
+
+    /// <summary>Parses a whole profile file's text; <paramref name="file"/> names it in errors.</summary>
+    public static DeviceProfile ParseText(string text, string? file)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text, DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            throw Malformed($"not valid JSON ({e.Message})", file);
+        }
+        using (document) return Read(document.RootElement, file);
+    }
+
+    /// <summary>Reads and validates one profile object.</summary>
+    public static DeviceProfile Read(JsonElement e, string? file)
+    {
+        if (e.ValueKind != JsonValueKind.Object) throw Malformed("a device profile must be a JSON object", file);
+        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var p in e.EnumerateObject())
+        {
+            if (!Keys.Contains(p.Name)) throw Malformed($"unknown key '{p.Name}' (known: {string.Join(", ", Keys)})", file);
+            if (!fields.TryAdd(p.Name, p.Value)) throw Malformed($"key '{p.Name}' appears twice", file);
+        }
+        foreach (var key in Required)
+        {
+            if (!fields.ContainsKey(key)) throw Malformed($"missing key '{key}'", file);
+        }
+
+        var name = Text(fields, "name", file);
+        if (name.Length > 64 || !KebabName().IsMatch(name)) throw Malformed($"'name' must be kebab-case letters and digits (jetson-nano), got '{name}'", file);
+        var label = $"device '{name}'";
+        var displayName = fields.ContainsKey("displayName") ? Text(fields, "displayName", file) : name;
+        if (displayName.Trim().Length == 0) throw Malformed($"{label}: 'displayName' is empty", file);
+
+        return new DeviceProfile
+        {
+            Name = name,
+            DisplayName = displayName,
+            PeakFp32 = Scaled(fields, "fp32Tflops", 1e12m, label, file),
+            PeakFp16 = Scaled(fields, "fp16Tflops", 1e12m, label, file),
+            PeakInt8 = Scaled(fields, "int8Tops", 1e12m, label, file),
+            MemoryBandwidth = Scaled(fields, "memoryGBps", 1e9m, label, file),
+            ComputeEfficiency = Efficiency(fields, "computeEfficiency", label, file),
+            MemoryEfficiency = Efficiency(fields, "memoryEfficiency", label, file),
+            NodeOverhead = Overhead(fields, label, file),
+            TensorRtVersion = TensorRt(fields, label, file),
+            Sources = Sources(fields, label, file),
+        };
+    }
+
+    /// <summary>Writes one profile in the schema <see cref="Read"/> takes, so the output is a valid profile file.</summary>
+    public static void Write(Utf8JsonWriter w, DeviceProfile d)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", d.Name);
+        w.WriteString("displayName", d.DisplayName);
+        w.WriteNumber("fp32Tflops", Unscaled(d.PeakFp32, 1e12m));
+        w.WriteNumber("fp16Tflops", Unscaled(d.PeakFp16, 1e12m));
+        w.WriteNumber("int8Tops", Unscaled(d.PeakInt8, 1e12m));
+        w.WriteNumber("memoryGBps", Unscaled(d.MemoryBandwidth, 1e9m));
+        w.WriteNumber("computeEfficiency", Unscaled(d.ComputeEfficiency, 1m));
+        w.WriteNumber("memoryEfficiency", Unscaled(d.MemoryEfficiency, 1m));
+        w.WriteNumber("nodeOverheadUs", Unscaled(d.NodeOverhead, 1e-6m));
+        if (d.TensorRtVersion is null) w.WriteNull("tensorRt");
+        else w.WriteString("tensorRt", d.TensorRtVersion);
+        w.WriteStartArray("sources");
+        foreach (var s in d.Sources) w.WriteStringValue(s);
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>SI value back to datasheet units, with trailing zeros dropped (0.472, not 0.4720).</summary>
+    public static decimal Unscaled(double value, decimal scale) =>
+        (decimal)value / scale / 1.000000000000000000000000000000000m;
+
+    private static string Text(Dictionary<string, JsonElement> f, string key, string? file) =>
+        f[key].ValueKind == JsonValueKind.String ? f[key].GetString()! : throw Malformed($"'{key}' must be a string", file);
+
+    private static decimal Number(Dictionary<string, JsonElement> f, string key, string label, string? file)
+    {
+        var v = f[key];
+        if (v.ValueKind != JsonValueKind.Number) throw Malformed($"{label}: '{key}' must be a number, got {Kind(v)}", file);
+        if (!v.TryGetDecimal(out var d)) throw Malformed($"{label}: '{key}' is out of range ({v.GetRawText()})", file);
+        return d;
+    }
+
+    private static double Scaled(Dictionary<string, JsonElement> f, string key, decimal scale, string label, string? file)
+    {
+        var d = Number(f, key, label, file);
+        if (d <= 0) throw Malformed($"{label}: '{key}' must be positive, got {f[key].GetRawText()}", file);
+        try
+        {
+            return (double)(d * scale);
+        }
+        catch (OverflowException)
+        {
+            throw Malformed($"{label}: '{key}' is out of range ({f[key].GetRawText()})", file);
+        }
+    }
+
+    private static double Efficiency(Dictionary<string, JsonElement> f, string key, string label, string? file)
+    {
+        if (!f.ContainsKey(key)) return 1.0; // the bare roofline, as the record defaults
+        var d = Number(f, key, label, file);
+        if (d <= 0 || d > 1) throw Malformed($"{label}: '{key}' must be in (0, 1], got {f[key].GetRawText()}", file);
+        return (double)d;
+    }
+
+    private static double Overhead(Dictionary<string, JsonElement> f, string label, string? file)
+    {
+        if (!f.ContainsKey("nodeOverheadUs")) return 0;
+        var d = Number(f, "nodeOverheadUs", label, file);
+        // Zero is allowed (the plain roofline); a second or more per node is surely a unit mistake.
+        if (d < 0 || d >= 1_000_000) throw Malformed($"{label}: 'nodeOverheadUs' must be in [0, 1000000) microseconds, got {f["nodeOverheadUs"].GetRawText()}", file);
+        return (double)(d * 1e-6m);
+    }
+
+    private static string? TensorRt(Dictionary<string, JsonElement> f, string label, string? file)
+    {
+        if (!f.TryGetValue("tensorRt", out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind != JsonValueKind.String) throw Malformed($"{label}: 'tensorRt' must be a version string (\"8.2\") or null", file);
+        var version = TensorRtVersion.TryParse(v.GetString());
+        return version?.ToString() ?? throw Malformed($"{label}: 'tensorRt' must be MAJOR.MINOR (\"8.2\"), got \"{v.GetString()}\"", file);
+    }
+
+    private static IReadOnlyList<string> Sources(Dictionary<string, JsonElement> f, string label, string? file)
+    {
+        if (!f.TryGetValue("sources", out var v)) return [];
+        if (v.ValueKind != JsonValueKind.Array) throw Malformed($"{label}: 'sources' must be an array of strings", file);
+        var list = new List<string>();
+        foreach (var s in v.EnumerateArray())
+        {
+            if (s.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(s.GetString())) throw Malformed($"{label}: every entry of 'sources' must be a non-empty string", file);
+            list.Add(s.GetString()!);
+        }
+        return list;
+    }
+
+    private static string Kind(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Null => "null",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        _ => v.ValueKind.ToString(),
+    };
+
+    internal static CodesignException Malformed(string message, string? file) =>
+        new(ErrorCodes.DeviceProfileMalformed, "device profile: " + message, file);
+}

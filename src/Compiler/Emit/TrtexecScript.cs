@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Text;
+using OnnxCoDesign.Compiler.Devices;
+using OnnxCoDesign.Passes.Diagnostics;
+
+namespace OnnxCoDesign.Compiler.Emit;
+
+/// <summary>
+/// An input of a part. <paramref name="Symbolic"/>: the original model left a dimension of it symbolic
+/// (bound by --shape or defaulted). Only such inputs get --shapes: trtexec up to TensorRT 8 refuses
+/// --shapes on a static network ("Static model does not take explicit shapes ..."), and a static input's
+/// shape is in the model anyway.
+/// </summary>
+public sealed record TrtexecInput(string Name, long[] Shape, bool Symbolic);
+
+/// <summary>One part to build: its ONNX file and engine file (relative to the script), device and precision.</summary>
+public sealed record TrtexecPart(string OnnxFile, string EngineFile, DeviceProfile Device, Precision Precision, IReadOnlyList<TrtexecInput> Inputs);
+
+/// <summary>
+/// Writes build-engines.sh: one trtexec command per part, with the flags the device's TensorRT version takes.
+/// Engines are specific to a GPU and a TensorRT version, so the script is run on each device with that
+/// device's name and builds only its parts. A pure function of its arguments: LF line ends, no absolute
+/// paths, the same text for the same plan.
+/// </summary>
+public static class TrtexecScript
+{
+    public const string FileName = "build-engines.sh";
+
+    /// <summary>The builder's workspace limit in MiB. trtexec 8.2 defaults to 16 MiB, too small for many conv tactics.</summary>
+    public const int DefaultWorkspaceMiB = 1024;
+
+    /// <summary>Versions where trtexec's flags change (the trtexec reference and the 8.x→10.x and 10.x→11.x migration guides).</summary>
+    private static readonly TensorRtVersion TimingCacheSince = new(8, 0);
+    private static readonly TensorRtVersion MemPoolSizeSince = new(8, 4);
+    private static readonly TensorRtVersion StronglyTypedOnlySince = new(11, 0);
+
+    /// <summary>part0.onnx on jetson-nano → part0.jetson-nano.engine.</summary>
+    public static string EngineFileFor(string onnxFile, DeviceProfile device) =>
+        Path.ChangeExtension(onnxFile, null) + "." + device.Name + ".engine";
+
+    /// <summary>One timing cache per device: tactic timings do not carry over between GPUs.</summary>
+    public static string TimingCacheFor(DeviceProfile device) => $"timing.{device.Name}.cache";
+
+    public static string Emit(IReadOnlyList<TrtexecPart> parts, int workspaceMiB = DefaultWorkspaceMiB)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(workspaceMiB, 1);
+        if (parts.Count == 0) throw new ArgumentException("a plan has at least one part", nameof(parts));
+        foreach (var p in parts) CheckPart(p);
+        var devices = parts.Select(p => p.Device.Name).Distinct().ToList();
+
+        var o = new StringBuilder();
+        void Line(string s = "") => o.Append(s).Append('\n');
+        Line("#!/usr/bin/env bash");
+        Line("# Builds a TensorRT engine for each part of the plan, on the device that runs it: an engine only works");
+        Line("# on the GPU and TensorRT version it was built with. Run it on each device with that device's name:");
+        Line($"#   ./{FileName} {devices[0]}      (or `all` to build every part here)");
+        Line("# TRTEXEC overrides the trtexec binary (JetPack puts it in /usr/src/tensorrt/bin/trtexec).");
+        Line("# Written by codesign-compile.");
+        Line("set -euo pipefail");
+        Line("cd \"$(dirname \"$0\")\"");
+        Line("TRTEXEC=${TRTEXEC:-trtexec}");
+        Line();
+        Line($"devices=\"{string.Join(' ', devices)}\"");
+        Line("target=${1:-}");
+        Line("case \" $devices all \" in");
+        Line("  *\" $target \"*) ;;");
+        Line("  *) echo \"usage: $0 DEVICE|all (devices: $devices)\" >&2; exit 2 ;;");
+        Line("esac");
+        Line("wanted() { [ \"$target\" = all ] || [ \"$target\" = \"$1\" ]; }");
+
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var part = parts[i];
+            var d = part.Device;
+            var label = $"part{i}";
+            Line();
+            if (d.TensorRtVersion is null)
+            {
+                Line($"# {label}: {d.Name} ({Comment(d.DisplayName)}) has no TensorRT; the part runs in ONNX Runtime from {Comment(part.OnnxFile)}, no engine is built.");
+                Line($"if wanted {d.Name}; then");
+                Line($"  echo {ShellQuote($"{label}: {d.Name} runs {part.OnnxFile} in ONNX Runtime; no engine to build")}");
+                Line("fi");
+                continue;
+            }
+            var version = TensorRtVersion.Parse(d.TensorRtVersion);
+            Line($"# {label}: {d.Name} ({Comment(d.DisplayName)}), TensorRT {version}, {Name(part.Precision)}");
+            foreach (var note in Notes(part, version)) Line("# " + note);
+            Line($"if wanted {d.Name}; then");
+            Line("  \"$TRTEXEC\" \\");
+            var args = Arguments(part, version, workspaceMiB);
+            for (var a = 0; a < args.Count; a++) Line("    " + ShellQuote(args[a]) + (a < args.Count - 1 ? " \\" : ""));
+            Line("fi");
+        }
+        return o.ToString();
+    }
+
+    /// <summary>trtexec's arguments for one part, unquoted (the script quotes each for the shell).</summary>
+    public static IReadOnlyList<string> Arguments(TrtexecPart part, TensorRtVersion version, int workspaceMiB = DefaultWorkspaceMiB)
+    {
+        var args = new List<string> { "--onnx=" + part.OnnxFile, "--saveEngine=" + part.EngineFile };
+        var shapes = part.Inputs.Where(x => x.Symbolic).Select(ShapeSpec).ToList();
+        if (shapes.Count > 0) args.Add("--shapes=" + string.Join(',', shapes));
+        if (version >= TimingCacheSince) args.Add("--timingCacheFile=" + TimingCacheFor(part.Device));
+        // --workspace (MiB) was replaced by --memPoolSize in 8.4 and removed in 10. A bare number is MiB in
+        // every version that has --memPoolSize (8.4–8.5 take no unit suffix; 8.6 on accept B/K/M/G too).
+        args.Add(version >= MemPoolSizeSince
+            ? string.Create(CultureInfo.InvariantCulture, $"--memPoolSize=workspace:{workspaceMiB}")
+            : string.Create(CultureInfo.InvariantCulture, $"--workspace={workspaceMiB}"));
+        if (version < StronglyTypedOnlySince)
+        {
+            // int8 keeps --fp16 so layers without int8 kernels fall back to fp16 rather than fp32.
+            if (part.Precision == Precision.Int8) args.Add("--int8");
+            if (part.Precision is Precision.Fp16 or Precision.Int8) args.Add("--fp16");
+        }
+        return args;
+    }
+
+    /// <summary>Comment lines that warn about what the flags cannot express.</summary>
+    private static IEnumerable<string> Notes(TrtexecPart part, TensorRtVersion version)
+    {
+        if (version >= StronglyTypedOnlySince)
+        {
+            if (part.Precision == Precision.Fp16)
+            {
+                yield return $"TensorRT {version.Major} networks are strongly typed (no --fp16): {Comment(part.OnnxFile)} must already hold fp16";
+                yield return "tensors (convert it first, e.g. with ModelOpt AutoCast), or the engine runs in fp32.";
+            }
+            else if (part.Precision == Precision.Int8)
+            {
+                yield return $"TensorRT {version.Major} has no --int8 or --calib: {Comment(part.OnnxFile)} must already carry Q/DQ nodes";
+                yield return "(explicit quantization, e.g. with ModelOpt), or the engine runs in fp32.";
+            }
+        }
+        else if (part.Precision == Precision.Int8)
+        {
+            yield return "int8 without a calibration cache uses placeholder dynamic ranges, so its accuracy is meaningless:";
+            yield return "add --calib=CACHE (written by a TensorRT int8 calibrator) for accurate int8.";
+        }
+    }
+
+    /// <summary>
+    /// name:1x3x224x224. trtexec splits the list on every comma and takes the text after the last colon as
+    /// the dimensions; a name in single quotes may hold colons. A comma or a quote in a name cannot be written
+    /// at all, so such an input is refused rather than passed on mangled.
+    /// </summary>
+    private static string ShapeSpec(TrtexecInput input)
+    {
+        var name = input.Name;
+        if (name.Length == 0 || name.Any(c => c is ',' or '\'' || char.IsControl(c)))
+        {
+            throw new CodesignException(ErrorCodes.TrtexecNameUnsupported,
+                $"input '{name.ReplaceLineEndings(" ")}' cannot be written in a trtexec --shapes spec (trtexec splits on commas and strips quotes); rename the input");
+        }
+        if (input.Shape.Length == 0 || input.Shape.Any(d => d <= 0))
+        {
+            throw new ArgumentException($"input '{name}' needs a bound shape with positive dimensions for --shapes", nameof(input));
+        }
+        var quoted = name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or '/') ? name : $"'{name}'";
+        return quoted + ":" + string.Join('x', input.Shape.Select(d => d.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>
+    /// One shell word: bare when it holds only characters the shell leaves alone, else in double quotes when
+    /// nothing in it is special there, else in single quotes (a ' written as '\'').
+    /// </summary>
+    public static string ShellQuote(string s)
+    {
+        if (s.Length > 0 && s.All(c => char.IsAsciiLetterOrDigit(c) || "_@%+=:,./-".Contains(c))) return s;
+        if (!s.Any(c => c is '$' or '`' or '\\' or '"' or '!' || char.IsControl(c))) return "\"" + s + "\"";
+        return "'" + s.Replace("'", "'\\''") + "'";
+    }
+
+    private static void CheckPart(TrtexecPart p)
+    {
+        foreach (var (file, what) in new[] { (p.OnnxFile, "OnnxFile"), (p.EngineFile, "EngineFile") })
+        {
+            if (string.IsNullOrWhiteSpace(file) || Path.IsPathRooted(file) || file.StartsWith('~') || file.Any(char.IsControl))
+            {
+                throw new ArgumentException($"{what} '{file}' must be a relative path (the script runs from its own folder)", nameof(p));
+            }
+        }
+        // Device names go into `case` patterns and file names unquoted: catalog and profile names are kebab-case.
+        if (!p.Device.Name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') || p.Device.Name.Length == 0)
+        {
+            throw new ArgumentException($"device name '{p.Device.Name}' is not kebab-case", nameof(p));
+        }
+        if (p.Device.TensorRtVersion is { } v && TensorRtVersion.TryParse(v) is null)
+        {
+            throw new ArgumentException($"device '{p.Device.Name}' has TensorRT version '{v}', not MAJOR.MINOR", nameof(p));
+        }
+    }
+
+    private static string Name(Precision p) => p switch
+    {
+        Precision.Fp32 => "fp32",
+        Precision.Fp16 => "fp16",
+        _ => "int8",
+    };
+
+    private static string Comment(string s) => new(s.Select(c => char.IsControl(c) ? ' ' : c).ToArray());
+}

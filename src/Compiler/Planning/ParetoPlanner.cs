@@ -1,0 +1,104 @@
+namespace OnnxCoDesign.Compiler.Planning;
+
+/// <summary>
+/// A plan on the front of time against accuracy cost, with its figures under the problem's cost model and
+/// the time the search itself ranked it by (the same unless a different stage function was searched with).
+/// </summary>
+public sealed record ParetoPoint(PlanChoice Choice, PlanScore Score, double SearchTime);
+
+/// <summary>
+/// Exact optimization over the cuts and each part's strategy, by dynamic programming along the topological
+/// order of units. State: part j ends at boundary b. Each state keeps its Pareto front of (T, A) — T the
+/// latency so far (additive) or the slowest stage so far (for throughput) and A the accuracy cost so far —
+/// because min T + λA over the whole chain is not decided by either alone. The final front is the Pareto
+/// front of the whole space, and its minimum of T + λA is the exact optimum; for two devices the same
+/// space is small enough to check against brute force (the tests do).
+/// Cost: O(devices · units² · strategies · front size).
+/// </summary>
+public static class ParetoPlanner
+{
+    /// <param name="strategies">The strategy indices allowed (all four, or only S1 for static baselines).</param>
+    /// <param name="stage">Stage seconds for (device, strategy, first, last); defaults to the problem's cost model.</param>
+    public static IReadOnlyList<ParetoPoint> Front(StageCosts costs, IReadOnlyList<int>? strategies = null, Func<int, int, int, int, double>? stage = null)
+    {
+        var p = costs.Problem;
+        var n = p.Units;
+        var k = p.Devices.Count;
+        strategies ??= [0, 1, 2, 3];
+        stage ??= costs.Stage;
+        var latency = p.Objective == Objective.Latency;
+
+        // fronts[b + 1]: entries for the parts so far, the last of which ends at boundary b.
+        var fronts = new List<Entry>[n + 1];
+        for (var b = -1; b < n; b++)
+        {
+            var last = k == 1 ? n - 1 : b;
+            if (k == 1 && b != n - 1) { fronts[b + 1] = []; continue; }
+            fronts[b + 1] = Prune(StrategiesFor(costs, strategies, 0, last)
+                .Select(s => new Entry(stage(0, s, 0, last), costs.Accuracy(s, 0, last), null, last, s)));
+        }
+        for (var j = 1; j < k; j++)
+        {
+            var next = new List<Entry>[n + 1];
+            var lastPart = j == k - 1;
+            for (var end = -1; end < n; end++)
+            {
+                if (lastPart && end != n - 1) { next[end + 1] = []; continue; }
+                var candidates = new List<Entry>();
+                for (var b = -1; b <= end; b++)
+                {
+                    if (fronts[b + 1].Count == 0) continue;
+                    var transfer = costs.Transfer(b);
+                    foreach (var s in StrategiesFor(costs, strategies, b + 1, end))
+                    {
+                        var t = stage(j, s, b + 1, end);
+                        var a = costs.Accuracy(s, b + 1, end);
+                        foreach (var e in fronts[b + 1])
+                        {
+                            var time = latency ? e.Time + transfer + t : Math.Max(e.Time, Math.Max(transfer, t));
+                            candidates.Add(new Entry(time, e.Accuracy + a, e, end, s));
+                        }
+                    }
+                }
+                next[end + 1] = Prune(candidates);
+            }
+            fronts = next;
+        }
+        return fronts[n].Select(e => Point(costs, e, k)).OrderBy(pt => pt.Score.Time(p.Objective)).ThenBy(pt => pt.Score.Accuracy).ToList();
+    }
+
+    /// <summary>The plan minimizing L = T + λ·A (ties: less time, then fewer parts' cuts earlier).</summary>
+    public static ParetoPoint Best(IReadOnlyList<ParetoPoint> front, Objective objective, double lambda) =>
+        front.OrderBy(pt => pt.Score.Loss(objective, lambda)).ThenBy(pt => pt.Score.Time(objective)).First();
+
+    private sealed record Entry(double Time, double Accuracy, Entry? Previous, int End, int Strategy);
+
+    /// <summary>A part without blocks reacts to no strategy; it takes S1 only, so equal plans are not counted four times.</summary>
+    private static IEnumerable<int> StrategiesFor(StageCosts costs, IReadOnlyList<int> strategies, int first, int last) =>
+        costs.HasBlocks(first, last) ? strategies : strategies.Take(1);
+
+    private static List<Entry> Prune(IEnumerable<Entry> entries)
+    {
+        var kept = new List<Entry>();
+        foreach (var e in entries.OrderBy(e => e.Time).ThenBy(e => e.Accuracy))
+        {
+            if (kept.Count == 0 || e.Accuracy < kept[^1].Accuracy - 1e-15) kept.Add(e);
+        }
+        return kept;
+    }
+
+    private static ParetoPoint Point(StageCosts costs, Entry last, int parts)
+    {
+        var cuts = new int[parts - 1];
+        var strategies = new int[parts];
+        var e = last;
+        for (var j = parts - 1; j >= 0; j--)
+        {
+            strategies[j] = e!.Strategy;
+            if (j > 0) cuts[j - 1] = e.Previous!.End;
+            e = e.Previous;
+        }
+        var choice = new PlanChoice(cuts, strategies);
+        return new ParetoPoint(choice, PlanScore.Of(costs, choice), last.Time);
+    }
+}

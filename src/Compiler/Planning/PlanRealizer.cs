@@ -1,0 +1,87 @@
+using OnnxCoDesign.Passes.Cost;
+using OnnxCoDesign.Passes.IR;
+using OnnxCoDesign.Passes.Partition;
+using OnnxCoDesign.Passes.Rewrite;
+using OnnxCoDesign.Passes.Rewrite.Fusion;
+using OnnxCoDesign.Passes.Shapes;
+
+namespace OnnxCoDesign.Compiler.Planning;
+
+/// <summary>
+/// Turns a plan choice into part models: the BN-folded model gets each block fused by the strategy of the
+/// part holding it, then each part's nodes (its units, with their blocks' rewritten nodes) are extracted
+/// as a standalone model. Transfers list the tensors crossing each link, relayed ones included.
+/// </summary>
+public static class PlanRealizer
+{
+    public static RealizedPlan Realize(PlanningModel planning, StageCosts costs, PlanChoice choice, ShapeBindings bindings)
+    {
+        var n = planning.Units.Count;
+        var k = choice.Parts;
+        var strategies = new StrategyPlan(FusionStrategy.S1);
+        for (var j = 0; j < k; j++)
+        {
+            foreach (var b in Range(choice, j, n).SelectMany(u => planning.Units[u].Blocks))
+            {
+                strategies.Region(b, b, (FusionStrategy)(choice.Strategies[j] + 1));
+            }
+        }
+
+        var folded = planning.Base;
+        var model = folded.Graph.Model.Clone();
+        var graph = new ModelGraph(model, planning.Source.Path);
+        var fusion = FuseBranches.Run(graph, new PassContext(planning.Source.ExternalData), strategies);
+        GraphVerifier.Verify(graph);
+        var shapes = ShapeInference.Run(graph, bindings, planning.Source.ExternalData);
+        var cost = AnnotateCost.Run(graph, shapes).Nodes.ToDictionary(c => c.Node, StringComparer.Ordinal);
+        var symbolic = SymbolicInputs(folded.Graph);
+
+        var parts = new List<PlannedPart>();
+        for (var j = 0; j < k; j++)
+        {
+            var units = Range(choice, j, n).Select(u => planning.Units[u]).ToList();
+            var names = units.SelectMany(u => u.BaseNodes.Where(x => !planning.BlockNodes.Contains(x))
+                .Concat(u.Blocks.SelectMany(b => fusion.Blocks[b].Nodes))).ToHashSet(StringComparer.Ordinal);
+            var nodes = graph.Nodes.Where(x => names.Contains(x.Name)).ToList();
+            var strategy = units.Any(u => u.HasBlocks) ? (FusionStrategy?)(choice.Strategies[j] + 1) : null;
+            var stage = costs.Stage(j, choice.Strategies[j], choice.First(j), choice.Last(j, n));
+            if (nodes.Count == 0)
+            {
+                parts.Add(new PlannedPart(j, costs.Problem.Devices[j], null, null, [], [], 0, 0, 0, [], []));
+                continue;
+            }
+            var part = PartExtractor.Extract(graph, shapes, nodes, $"part{j}");
+            var initializers = part.Graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+            var inputs = part.Graph.Input.Where(i => !initializers.Contains(i.Name))
+                .Select(i => TensorSpec.Of(i.Name, shapes, symbolic.Contains(i.Name))).ToList();
+            var outputs = part.Graph.Output.Select(o => TensorSpec.Of(o.Name, shapes)).ToList();
+            parts.Add(new PlannedPart(j, costs.Problem.Devices[j], strategy, part, nodes.Select(x => x.Name).ToList(),
+                units.SelectMany(u => u.Blocks).ToList(),
+                nodes.Sum(x => (double)(cost[x.Name].Flops ?? 0)), nodes.Sum(x => (double)cost[x.Name].Bytes), stage, inputs, outputs));
+        }
+        return new RealizedPlan(parts, Transfers(planning, costs, choice, shapes), strategies, fusion);
+    }
+
+    private static IEnumerable<int> Range(PlanChoice choice, int part, int units) =>
+        Enumerable.Range(choice.First(part), Math.Max(0, choice.Last(part, units) - choice.First(part) + 1));
+
+    private static List<PlannedTransfer> Transfers(PlanningModel planning, StageCosts costs, PlanChoice choice, ShapeInferenceResult shapes)
+    {
+        var devices = costs.Problem.Devices;
+        var transfers = new List<PlannedTransfer>();
+        for (var j = 0; j < choice.Parts - 1; j++)
+        {
+            var b = choice.Cuts[j];
+            var names = b < 0 ? planning.Base.Graph.Inputs.Select(i => i.Name).ToList()
+                : b >= planning.Units.Count - 1 ? planning.Base.Graph.Outputs.Select(o => o.Name).ToList()
+                : planning.Cuts.Crossing(planning.Units[b].LastPosition).Select(t => t.Name).ToList();
+            var tensors = names.Select(t => TensorSpec.Of(t, shapes)).ToList();
+            transfers.Add(new PlannedTransfer(j, devices[j].Name, devices[j + 1].Name, tensors, costs.Problem.BoundaryBytes[b + 1], costs.Transfer(b)));
+        }
+        return transfers;
+    }
+
+    private static HashSet<string> SymbolicInputs(ModelGraph graph) => graph.Inputs
+        .Where(i => i.Type?.TensorType?.Shape?.Dim.Any(d => d.ValueCase != Onnx.TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue) ?? true)
+        .Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+}

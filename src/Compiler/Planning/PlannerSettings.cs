@@ -1,0 +1,27 @@
+using OnnxCoDesign.Compiler.Devices;
+
+namespace OnnxCoDesign.Compiler.Planning;
+
+public enum AccuracyModel { Prior, Measured }
+
+/// <summary>What compile optimizes for, with the seed's setup as defaults (Nano → Xavier NX, 100 Mbps, fp16).</summary>
+public sealed record PlannerSettings
+{
+    public required IReadOnlyList<DeviceProfile> Devices { get; init; }
+
+    public LinkProfile Link { get; init; } = LinkProfile.Default;
+
+    public Precision Precision { get; init; } = Precision.Fp16;
+
+    public Objective Objective { get; init; } = Objective.Latency;
+
+    /// <summary>λ in L = T + λ·A, in seconds per unit of accuracy cost.</summary>
+    public double Lambda { get; init; }
+
+    public AccuracyModel Accuracy { get; init; } = AccuracyModel.Prior;
+
+    public CostModelKind CostModel { get; init; } = CostModelKind.Roofline;
+
+    /// <summary>The seed's prior: one unit per branch fused away (S1 fuses two, S2 and S3 one, S4 none).</summary>
+    public static double[] PriorAccuracyCost => [2, 1, 1, 0];
+}

@@ -1,0 +1,55 @@
+using OnnxCoDesign.Compiler.Devices;
+
+namespace OnnxCoDesign.Compiler.Planning;
+
+public enum Objective { Latency, Throughput }
+
+public enum CostModelKind { Roofline, Paper }
+
+/// <summary>
+/// Everything the optimizer needs, per unit of the model (a node, or a whole RepVGG block: cuts never
+/// split a block, since its part's strategy rewrites it whole), per strategy (index 0..3 = S1..S4) and per
+/// device of the chain. Unit costs are summed over ranges with prefix sums, so any part costs O(1).
+/// Boundary b (−1 … Units−1) is "after unit b": −1 is before everything, Units−1 after everything.
+/// </summary>
+public sealed class PlanningProblem
+{
+    public const int Strategies = 4;
+
+    public required IReadOnlyList<string> UnitNames { get; init; }
+
+    /// <summary>Whether a unit is a RepVGG block (only those react to a strategy).</summary>
+    public required bool[] IsBlock { get; init; }
+
+    /// <summary>Roofline seconds of each unit: [device][strategy][unit].</summary>
+    public required double[][][] UnitSeconds { get; init; }
+
+    /// <summary>FLOPs of each unit: [strategy][unit].</summary>
+    public required double[][] UnitFlops { get; init; }
+
+    /// <summary>The paper's bytes of each unit (weights it uses + outputs it writes): [strategy][unit].</summary>
+    public required double[][] UnitPaperBytes { get; init; }
+
+    /// <summary>FLOPs of each unit in the unfused model, for a part's share α of the model.</summary>
+    public required double[] BaseFlops { get; init; }
+
+    /// <summary>Bytes crossing each boundary, indexed boundary + 1 (so 0 is the graph inputs).</summary>
+    public required long[] BoundaryBytes { get; init; }
+
+    public required IReadOnlyList<DeviceProfile> Devices { get; init; }
+
+    public required Precision Precision { get; init; }
+
+    public required LinkProfile Link { get; init; }
+
+    public Objective Objective { get; init; } = Objective.Latency;
+
+    public CostModelKind CostModel { get; init; } = CostModelKind.Roofline;
+
+    public double Lambda { get; init; }
+
+    /// <summary>Accuracy cost of each strategy for a part that has blocks (prior: 2, 1, 1, 0 branches fused away).</summary>
+    public double[] StrategyAccuracyCost { get; init; } = [2, 1, 1, 0];
+
+    public int Units => UnitNames.Count;
+}

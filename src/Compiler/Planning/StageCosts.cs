@@ -1,0 +1,73 @@
+using OnnxCoDesign.Compiler.Devices;
+
+namespace OnnxCoDesign.Compiler.Planning;
+
+/// <summary>
+/// Seconds of one part (units a..b) on one device with one strategy, by either cost model:
+/// <list type="bullet">
+/// <item>roofline (default): Σ over the part's nodes of max(flops/(P·ηc), bytes/(B·ηm)) + per-node overhead,
+/// precomputed per unit;</item>
+/// <item>paper (the seed's Eq. 1–8, whole sub-model): with F the part's FLOPs, M its bytes and I = F/M,
+/// T = F / (ηc · min(P, I·B)) — the device reaches P only when I is at least its ridge P/B.</item>
+/// </list>
+/// Also the part's share α of the model (its FLOPs in the unfused model over all) and whether it has blocks.
+/// </summary>
+public sealed class StageCosts
+{
+    private readonly PlanningProblem _p;
+    private readonly double[][][] _seconds;   // [device][strategy][unit+1] prefix sums
+    private readonly double[][] _flops, _bytes; // [strategy][unit+1]
+    private readonly double[] _base;
+    private readonly int[] _blocks;
+
+    public StageCosts(PlanningProblem problem)
+    {
+        _p = problem;
+        _seconds = problem.UnitSeconds.Select(d => d.Select(Prefix).ToArray()).ToArray();
+        _flops = problem.UnitFlops.Select(Prefix).ToArray();
+        _bytes = problem.UnitPaperBytes.Select(Prefix).ToArray();
+        _base = Prefix(problem.BaseFlops);
+        _blocks = new int[problem.Units + 1];
+        for (var i = 0; i < problem.Units; i++) _blocks[i + 1] = _blocks[i] + (problem.IsBlock[i] ? 1 : 0);
+    }
+
+    public PlanningProblem Problem => _p;
+
+    /// <summary>Seconds of units first..last (inclusive; empty when last &lt; first) on device d with strategy s.</summary>
+    public double Stage(int device, int strategy, int first, int last)
+    {
+        if (last < first) return 0;
+        if (_p.CostModel == CostModelKind.Roofline) return _seconds[device][strategy][last + 1] - _seconds[device][strategy][first];
+        var flops = _flops[strategy][last + 1] - _flops[strategy][first];
+        var bytes = _bytes[strategy][last + 1] - _bytes[strategy][first];
+        return PaperSeconds(_p.Devices[device], _p.Precision, flops, bytes);
+    }
+
+    /// <summary>The seed's whole-sub-model time: F / (ηc·min(P, I·B)), I = F/M (memory-bound when I is below the ridge).</summary>
+    public static double PaperSeconds(DeviceProfile d, Precision precision, double flops, double bytes)
+    {
+        if (flops <= 0) return bytes / (d.MemoryBandwidth * d.MemoryEfficiency);
+        var intensity = bytes > 0 ? flops / bytes : double.PositiveInfinity;
+        var attainable = Math.Min(d.Peak(precision), intensity * d.MemoryBandwidth);
+        return flops / (d.ComputeEfficiency * attainable);
+    }
+
+    public double Transfer(int boundary) => _p.Link.TransferSeconds(_p.BoundaryBytes[boundary + 1]);
+
+    public double Share(int first, int last) => last < first || _base[^1] <= 0 ? 0 : (_base[last + 1] - _base[first]) / _base[^1];
+
+    public bool HasBlocks(int first, int last) => last >= first && _blocks[last + 1] - _blocks[first] > 0;
+
+    /// <summary>The part's accuracy cost α·A(s): zero for a part without blocks, where the strategy changes nothing.</summary>
+    public double Accuracy(int strategy, int first, int last) =>
+        HasBlocks(first, last) ? Share(first, last) * _p.StrategyAccuracyCost[strategy] : 0;
+
+    public double Flops(int strategy, int first, int last) => last < first ? 0 : _flops[strategy][last + 1] - _flops[strategy][first];
+
+    private static double[] Prefix(double[] values)
+    {
+        var prefix = new double[values.Length + 1];
+        for (var i = 0; i < values.Length; i++) prefix[i + 1] = prefix[i] + values[i];
+        return prefix;
+    }
+}

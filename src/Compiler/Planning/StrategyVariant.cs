@@ -1,0 +1,30 @@
+using OnnxCoDesign.Passes.Cost;
+using OnnxCoDesign.Passes.IR;
+using OnnxCoDesign.Passes.Rewrite.Fusion;
+using OnnxCoDesign.Passes.Shapes;
+
+namespace OnnxCoDesign.Compiler.Planning;
+
+/// <summary>
+/// The BN-folded model with every block fused by one strategy, analysed: the planner reads each unit's
+/// cost under that strategy from here (the blocks' rewritten nodes, every other node as it was).
+/// </summary>
+public sealed record StrategyVariant(FusionStrategy Strategy, ModelGraph Graph, ShapeInferenceResult Shapes, CostReport Cost, FusionResult Fusion)
+{
+    private readonly Dictionary<string, NodeCost> _costs = Cost.Nodes.ToDictionary(n => n.Node, StringComparer.Ordinal);
+    private readonly Dictionary<string, GraphNode> _nodes = Graph.Nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
+
+    public NodeCost CostOf(string node) => _costs[node];
+
+    public GraphNode Node(string name) => _nodes[name];
+
+    /// <summary>Node names of a unit in this variant: its blocks' rewritten nodes in place of the originals.</summary>
+    public IEnumerable<string> NodesOf(PlanningUnit unit, IReadOnlySet<string> blockNodes)
+    {
+        foreach (var name in unit.BaseNodes.Where(n => !blockNodes.Contains(n))) yield return name;
+        foreach (var b in unit.Blocks)
+        {
+            foreach (var name in Fusion.Blocks[b].Nodes) yield return name;
+        }
+    }
+}
