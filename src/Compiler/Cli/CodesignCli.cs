@@ -25,6 +25,7 @@ public static class CodesignCli
         app.VersionOption("--version", () => typeof(CodesignCli).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
         AnalyzeCommand.Register(app, output);
         SampleCommand.Register(app, output);
+        CompileCommand.Register(app, output);
         FuseCommand.Register(app, output);
         VerifyCommand.Register(app, output);
         DevicesCommand.Register(app, output);

@@ -78,5 +78,5 @@ internal static class DevicesCommand
         return o.ToString();
     }
 
-    private static string Tera(double v) => (v / 1e12).ToString(v < 1e12 ? "0.####" : "0.##", C);
+    private static string Tera(double v) => (v / 1e12).ToString(v < 1e12 ? "0.####" : "0.###", C);
 }

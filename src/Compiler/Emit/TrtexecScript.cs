@@ -60,11 +60,11 @@ public static class TrtexecScript
         Line("cd \"$(dirname \"$0\")\"");
         Line("TRTEXEC=${TRTEXEC:-trtexec}");
         Line();
-        Line($"devices=\"{string.Join(' ', devices)}\"");
+        // Device names are kebab-case (checked), so they are safe as bare case patterns.
         Line("target=${1:-}");
-        Line("case \" $devices all \" in");
-        Line("  *\" $target \"*) ;;");
-        Line("  *) echo \"usage: $0 DEVICE|all (devices: $devices)\" >&2; exit 2 ;;");
+        Line("case \"$target\" in");
+        Line($"  {string.Join('|', devices)}|all) ;;");
+        Line($"  *) echo \"usage: $0 DEVICE|all (devices: {string.Join(' ', devices)})\" >&2; exit 2 ;;");
         Line("esac");
         Line("wanted() { [ \"$target\" = all ] || [ \"$target\" = \"$1\" ]; }");
 

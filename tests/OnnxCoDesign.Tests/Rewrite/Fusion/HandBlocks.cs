@@ -20,6 +20,8 @@ internal static class HandBlocks
             ["3x3-and-1x1-stride-2"] = (ThreeByThreeAndOneByOneStrided, "3x3 + 1x1"),
             ["5x5-1x1-identity"] = (FiveByFive, "5x5 + 1x1 + identity"),
             ["grouped"] = (Grouped, "3x3 + 1x1 + identity-bn"),
+            ["depthwise"] = (Depthwise, "3x3 + 1x1 + identity"),
+            ["conv-bias-and-bn"] = (ConvBiasAndBn, "3x3+bn + 1x1+bn + identity-bn"),
         };
 
     /// <summary>Sum(a, b, c) in one node, as some exporters and graph optimizers write the branch sum.</summary>
@@ -86,6 +88,25 @@ internal static class HandBlocks
         var dense = g.Conv("blk.rbr_dense.conv", HandGraph.X, 3, groups: 4);
         var one = g.Conv("blk.rbr_1x1.conv", HandGraph.X, 1, groups: 4);
         return Finish(g, g.Op("Add", "blk.add_2", g.Op("Add", "blk.add_1", dense, one), g.Bn("blk.rbr_identity", HandGraph.X)));
+    }
+
+    /// <summary>groups = channels: each output channel reads only its own input channel.</summary>
+    private static ModelProto Depthwise()
+    {
+        var g = new HandGraph(channels: 6);
+        var dense = g.Conv("blk.rbr_dense.conv", HandGraph.X, 3, groups: 6);
+        var one = g.Conv("blk.rbr_1x1.conv", HandGraph.X, 1, groups: 6);
+        return Finish(g, g.Op("Add", "blk.add_2", g.Op("Add", "blk.add_1", dense, one), HandGraph.X));
+    }
+
+    /// <summary>Convs with a bias of their own and a BN after them: both shifts must end up in the fused bias.</summary>
+    private static ModelProto ConvBiasAndBn()
+    {
+        var g = new HandGraph();
+        var dense = g.Bn("blk.rbr_dense.bn", g.Conv("blk.rbr_dense.conv", HandGraph.X, 3));
+        var one = g.Bn("blk.rbr_1x1.bn", g.Conv("blk.rbr_1x1.conv", HandGraph.X, 1));
+        var id = g.Bn("blk.rbr_identity", HandGraph.X);
+        return Finish(g, g.Op("Add", "blk.add_2", g.Op("Add", "blk.add_1", dense, one), id));
     }
 
     /// <summary>Conv→BN for the 3×3 and the 1×1 (convs bias-free, as PyTorch defines them before BN), and an identity BN.</summary>

@@ -1,0 +1,101 @@
+using System.Globalization;
+using McMaster.Extensions.CommandLineUtils;
+using OnnxCoDesign.Compiler.Devices;
+using OnnxCoDesign.Compiler.Emit;
+using OnnxCoDesign.Compiler.Pipeline;
+using OnnxCoDesign.Compiler.Planning;
+using OnnxCoDesign.Compiler.Reports;
+using OnnxCoDesign.Compiler.Verification;
+using OnnxCoDesign.Passes.Loading;
+using OnnxCoDesign.Passes.Shapes;
+
+namespace OnnxCoDesign.Compiler.Cli;
+
+/// <summary>
+/// `compile (MODEL | --sample NAME) -o DIR [--devices D1,D2[,...]] [--link SPEC] [--objective latency|throughput]
+/// [--lambda X] [--precision fp32|fp16|int8] [--accuracy prior|measured] [--cost-model roofline|paper]
+/// [--shape NAME=DIMS]... [--verify] [--json]`: the main job. Writes partK.onnx, plan.json and
+/// build-engines.sh into DIR as one set; with --verify the chained parts must match the original first.
+/// </summary>
+internal static class CompileCommand
+{
+    public const string DefaultDevices = "jetson-nano,jetson-xavier-nx";
+
+    public static void Register(CommandLineApplication app, CliOutput output) => app.Command("compile", cmd =>
+    {
+        cmd.Description = "Choose cuts and per-part fusion strategies for a chain of devices; write the parts, plan.json and build-engines.sh.";
+        cmd.HelpOption("-h|--help");
+        var model = cmd.Argument("MODEL", "the ONNX model file");
+        var sample = cmd.Option("--sample <NAME>", "compile a built-in sample instead of a file (repvgg-a0, …)", CommandOptionType.SingleValue);
+        var outDir = cmd.Option("-o|--output <DIR>", "the output folder", CommandOptionType.SingleValue);
+        var devices = cmd.Option("--devices <LIST>", $"device chain, names or profile files (default {DefaultDevices})", CommandOptionType.SingleValue);
+        var link = cmd.Option("--link <SPEC>", "link between consecutive devices, e.g. 100Mbps or 107.4Mbps,13ms (default 100Mbps)", CommandOptionType.SingleValue);
+        var objective = cmd.Option("--objective <O>", "latency (default) or throughput (pipelined: 1 / slowest stage)", CommandOptionType.SingleValue);
+        var lambda = cmd.Option("--lambda <X>", "weight of the accuracy cost in L = T + lambda·A, seconds per unit (default 0)", CommandOptionType.SingleValue);
+        var precision = cmd.Option("--precision <P>", "fp32, fp16 (default) or int8", CommandOptionType.SingleValue);
+        var accuracy = cmd.Option("--accuracy <A>", "prior (default: one unit per branch fused away) or measured (deviation at the precision)", CommandOptionType.SingleValue);
+        var costModel = cmd.Option("--cost-model <M>", "roofline (default: per node) or paper (the seed's whole-sub-model Eq. 1-8)", CommandOptionType.SingleValue);
+        var shape = cmd.Option("--shape <BINDING>", "bind an input's shape (input=1x3x224x224) or a symbolic dimension (batch=4)", CommandOptionType.MultipleValue);
+        var verify = cmd.Option("--verify", "run the parts chained in ONNX Runtime and refuse to write unless they match the original", CommandOptionType.NoValue);
+        var json = cmd.Option("--json", "print plan.json instead of the summary", CommandOptionType.NoValue);
+        cmd.OnExecute(() =>
+        {
+            if (!outDir.HasValue()) throw new CommandParsingException(cmd, "compile needs -o DIR");
+            var settings = new PlannerSettings
+            {
+                Devices = DeviceCatalog.ResolveList(devices.Value() ?? DefaultDevices),
+                Link = link.HasValue() ? LinkSpec.Parse(link.Value()!) : LinkProfile.Default,
+                Objective = Choice(cmd, objective, "--objective", Objective.Latency),
+                Lambda = lambda.HasValue() ? ParseLambda(cmd, lambda.Value()!) : 0,
+                Precision = Choice(cmd, precision, "--precision", Precision.Fp16),
+                Accuracy = Choice(cmd, accuracy, "--accuracy", AccuracyModel.Prior),
+                CostModel = Choice(cmd, costModel, "--cost-model", CostModelKind.Roofline),
+            };
+            var bindings = ShapeBindings.Parse(shape.Values!);
+            var (loaded, name) = ModelSource.Open(model.Value, sample.Value());
+            using (loaded)
+            {
+                var outcome = CompilePipeline.Run(loaded, name, settings, bindings);
+                if (verify.HasValue())
+                {
+                    var parts = outcome.Plan.Parts.Where(p => p.Model is not null).Select(p => loaded.Derived(p.Model!)).ToList();
+                    var report = ChainedVerifier.Compare(loaded, parts, new VerifyOptions { Inputs = 2, Bindings = bindings });
+                    VerifyReportText.Write(report, name, "chained parts", json.HasValue() ? output.Error : output.Out);
+                    if (!report.Passed)
+                    {
+                        output.Error.WriteLine($"{loaded.Path ?? name}: error: the chained parts do not match the original; nothing written");
+                        return ExitCodes.CheckFailed;
+                    }
+                }
+                var planText = PlanJson.Write(outcome);
+                using (var folder = new OutputFolder(outDir.Value()!))
+                {
+                    foreach (var part in outcome.Plan.Parts.Where(p => p.Model is not null))
+                    {
+                        ModelSaver.Save(part.Model!, folder.File(part.File!), loaded.ExternalData);
+                    }
+                    AtomicFile.WriteText(folder.File(PlanJson.FileName), planText);
+                    AtomicFile.WriteText(folder.File(TrtexecScript.FileName), TrtexecScript.Emit(EnginePlan.Parts(outcome)));
+                    folder.Commit();
+                }
+                if (json.HasValue()) output.Out.Write(planText);
+                else CompileSummary.Write(outcome, outDir.Value()!, output.Out);
+            }
+            return ExitCodes.Success;
+        });
+    });
+
+    private static T Choice<T>(CommandLineApplication cmd, CommandOption option, string name, T fallback) where T : struct, Enum
+    {
+        if (!option.HasValue()) return fallback;
+        var text = option.Value()!.Replace("-", "");
+        return Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value)
+            ? value
+            : throw new CommandParsingException(cmd, $"{name} '{option.Value()}' is not one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}");
+    }
+
+    private static double ParseLambda(CommandLineApplication cmd, string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x >= 0 && double.IsFinite(x)
+            ? x
+            : throw new CommandParsingException(cmd, $"--lambda '{text}' is not a non-negative number");
+}

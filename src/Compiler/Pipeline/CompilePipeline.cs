@@ -1,0 +1,59 @@
+using OnnxCoDesign.Compiler.Planning;
+using OnnxCoDesign.Compiler.Verification;
+using OnnxCoDesign.Passes.Loading;
+using OnnxCoDesign.Passes.Precision;
+using OnnxCoDesign.Passes.Rewrite.Fusion;
+using OnnxCoDesign.Passes.Shapes;
+
+namespace OnnxCoDesign.Compiler.Pipeline;
+
+/// <summary>Everything compile decided and measured, for the emitters.</summary>
+public sealed record CompileOutcome(
+    string DisplayName,
+    PlannerSettings Settings,
+    PlanningModel Planning,
+    StageCosts Costs,
+    PlanSearchResult Search,
+    RealizedPlan Plan,
+    IReadOnlyList<double> StrategyAccuracyCost);
+
+/// <summary>
+/// The main job: fold BN, find blocks and cuts, cost every unit under every strategy on every device,
+/// search cuts × strategies exactly, compute the baselines, and extract the chosen plan's parts.
+/// </summary>
+public static class CompilePipeline
+{
+    public static CompileOutcome Run(LoadedModel source, string displayName, PlannerSettings settings, ShapeBindings bindings)
+    {
+        var planning = PlanningModel.Build(source, displayName, bindings);
+        var accuracy = settings.Accuracy == AccuracyModel.Prior
+            ? PlannerSettings.PriorAccuracyCost
+            : MeasuredAccuracy(source, planning, settings, bindings);
+        var problem = planning.Problem(settings.Devices, settings.Precision, settings.Link, settings.Objective, settings.CostModel, settings.Lambda, accuracy);
+        var costs = new StageCosts(problem);
+        var search = PlanSearch.Run(costs);
+        var plan = PlanRealizer.Realize(planning, costs, search.Chosen.Choice, bindings);
+        return new CompileOutcome(displayName, settings, planning, costs, search, plan, accuracy);
+    }
+
+    /// <summary>
+    /// The measured counterpart of the prior: for each strategy, the relative L2 deviation of the whole model
+    /// fused that way, with weights rounded to the target precision, from the fp32 original (4 seeded inputs).
+    /// </summary>
+    private static double[] MeasuredAccuracy(LoadedModel source, PlanningModel planning, PlannerSettings settings, ShapeBindings bindings)
+    {
+        var target = settings.Precision switch
+        {
+            Devices.Precision.Fp32 => TargetPrecision.Fp32,
+            Devices.Precision.Fp16 => TargetPrecision.Fp16,
+            _ => TargetPrecision.Int8,
+        };
+        var inputs = InputGenerator.Generate(InputGenerator.ResolveInputs(source, bindings).Inputs, 4, 0);
+        return planning.Variants.Select(v =>
+        {
+            using var fused = source.Derived(v.Graph.Model);
+            var report = PrecisionDeviation.Measure(source, fused, target, inputs);
+            return report.Outputs.Max(o => o.Deviation.RelativeL2);
+        }).ToArray();
+    }
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+using OnnxCoDesign.Compiler.Pipeline;
+using OnnxCoDesign.Compiler.Planning;
+
+namespace OnnxCoDesign.Compiler.Reports;
+
+/// <summary>compile's terminal summary: the setup, the chosen parts and transfers, and the baseline table.</summary>
+public static class CompileSummary
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    public static void Write(CompileOutcome o, string outputFolder, TextWriter w)
+    {
+        var s = o.Settings;
+        w.WriteLine($"model {o.DisplayName}: {o.Planning.Units.Count} units, {o.Planning.BlockCount} RepVGG blocks, {o.Planning.FoldBn.Rewrites.Count} BN folded");
+        w.WriteLine($"devices {string.Join(" -> ", s.Devices.Select(d => d.Name))}, link {Devices.LinkSpec.Format(s.Link)}, {s.Precision.ToString().ToLowerInvariant()}, " +
+                    $"objective {s.Objective.ToString().ToLowerInvariant()}, lambda {s.Lambda.ToString(C)}, accuracy {s.Accuracy.ToString().ToLowerInvariant()}, cost model {s.CostModel.ToString().ToLowerInvariant()}");
+        w.WriteLine();
+        w.WriteLine($"  {"part",-6} {"device",-18} {"strategy",-8} {"nodes",6} {"GFLOPs",9} {"ms",9}  file");
+        foreach (var p in o.Plan.Parts)
+        {
+            w.WriteLine(string.Create(C, $"  {p.Index,-6} {p.Device.Name,-18} {(p.Strategy?.ToString() ?? "-"),-8} {p.Nodes.Count,6} {p.Flops / 1e9,9:F3} {p.PredictedSeconds * 1e3,9:F3}  {p.File ?? "(relay)"}"));
+        }
+        foreach (var t in o.Plan.Transfers)
+        {
+            w.WriteLine(string.Create(C, $"  link {t.Link}: {t.From} -> {t.To}: {t.Tensors.Count} tensor(s), {t.Bytes / 1e3:F1} kB, {t.Seconds * 1e3:F3} ms"));
+        }
+        w.WriteLine();
+        w.WriteLine($"  {"plan",-22} {"cuts",-10} {"strategies",-12} {"latency ms",11} {"throughput/s",13} {"A",7} {"L ms",10}");
+        foreach (var b in o.Search.Baselines.Append(o.Search.Chosen))
+        {
+            var cuts = string.Join(",", b.Choice.Cuts);
+            var strategies = string.Join(",", b.Choice.Strategies.Select(x => "S" + (x + 1)));
+            w.WriteLine(string.Create(C, $"  {b.Name,-22} {cuts,-10} {strategies,-12} {b.Score.Latency * 1e3,11:F3} {b.Score.Throughput,13:F2} {b.Score.Accuracy,7:F3} {b.Score.Loss(s.Objective, s.Lambda) * 1e3,10:F3}"));
+        }
+        w.WriteLine();
+        w.WriteLine($"wrote {outputFolder}: {string.Join(", ", o.Plan.Parts.Where(p => p.File is not null).Select(p => p.File))}, plan.json, build-engines.sh");
+    }
+}

@@ -1,0 +1,125 @@
+using OnnxCoDesign.Compiler.Devices;
+using OnnxCoDesign.Tests.Loading;
+
+namespace OnnxCoDesign.Tests.Devices;
+
+public sealed class DeviceCatalogTests
+{
+    private static DeviceProfile Get(string name) => DeviceCatalog.Find(name) ?? throw new InvalidOperationException(name);
+
+    [Fact]
+    public void CatalogLoadsEveryDeviceInOrder()
+    {
+        Assert.Equal(
+            ["jetson-nano", "jetson-tx1", "jetson-tx2", "jetson-xavier-nx", "rtx-4090", "jetson-orin-nano", "jetson-orin-nx", "jetson-agx-orin", "raspberry-pi-5"],
+            DeviceCatalog.Builtin.Select(d => d.Name));
+    }
+
+    [Fact]
+    public void EveryBuiltinHasPositiveFiguresAndOrderedPrecisions()
+    {
+        foreach (var d in DeviceCatalog.Builtin)
+        {
+            Assert.True(d.PeakFp32 > 0 && d.PeakFp16 > 0 && d.PeakInt8 > 0 && d.MemoryBandwidth > 0, d.Name);
+            Assert.True(d.PeakFp16 >= d.PeakFp32, $"{d.Name}: fp16 below fp32");
+            Assert.True(d.PeakInt8 >= d.PeakFp16, $"{d.Name}: int8 below fp16");
+            Assert.InRange(d.ComputeEfficiency, 0.01, 1.0);
+            Assert.InRange(d.MemoryEfficiency, 0.01, 1.0);
+            Assert.InRange(d.NodeOverhead, 1e-6, 1e-3);
+            Assert.False(string.IsNullOrWhiteSpace(d.DisplayName));
+        }
+    }
+
+    /// <summary>Every figure names where it comes from: one source line per figure, at least.</summary>
+    [Fact]
+    public void EveryFigureHasASource()
+    {
+        foreach (var d in DeviceCatalog.Builtin)
+        {
+            Assert.NotEmpty(d.Sources);
+            Assert.All(d.Sources, s => Assert.False(string.IsNullOrWhiteSpace(s)));
+            foreach (var figure in new[] { "fp32", "fp16", "int8", "memory", "TensorRT", "computeEfficiency", "memoryEfficiency", "nodeOverhead" })
+            {
+                Assert.True(d.Sources.Any(s => s.Contains(figure, StringComparison.Ordinal)), $"{d.Name}: no source for {figure}");
+            }
+        }
+    }
+
+    /// <summary>The seed paper's figures, as DESIGN.md states them, with the precision each one is.</summary>
+    [Fact]
+    public void PaperFiguresAreDesignMdFigures()
+    {
+        var nano = Get("jetson-nano");
+        Assert.Equal(472e9, nano.PeakFp16);          // the paper's 472 GFLOPS is the FP16 rate
+        Assert.Equal(nano.PeakFp16 / 2, nano.PeakFp32);
+        Assert.Equal(25.6e9, nano.MemoryBandwidth);
+
+        var tx1 = Get("jetson-tx1");
+        Assert.Equal(1e12, tx1.PeakFp16);
+        Assert.Equal(25.6e9, tx1.MemoryBandwidth);
+
+        var tx2 = Get("jetson-tx2");
+        Assert.Equal(1.33e12, tx2.PeakFp16);
+        Assert.Equal(59.7e9, tx2.MemoryBandwidth);
+
+        var nx = Get("jetson-xavier-nx");
+        Assert.Equal(21e12, nx.PeakInt8);            // 21 TOPS is an int8 figure
+        Assert.Equal(51.2e9, nx.MemoryBandwidth);
+
+        var rtx = Get("rtx-4090");
+        Assert.Equal(82.6e12, rtx.PeakFp32);         // 82.6 TFLOPS is the non-tensor FP32 rate
+        Assert.Equal(1018e9, rtx.MemoryBandwidth);
+    }
+
+    [Theory]
+    [InlineData("jetson-nano", "8.2")]
+    [InlineData("jetson-tx1", "8.2")]
+    [InlineData("jetson-tx2", "8.2")]
+    [InlineData("jetson-xavier-nx", "8.5")]
+    [InlineData("jetson-orin-nano", "10.3")]
+    [InlineData("jetson-orin-nx", "10.3")]
+    [InlineData("jetson-agx-orin", "10.3")]
+    [InlineData("raspberry-pi-5", null)]
+    public void TensorRtVersionIsTheUsualJetPacks(string name, string? version) => Assert.Equal(version, Get(name).TensorRtVersion);
+
+    [Fact]
+    public void Rtx4090UsesTensorRt10()
+    {
+        var v = TensorRtVersion.Parse(Get("rtx-4090").TensorRtVersion!);
+        Assert.Equal(10, v.Major);
+    }
+
+    [Fact]
+    public void FindIsCaseInsensitiveAndNullForUnknown()
+    {
+        Assert.Same(Get("jetson-nano"), DeviceCatalog.Find("Jetson-Nano"));
+        Assert.Null(DeviceCatalog.Find("jetson-nope"));
+    }
+
+    [Fact]
+    public void ResolveUnknownNameListsKnownNames()
+    {
+        var e = Refusal.Expect("OCD1601", () => DeviceCatalog.Resolve("jetson-nanoo"));
+        Assert.Contains("jetson-nanoo", e.Message);
+        foreach (var name in DeviceCatalog.Names) Assert.Contains(name, e.Message);
+    }
+
+    [Fact]
+    public void ResolveListTakesTwoOrMoreWithRepeats()
+    {
+        Assert.Equal(["jetson-nano", "jetson-xavier-nx"], DeviceCatalog.ResolveList("jetson-nano,jetson-xavier-nx").Select(d => d.Name));
+        Assert.Equal(["jetson-nano", "jetson-nano", "rtx-4090"], DeviceCatalog.ResolveList(" jetson-nano , jetson-nano,rtx-4090").Select(d => d.Name));
+    }
+
+    [Theory]
+    [InlineData("jetson-nano", "OCD1604")]
+    [InlineData("jetson-nano,", "OCD1604")]
+    [InlineData(",jetson-nano", "OCD1604")]
+    [InlineData("jetson-nano,,rtx-4090", "OCD1604")]
+    [InlineData("", "OCD1604")]
+    [InlineData("jetson-nano,tpu", "OCD1601")]
+    public void ResolveListRefuses(string list, string code) => Refusal.Expect(code, () => DeviceCatalog.ResolveList(list));
+
+    [Fact]
+    public void RidgeIsPeakOverBandwidth() => Assert.Equal(472e9 / 25.6e9, Get("jetson-nano").Ridge(Precision.Fp16), 12);
+}

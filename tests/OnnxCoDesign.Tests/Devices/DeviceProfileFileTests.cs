@@ -1,0 +1,130 @@
+using System.Text.Json;
+using OnnxCoDesign.Compiler.Devices;
+using OnnxCoDesign.Tests.Loading;
+using OnnxCoDesign.Tests.Support;
+
+namespace OnnxCoDesign.Tests.Devices;
+
+/// <summary>User device profiles: the catalog entry schema in a file, every field checked.</summary>
+public sealed class DeviceProfileFileTests : IDisposable
+{
+    private readonly ScratchDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static string Json(DeviceProfile d)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true })) DeviceProfileJson.Write(w, d);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private string WriteFile(string name, string text)
+    {
+        var path = _dir.File(name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void EveryBuiltinRoundTripsThroughAProfileFile()
+    {
+        foreach (var d in DeviceCatalog.Builtin)
+        {
+            var path = WriteFile(d.Name + ".json", Json(d));
+            var back = DeviceCatalog.Resolve(path);
+            Assert.Equal(Json(d), Json(back));
+            Assert.Equal(d with { Sources = back.Sources }, back); // every number exactly, not just its text
+            Assert.Equal(d.Sources, back.Sources);
+        }
+    }
+
+    [Fact]
+    public void MinimalProfileTakesDefaults()
+    {
+        var path = WriteFile("edge.json", """
+            // comments are allowed in hand-written profiles
+            { "name": "my-edge-box", "fp32Tflops": 1.5, "fp16Tflops": 3, "int8Tops": 6, "memoryGBps": 34.1 }
+            """);
+        var d = DeviceCatalog.Resolve(path);
+        Assert.Equal("my-edge-box", d.Name);
+        Assert.Equal("my-edge-box", d.DisplayName);
+        Assert.Equal(1.5e12, d.PeakFp32);
+        Assert.Equal(3e12, d.PeakFp16);
+        Assert.Equal(6e12, d.PeakInt8);
+        Assert.Equal(34.1e9, d.MemoryBandwidth);
+        Assert.Equal(1.0, d.ComputeEfficiency);
+        Assert.Equal(1.0, d.MemoryEfficiency);
+        Assert.Equal(0, d.NodeOverhead);
+        Assert.Null(d.TensorRtVersion);
+        Assert.Empty(d.Sources);
+    }
+
+    [Fact]
+    public void FullProfileReadsEveryField()
+    {
+        var path = WriteFile("full.json", """
+            { "name": "lab-gpu", "displayName": "Lab GPU", "fp32Tflops": 10, "fp16Tflops": 20, "int8Tops": 40,
+              "memoryGBps": 400, "computeEfficiency": 0.5, "memoryEfficiency": 0.8, "nodeOverheadUs": 7.5,
+              "tensorRt": "10.3.0", "sources": ["measured by us"] }
+            """);
+        var d = DeviceCatalog.Resolve(path);
+        Assert.Equal("Lab GPU", d.DisplayName);
+        Assert.Equal(0.5, d.ComputeEfficiency);
+        Assert.Equal(0.8, d.MemoryEfficiency);
+        Assert.Equal(7.5e-6, d.NodeOverhead);
+        Assert.Equal("10.3", d.TensorRtVersion);
+        Assert.Equal(["measured by us"], d.Sources);
+    }
+
+    private const string Base = "\"name\": \"x\", \"fp32Tflops\": 1, \"fp16Tflops\": 2, \"int8Tops\": 4, \"memoryGBps\": 10";
+
+    public static TheoryData<string> Malformed => new()
+    {
+        "not json at all",
+        "[1, 2]",
+        "{ " + Base + ", \"fp64Tflops\": 1 }",
+        "{ " + Base + ", \"name\": \"y\" }",
+        "{ \"name\": \"x\", \"fp32Tflops\": 1, \"fp16Tflops\": 2, \"int8Tops\": 4 }",
+        "{ \"name\": \"x\", \"fp32Tflops\": -1, \"fp16Tflops\": 2, \"int8Tops\": 4, \"memoryGBps\": 10 }",
+        "{ \"name\": \"x\", \"fp32Tflops\": 0, \"fp16Tflops\": 2, \"int8Tops\": 4, \"memoryGBps\": 10 }",
+        "{ \"name\": \"x\", \"fp32Tflops\": \"1\", \"fp16Tflops\": 2, \"int8Tops\": 4, \"memoryGBps\": 10 }",
+        "{ \"name\": \"x\", \"fp32Tflops\": 1e40, \"fp16Tflops\": 2, \"int8Tops\": 4, \"memoryGBps\": 10 }",
+        "{ " + Base + ", \"computeEfficiency\": 0 }",
+        "{ " + Base + ", \"memoryEfficiency\": 1.5 }",
+        "{ " + Base + ", \"nodeOverheadUs\": -1 }",
+        "{ " + Base + ", \"tensorRt\": \"eight\" }",
+        "{ " + Base + ", \"tensorRt\": 8.2 }",
+        "{ " + Base + ", \"sources\": \"datasheet\" }",
+        "{ " + Base + ", \"sources\": [\"\"] }",
+        "{ " + Base + ", \"displayName\": \" \" }",
+        "{ \"name\": \"Jetson Nano\", \"fp32Tflops\": 1, \"fp16Tflops\": 2, \"int8Tops\": 4, \"memoryGBps\": 10 }",
+        "{ \"name\": 5, \"fp32Tflops\": 1, \"fp16Tflops\": 2, \"int8Tops\": 4, \"memoryGBps\": 10 }",
+    };
+
+    [Theory]
+    [MemberData(nameof(Malformed))]
+    public void RefusesMalformedProfileNamingTheFile(string text)
+    {
+        var path = WriteFile("bad.json", text);
+        var e = Refusal.Expect("OCD1602", () => DeviceCatalog.Resolve(path));
+        Assert.Equal(path, e.File);
+        Assert.StartsWith($"{path}: error OCD1602: device profile: ", e.Canonical);
+    }
+
+    [Fact]
+    public void MissingProfileFileIsFileNotFound()
+    {
+        var path = _dir.File("absent.json");
+        var e = Refusal.Expect("OCD1001", () => DeviceCatalog.Resolve(path));
+        Assert.Equal(path, e.File);
+    }
+
+    [Fact]
+    public void ListMixesNamesAndFiles()
+    {
+        var path = WriteFile("box.json", "{ " + Base + " }");
+        var list = DeviceCatalog.ResolveList($"jetson-nano,{path}");
+        Assert.Equal(["jetson-nano", "x"], list.Select(d => d.Name));
+    }
+}

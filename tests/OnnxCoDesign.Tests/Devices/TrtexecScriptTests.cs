@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using OnnxCoDesign.Compiler.Devices;
+using OnnxCoDesign.Compiler.Emit;
+using OnnxCoDesign.Tests.Loading;
+using OnnxCoDesign.Tests.Support;
+
+namespace OnnxCoDesign.Tests.Devices;
+
+public sealed class TrtexecScriptTests : IDisposable
+{
+    private readonly ScratchDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static DeviceProfile Device(string name) => DeviceCatalog.Find(name)!;
+
+    private static DeviceProfile WithTrt(string version) => Device("jetson-nano") with { Name = "gpu", TensorRtVersion = version };
+
+    private static TrtexecPart Part(DeviceProfile d, Precision p, params TrtexecInput[] inputs) =>
+        new("part0.onnx", TrtexecScript.EngineFileFor("part0.onnx", d), d, p, inputs);
+
+    private static readonly TrtexecInput StaticInput = new("input", [1, 3, 224, 224], Symbolic: false);
+    private static readonly TrtexecInput SymbolicInput = new("input", [1, 3, 224, 224], Symbolic: true);
+
+    /// <summary>The seed's setup: Nano runs the stem, Xavier NX the rest, both fp16.</summary>
+    public static IReadOnlyList<TrtexecPart> NanoToXavierNx()
+    {
+        var nano = Device("jetson-nano");
+        var nx = Device("jetson-xavier-nx");
+        return
+        [
+            new("part0.onnx", TrtexecScript.EngineFileFor("part0.onnx", nano), nano, Precision.Fp16, [SymbolicInput]),
+            new("part1.onnx", TrtexecScript.EngineFileFor("part1.onnx", nx), nx, Precision.Fp16, [new("stage2.out", [1, 64, 56, 56], Symbolic: false)]),
+        ];
+    }
+
+    [Fact]
+    public void GoldenNanoToXavierNxFp16() => GoldenFile.Check("trtexec", "build-engines.sh", TrtexecScript.Emit(NanoToXavierNx()));
+
+    [Fact]
+    public void ScriptHasTheHeaderAndIsDeterministic()
+    {
+        var text = TrtexecScript.Emit(NanoToXavierNx());
+        Assert.StartsWith("#!/usr/bin/env bash\n", text);
+        Assert.Contains("\nset -euo pipefail\n", text);
+        Assert.Contains("\ncd \"$(dirname \"$0\")\"\n", text);
+        Assert.Contains("\nTRTEXEC=${TRTEXEC:-trtexec}\n", text);
+        Assert.DoesNotContain("\r", text);
+        Assert.DoesNotContain(RepoPaths.Root, text);
+        Assert.DoesNotContain(Path.GetTempPath(), text);
+        Assert.Equal(text, TrtexecScript.Emit(NanoToXavierNx()));
+        Assert.Contains("# part0: jetson-nano (NVIDIA Jetson Nano (4GB)), TensorRT 8.2, fp16", text);
+        Assert.Contains("# part1: jetson-xavier-nx (NVIDIA Jetson Xavier NX (8GB)), TensorRT 8.5, fp16", text);
+        Assert.Contains("--saveEngine=part0.jetson-nano.engine", text);
+        Assert.Contains("--saveEngine=part1.jetson-xavier-nx.engine", text);
+        Assert.Contains("--timingCacheFile=timing.jetson-nano.cache", text);
+    }
+
+    [Fact]
+    public void TensorRt82UsesWorkspace()
+    {
+        var args = TrtexecScript.Arguments(Part(WithTrt("8.2"), Precision.Fp16), TensorRtVersion.Parse("8.2"));
+        Assert.Contains("--workspace=1024", args);
+        Assert.DoesNotContain(args, a => a.StartsWith("--memPoolSize"));
+        Assert.Contains("--fp16", args);
+    }
+
+    [Theory]
+    [InlineData("8.4")]
+    [InlineData("8.5")]
+    [InlineData("10.3")]
+    public void TensorRt84OnUsesMemPoolSize(string version)
+    {
+        var args = TrtexecScript.Arguments(Part(WithTrt(version), Precision.Fp16), TensorRtVersion.Parse(version), workspaceMiB: 2048);
+        Assert.Contains("--memPoolSize=workspace:2048", args);
+        Assert.DoesNotContain(args, a => a.StartsWith("--workspace"));
+        Assert.Contains("--fp16", args);
+    }
+
+    [Fact]
+    public void TensorRt11HasNoPrecisionFlagsAndSaysWhy()
+    {
+        // Arguments are the indented lines; the comments above them may name the flags that are gone.
+        static string[] Args(string script) => script.Split('\n').Where(l => l.StartsWith("    ")).Select(l => l.Trim().TrimEnd('\\').Trim()).ToArray();
+        var fp16 = TrtexecScript.Emit([Part(WithTrt("11.0"), Precision.Fp16)]);
+        Assert.Equal(["--onnx=part0.onnx", "--saveEngine=part0.gpu.engine", "--timingCacheFile=timing.gpu.cache", "--memPoolSize=workspace:1024"], Args(fp16));
+        Assert.Contains("strongly typed", fp16);
+        var int8 = TrtexecScript.Emit([Part(WithTrt("11.0"), Precision.Int8)]);
+        Assert.DoesNotContain(Args(int8), a => a is "--int8" or "--fp16" || a.StartsWith("--calib"));
+        Assert.Contains("Q/DQ", int8);
+    }
+
+    [Fact]
+    public void Int8AddsFp16FallbackAndWarnsAboutCalibration()
+    {
+        var text = TrtexecScript.Emit([Part(Device("jetson-xavier-nx"), Precision.Int8)]);
+        Assert.Contains("    --int8 \\\n    --fp16\n", text);
+        Assert.Contains("--calib=", text);
+    }
+
+    [Fact]
+    public void Fp32HasNoPrecisionFlag()
+    {
+        var args = TrtexecScript.Arguments(Part(WithTrt("8.5"), Precision.Fp32), TensorRtVersion.Parse("8.5"));
+        Assert.DoesNotContain(args, a => a is "--fp16" or "--int8");
+    }
+
+    [Fact]
+    public void ShapesOnlyForSymbolicInputs()
+    {
+        var v = TensorRtVersion.Parse("8.2");
+        Assert.DoesNotContain(TrtexecScript.Arguments(Part(WithTrt("8.2"), Precision.Fp16, StaticInput), v), a => a.StartsWith("--shapes"));
+        Assert.Contains("--shapes=input:1x3x224x224", TrtexecScript.Arguments(Part(WithTrt("8.2"), Precision.Fp16, SymbolicInput), v));
+        var two = TrtexecScript.Arguments(Part(WithTrt("8.2"), Precision.Fp16,
+            SymbolicInput, new TrtexecInput("mask", [1, 224, 224], true), new TrtexecInput("scale", [1], false)), v);
+        Assert.Contains("--shapes=input:1x3x224x224,mask:1x224x224", two);
+    }
+
+    [Fact]
+    public void OddNamesAreQuotedForTrtexecAndTheShell()
+    {
+        var d = WithTrt("8.5");
+        var args = TrtexecScript.Arguments(Part(d, Precision.Fp16, new TrtexecInput("input:0", [1, 3], true)), TensorRtVersion.Parse("8.5"));
+        Assert.Contains("--shapes='input:0':1x3", args);
+        var text = TrtexecScript.Emit([Part(d, Precision.Fp16, new TrtexecInput("input:0", [1, 3], true))]);
+        Assert.Contains("    \"--shapes='input:0':1x3\" \\\n", text);
+        var dollar = TrtexecScript.Emit([Part(d, Precision.Fp16, new TrtexecInput("my $in", [2, 3], true))]);
+        Assert.Contains("    '--shapes='\\''my $in'\\'':2x3' \\\n", dollar);
+    }
+
+    [Theory]
+    [InlineData("a,b")]
+    [InlineData("it's")]
+    [InlineData("line\nbreak")]
+    [InlineData("")]
+    public void NamesTrtexecCannotExpressAreRefused(string name) =>
+        Refusal.Expect("OCD1605", () => TrtexecScript.Emit([Part(WithTrt("8.5"), Precision.Fp16, new TrtexecInput(name, [1, 3], true))]));
+
+    [Fact]
+    public void StaticOddNamesNeedNoShapesSoPass() =>
+        Assert.DoesNotContain("--shapes", TrtexecScript.Emit([Part(WithTrt("8.5"), Precision.Fp16, new TrtexecInput("a,b", [1, 3], false))]));
+
+    [Fact]
+    public void DeviceWithoutTensorRtRunsInOnnxRuntime()
+    {
+        var pi = Device("raspberry-pi-5");
+        var nx = Device("jetson-xavier-nx");
+        var text = TrtexecScript.Emit(
+        [
+            new("part0.onnx", "unused.engine", pi, Precision.Fp32, [SymbolicInput]),
+            new("part1.onnx", TrtexecScript.EngineFileFor("part1.onnx", nx), nx, Precision.Fp16, []),
+        ]);
+        Assert.Contains("# part0: raspberry-pi-5 (Raspberry Pi 5 (Cortex-A76 CPU, ONNX Runtime)) has no TensorRT; the part runs in ONNX Runtime from part0.onnx, no engine is built.", text);
+        Assert.DoesNotContain("unused.engine", text);
+        Assert.DoesNotContain("timing.raspberry-pi-5", text);
+        Assert.Single(text.Split('\n'), l => l.Contains("\"$TRTEXEC\""));
+    }
+
+    [Theory]
+    [InlineData("/abs/part0.onnx")]
+    [InlineData("~/part0.onnx")]
+    [InlineData("")]
+    public void AbsoluteOrEmptyPathsAreRefused(string onnx)
+    {
+        var d = WithTrt("8.5");
+        Assert.Throws<ArgumentException>(() => TrtexecScript.Emit([new(onnx, "part0.gpu.engine", d, Precision.Fp16, [])]));
+    }
+
+    [Theory]
+    [InlineData("plain-word_1.2", "plain-word_1.2")]
+    [InlineData("a b", "\"a b\"")]
+    [InlineData("it's", "\"it's\"")]
+    [InlineData("$x 'q'", "'$x '\\''q'\\'''")]
+    [InlineData("", "\"\"")]
+    public void ShellQuote(string raw, string quoted) => Assert.Equal(quoted, TrtexecScript.ShellQuote(raw));
+
+    // ---- The script in a real bash (CI machines have one; skipped where there is none). ----
+
+    private static string? Bash() =>
+        new[] { "/bin/bash", "/usr/bin/bash" }.FirstOrDefault(File.Exists);
+
+    private static (int Code, string Out, string Err) RunBash(string bash, string workDir, Dictionary<string, string> env, params string[] args)
+    {
+        var info = new ProcessStartInfo(bash) { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var (k, v) in env) info.Environment[k] = v;
+        using var p = Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(30_000), "bash did not finish");
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Fact]
+    public void BashAcceptsTheSyntax()
+    {
+        if (Bash() is not { } bash) return;
+        var script = _dir.File(TrtexecScript.FileName);
+        File.WriteAllText(script, TrtexecScript.Emit(OddPlan()));
+        var r = RunBash(bash, _dir.Path, [], "-n", script);
+        Assert.True(r.Code == 0, r.Err);
+    }
+
+    private static IReadOnlyList<TrtexecPart> OddPlan()
+    {
+        var nano = Device("jetson-nano");
+        var orin = Device("jetson-orin-nano");
+        var pi = Device("raspberry-pi-5");
+        return
+        [
+            new("part 0.onnx", TrtexecScript.EngineFileFor("part 0.onnx", nano), nano, Precision.Fp16,
+                [new("input:0", [1, 3, 8, 8], true), new("my $in", [2, 4], true), new("static", [1], false)]),
+            new("part1.onnx", TrtexecScript.EngineFileFor("part1.onnx", orin), orin, Precision.Int8, [new("x", [1, 16], true)]),
+            new("part2.onnx", "none", pi, Precision.Fp32, []),
+        ];
+    }
+
+    /// <summary>A stand-in trtexec records its arguments: each must arrive exactly as <see cref="TrtexecScript.Arguments"/> gives it.</summary>
+    [Fact]
+    public void BashPassesEveryArgumentThroughIntact()
+    {
+        if (Bash() is not { } bash || OperatingSystem.IsWindows()) return;
+        var plan = OddPlan();
+        var script = _dir.File(TrtexecScript.FileName);
+        File.WriteAllText(script, TrtexecScript.Emit(plan));
+        var fake = _dir.File("fake-trtexec");
+        File.WriteAllText(fake, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\necho ---\n");
+        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var elsewhere = Directory.CreateDirectory(Path.Combine(_dir.Path, "elsewhere")).FullName;
+        var env = new Dictionary<string, string> { ["TRTEXEC"] = fake };
+
+        var all = RunBash(bash, elsewhere, env, script, "all"); // the script cds to its own folder
+        Assert.True(all.Code == 0, all.Err);
+        var expected = string.Concat(plan.Take(2).Select(p =>
+            string.Concat(TrtexecScript.Arguments(p, TensorRtVersion.Parse(p.Device.TensorRtVersion!)).Select(a => a + "\n")) + "---\n"));
+        Assert.Equal(expected + "part2: raspberry-pi-5 runs part2.onnx in ONNX Runtime; no engine to build\n", all.Out);
+
+        var one = RunBash(bash, elsewhere, env, script, "jetson-orin-nano");
+        Assert.True(one.Code == 0, one.Err);
+        Assert.StartsWith("--onnx=part1.onnx\n", one.Out);
+        Assert.Single(one.Out.Split('\n'), l => l == "---");
+
+        var usage = RunBash(bash, elsewhere, env, script);
+        Assert.Equal(2, usage.Code);
+        Assert.Contains("usage:", usage.Err);
+        Assert.Contains("jetson-nano jetson-orin-nano raspberry-pi-5", usage.Err);
+        Assert.Equal("", usage.Out);
+        Assert.Equal(2, RunBash(bash, elsewhere, env, script, "jetson-tx2").Code);
+    }
+}
