@@ -119,14 +119,20 @@ public static class PartExtractor
         var declared = new Dictionary<string, ValueInfoProto>(StringComparer.Ordinal);
         foreach (var v in graph.Proto.ValueInfo.Concat(graph.Proto.Output)) declared.TryAdd(v.Name, v);
         var graphOutputs = CarriedConstants.OutputNames(graph);
-        var runtimeInputs = graph.Inputs.ToDictionary(i => i.Name, StringComparer.Ordinal);
-        var inputIndex = graph.Inputs.Select((v, i) => (v.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+        var runtimeInputs = new Dictionary<string, ValueInfoProto>(StringComparer.Ordinal);
+        var inputIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var input in graph.Inputs)
+        {
+            runtimeInputs.TryAdd(input.Name, input);
+            inputIndex.TryAdd(input.Name, inputIndex.Count);
+        }
 
         var part = new GraphProto { Name = partName, DocString = graph.Proto.DocString };
         part.Node.AddRange(nodes.Select(n => n.Proto.Clone()));
 
         // Inputs: what the part reads and neither produces nor carries as a constant.
-        var boundaryIn = read.Where(t => !produced.Contains(t) && !graph.IsInitializer(t) && !IsSparseInitializer(graph, t))
+        var sparse = graph.Proto.SparseInitializer.Where(x => x.Values is not null).Select(x => x.Values.Name).ToHashSet(StringComparer.Ordinal);
+        var boundaryIn = read.Where(t => !produced.Contains(t) && !graph.IsInitializer(t) && !sparse.Contains(t))
             .OrderBy(t => BirthRank(graph, inputIndex, t))
             .ThenBy(t => t, StringComparer.Ordinal)
             .ToList();
@@ -139,12 +145,13 @@ public static class PartExtractor
 
         // Outputs: graph outputs it produces, then what nodes of other parts read.
         var outputs = new List<string>();
-        foreach (var o in graph.Outputs) if (produced.Contains(o.Name) && !outputs.Contains(o.Name)) outputs.Add(o.Name);
+        var isOutput = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var o in graph.Outputs) if (produced.Contains(o.Name) && isOutput.Add(o.Name)) outputs.Add(o.Name);
         foreach (var node in nodes.Where(n => !CarriedConstants.IsCarried(n, graphOutputs)))
         {
-            foreach (var o in node.Outputs.Where(o => o.Length > 0 && !outputs.Contains(o)))
+            foreach (var o in node.Outputs.Where(o => o.Length > 0 && !isOutput.Contains(o)))
             {
-                if (graph.ConsumersOf(o).Any(c => !inPart.Contains(c.Node))) outputs.Add(o);
+                if (graph.ConsumersOf(o).Any(c => !inPart.Contains(c.Node)) && isOutput.Add(o)) outputs.Add(o);
             }
         }
         foreach (var o in outputs) part.Output.Add(BoundaryTypes.For(o, shapes.TypeOf(o), declared.GetValueOrDefault(o), file));
@@ -165,10 +172,10 @@ public static class PartExtractor
             if (s.Values is not null && read.Contains(s.Values.Name)) part.SparseInitializer.Add(s.Clone());
         }
 
-        var boundary = new HashSet<string>(boundaryIn.Concat(outputs), StringComparer.Ordinal);
+        // value_info describes internal tensors; the boundary ones are declared as inputs and outputs.
         foreach (var v in graph.Proto.ValueInfo)
         {
-            if (produced.Contains(v.Name) && !boundary.Contains(v.Name)) part.ValueInfo.Add(v.Clone());
+            if (produced.Contains(v.Name) && !isOutput.Contains(v.Name)) part.ValueInfo.Add(v.Clone());
         }
         var tensors = new HashSet<string>(read.Concat(produced), StringComparer.Ordinal);
         foreach (var q in graph.Proto.QuantizationAnnotation)
@@ -231,9 +238,6 @@ public static class PartExtractor
             foreach (var inner in graphs.SelectMany(g => g.Node).SelectMany(WithSubgraphNodes)) yield return inner;
         }
     }
-
-    private static bool IsSparseInitializer(ModelGraph graph, string name) =>
-        graph.Proto.SparseInitializer.Any(s => s.Values?.Name == name);
 
     /// <summary>Where a tensor comes into being: graph inputs first (in order), then by producer and output slot.</summary>
     private static (int, int) BirthRank(ModelGraph graph, Dictionary<string, int> inputIndex, string tensor)

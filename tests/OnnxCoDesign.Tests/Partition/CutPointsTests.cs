@@ -7,6 +7,7 @@ using OnnxCoDesign.Tests.IR;
 
 namespace OnnxCoDesign.Tests.Partition;
 
+/// <summary>Crossing tensors, bytes and atomic groups of <see cref="CutPoints"/> on graphs whose answer is known by construction.</summary>
 public sealed class CutPointsTests
 {
     private static (ModelGraph Graph, CutPoints Cuts) Of(Onnx.ModelProto model, IEnumerable<IEnumerable<string>>? groups = null)

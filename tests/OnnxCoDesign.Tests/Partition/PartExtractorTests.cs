@@ -9,6 +9,7 @@ using OnnxCoDesign.Tests.Support;
 
 namespace OnnxCoDesign.Tests.Partition;
 
+/// <summary>What an extracted part holds: typed boundaries, its own initializers, constants, functions, header and metadata.</summary>
 public sealed class PartExtractorTests
 {
     private static (ModelGraph Graph, ShapeInferenceResult Shapes) Typed(ModelProto model)

@@ -1,3 +1,4 @@
+using OnnxCoDesign.Passes.Building;
 using OnnxCoDesign.Passes.IR;
 using static OnnxCoDesign.Tests.Rewrite.RewriteChecks;
 
@@ -90,7 +91,7 @@ public sealed class FoldBnLeftAloneTests
         // Opset 8 only: spatial=0 normalises every activation, with [C, H, W] parameters.
         var g = new HandGraph(channels: 2, size: 3, opset: 8, initializersAsInputs: true);
         var c = g.Conv("conv", HandGraph.X, 3);
-        var p = new OnnxCoDesign.Passes.Building.WeightGenerator(5);
+        var p = new WeightGenerator(5);
         string[] roles = ["weight", "bias", "running_mean", "running_var"];
         foreach (var role in roles)
         {

@@ -1,0 +1,34 @@
+using OnnxCoDesign.Tests.Support;
+
+namespace OnnxCoDesign.Tests.Golden;
+
+/// <summary>
+/// compile's plan.json and build-engines.sh against tests/golden/compile-&lt;case&gt;/: RepVGG-A0 on the seed's
+/// setup, the detector (several tensors crossing its neck) and ResNet-50 (shortcuts) under other links.
+/// </summary>
+public sealed class CompileGoldenTests : IDisposable
+{
+    private readonly ScratchDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    public static TheoryData<string, string[]> Cases => new()
+    {
+        { "repvgg-a0", ["--sample", "repvgg-a0"] },
+        { "repvgg-a0-throughput", ["--sample", "repvgg-a0", "--link", "1Gbps", "--objective", "throughput", "--lambda", "0.001"] },
+        { "detector", ["--sample", "detector", "--link", "1Gbps", "--objective", "throughput"] },
+        { "resnet50", ["--sample", "resnet50", "--link", "300Mbps,2ms", "--objective", "throughput", "--devices", "jetson-nano,jetson-orin-nano"] },
+        { "repvgg-grouped-paper", ["--sample", "repvgg-grouped", "--cost-model", "paper", "--devices", "jetson-tx2,jetson-nano,rtx-4090", "--link", "20Mbps"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void PlanAndScriptMatchGolden(string name, string[] args)
+    {
+        var output = _dir.File(name);
+        var run = CliRun.Of(["compile", .. args, "-o", output]);
+        Assert.Equal(0, run.ExitCode);
+        GoldenFile.Check("compile-" + name, "plan.json", File.ReadAllText(Path.Combine(output, "plan.json")));
+        GoldenFile.Check("compile-" + name, "build-engines.sh", File.ReadAllText(Path.Combine(output, "build-engines.sh")));
+    }
+}
