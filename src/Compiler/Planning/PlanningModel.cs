@@ -65,7 +65,9 @@ public sealed class PlanningModel
         var cuts = CutPoints.Of(baseAnalysis.Graph, baseAnalysis.Shapes, groups);
         var units = Segment(baseAnalysis.Graph, cuts, groups);
 
-        var variants = Enum.GetValues<FusionStrategy>().Select(s => Variant(folded, displayName, bindings, s, context)).ToList();
+        // The variants are cost models: their fused weights are never run or saved, so none are computed.
+        var structure = new PassContext(source.ExternalData) { StructureOnly = true };
+        var variants = Enum.GetValues<FusionStrategy>().Select(s => Variant(folded, displayName, bindings, s, structure)).ToList();
         return new PlanningModel(source, baseAnalysis, units, cuts, variants, blockNodes, foldBn, blocks.Count);
     }
 

@@ -12,6 +12,7 @@ public static class ErrorCodes
     public const string NotOnnx = "OCD1003";
     public const string Truncated = "OCD1004";
     public const string FileUnreadable = "OCD1005";
+    public const string TensorDataSize = "OCD1006";
 
     // External data (tensor bytes stored beside the model).
     public const string ExternalDataAbsolutePath = "OCD1101";

@@ -29,6 +29,7 @@ public static class ModelLoader
         {
             var model = Parse(path, store);
             foreach (var tensor in AllTensors(model).Where(ExternalDataReference.IsExternal)) store.Validate(tensor);
+            TensorSizeCheck.Verify(model, store, path);
             return new LoadedModel(model, path, store);
         }
         catch

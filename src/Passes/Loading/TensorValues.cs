@@ -88,13 +88,25 @@ public static class TensorValues
         return result;
     }
 
+    /// <summary>
+    /// A float32 tensor's values without decoding: a view of its raw bytes (or of the bytes read once from
+    /// its file). For weights that are only read on the way to a new tensor, this saves a copy.
+    /// </summary>
+    public static ReadOnlySpan<float> Float32(TensorProto tensor, ExternalDataStore? store = null)
+    {
+        if (tensor.DataType != ElementType.Float) throw new ArgumentException($"tensor '{tensor.Name}' is {ElementType.Name(tensor.DataType)}, not float", nameof(tensor));
+        if (!ExternalDataReference.IsExternal(tensor) && tensor.RawData.IsEmpty) return tensor.FloatData.ToArray();
+        return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Bytes(tensor, store).Span);
+    }
+
     public static float[] AsFloat(TensorProto tensor, ExternalDataStore? store = null)
     {
         if (tensor.DataType == ElementType.Float && !ExternalDataReference.IsExternal(tensor) && tensor.RawData.IsEmpty)
         {
             return tensor.FloatData.ToArray();
         }
-        return AsDouble(tensor, store).Select(v => (float)v).ToArray();
+        if (tensor.DataType == ElementType.Float) return Float32(tensor, store).ToArray();
+        return Array.ConvertAll(AsDouble(tensor, store), v => (float)v);
     }
 
     private static double ReadReal(int type, ReadOnlySpan<byte> s) => type switch

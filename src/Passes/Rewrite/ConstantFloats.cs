@@ -18,15 +18,25 @@ internal static class ConstantFloats
 
     public static long[]? Dims(ModelGraph graph, string name) => graph.ConstantOf(name)?.Dims.ToArray();
 
-    public static TensorProto Float32(string name, double[] values, params long[] dims)
+    public static TensorProto Float32(string name, double[] values, params long[] dims) =>
+        Float32(name, Array.ConvertAll(values, v => (float)v), dims);
+
+    public static TensorProto Float32(string name, float[] values, params long[] dims) =>
+        Float32(name, dims, span => values.CopyTo(span));
+
+    /// <summary>
+    /// A float32 initializer whose values <paramref name="fill"/> writes straight into the bytes the tensor
+    /// keeps (raw_data is little-endian, as every platform .NET runs on), so no second copy is made.
+    /// </summary>
+    public static TensorProto Float32(string name, long[] dims, SpanAction fill)
     {
-        var bytes = new byte[values.Length * 4];
-        for (var i = 0; i < values.Length; i++)
-        {
-            System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), (float)values[i]);
-        }
+        var count = checked((int)dims.Aggregate(1L, (a, d) => a * d));
+        var bytes = new byte[count * 4];
+        fill(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes.AsSpan()));
         var tensor = new TensorProto { Name = name, DataType = ElementType.Float, RawData = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(bytes) };
         tensor.Dims.AddRange(dims);
         return tensor;
     }
+
+    public delegate void SpanAction(Span<float> values);
 }

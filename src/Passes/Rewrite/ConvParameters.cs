@@ -1,20 +1,28 @@
 using OnnxCoDesign.Passes.IR;
+using OnnxCoDesign.Passes.Loading;
 
 namespace OnnxCoDesign.Passes.Rewrite;
 
-/// <summary>A Conv's constant weight and bias in double precision (a missing bias reads as zeros).</summary>
+/// <summary>A Conv's constant weight and bias: checked cheaply when matching, read when rewriting.</summary>
 internal static class ConvParameters
 {
-    public static (double[]? Weight, long[]? Dims, double[]? Bias, string? Reason) Read(ModelGraph graph, GraphNode conv, PassContext context)
+    /// <summary>The weight's dims when weight and bias are constant float32 tensors and the conv is 2-D; else why not.</summary>
+    public static (long[]? Dims, string? Reason) Check(ModelGraph graph, GraphNode conv)
     {
-        var weightName = conv.Input(1);
-        var weight = ConstantFloats.Read(graph, weightName, context);
-        if (weight is null) return (null, null, null, $"conv '{conv.Name}' has a weight that is not a constant float32 tensor");
-        var dims = ConstantFloats.Dims(graph, weightName!)!;
-        if (dims.Length != 4) return (null, null, null, $"conv '{conv.Name}' is not 2-D");
-        var biasName = conv.Input(2);
-        var bias = biasName is null ? new double[dims[0]] : ConstantFloats.Read(graph, biasName, context);
-        if (bias is null) return (null, null, null, $"conv '{conv.Name}' has a bias that is not a constant float32 tensor");
-        return (weight, dims, bias, null);
+        if (!IsConstantFloat(graph, conv.Input(1))) return (null, $"conv '{conv.Name}' has a weight that is not a constant float32 tensor");
+        var dims = graph.ConstantOf(conv.Input(1)!)!.Dims.ToArray();
+        if (dims.Length != 4) return (null, $"conv '{conv.Name}' is not 2-D");
+        if (conv.Input(2) is { } b && !IsConstantFloat(graph, b)) return (null, $"conv '{conv.Name}' has a bias that is not a constant float32 tensor");
+        return (dims, null);
     }
+
+    public static ReadOnlySpan<float> Weight(ModelGraph graph, GraphNode conv, PassContext context) =>
+        TensorValues.Float32(graph.ConstantOf(conv.Input(1)!)!, context.Weights);
+
+    /// <summary>The bias, or zeros when the conv has none.</summary>
+    public static float[] Bias(ModelGraph graph, GraphNode conv, long channels, PassContext context) =>
+        conv.Input(2) is { } b ? TensorValues.AsFloat(graph.ConstantOf(b)!, context.Weights) : new float[channels];
+
+    private static bool IsConstantFloat(ModelGraph graph, string? name) =>
+        name is not null && !graph.IsRuntimeInput(name) && graph.ConstantOf(name) is { DataType: ElementType.Float };
 }

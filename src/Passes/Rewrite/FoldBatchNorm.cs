@@ -31,14 +31,14 @@ public static class FoldBatchNorm
                 if (reason is not null) leftAlone.Add(new LeftAlone(bn.Name, reason));
                 continue;
             }
-            Apply(graph, match);
+            Apply(graph, match, context);
             rewrites.Add(new Rewrite(bn.Name, $"folded into conv '{match.Conv.Name}'"));
         }
         if (rewrites.Count > 0) graph.Refresh();
         return new PassResult(Name, rewrites, leftAlone);
     }
 
-    internal sealed record FoldMatch(GraphNode Conv, GraphNode Bn, double[] Weight, long[] WeightDims, double[] Bias, BatchNormParameters Parameters);
+    internal sealed record FoldMatch(GraphNode Conv, GraphNode Bn, long[] WeightDims, BatchNormParameters Parameters);
 
     /// <summary>Pure: looks, never edits. A null match with a null reason means "not a Conv→BN pair at all".</summary>
     internal static (FoldMatch? Match, string? Reason) Match(ModelGraph graph, GraphNode bn, PassContext context)
@@ -49,26 +49,27 @@ public static class FoldBatchNorm
         if (graph.ConsumersOf(x!).Count != 1 || graph.IsGraphOutput(x!)) return (null, $"the output of conv '{conv.Name}' has other consumers");
         var (parameters, why) = BatchNormParameters.Read(graph, bn, context);
         if (parameters is null) return (null, why);
-        var (weight, dims, bias, convWhy) = ConvParameters.Read(graph, conv, context);
-        if (weight is null) return (null, convWhy);
-        if (dims![0] != parameters.Channels) return (null, $"conv '{conv.Name}' has {dims[0]} output channels but the BN has {parameters.Channels}");
-        return (new FoldMatch(conv, bn, weight, dims, bias!, parameters), null);
+        var (dims, convWhy) = ConvParameters.Check(graph, conv);
+        if (dims is null) return (null, convWhy);
+        if (dims[0] != parameters.Channels) return (null, $"conv '{conv.Name}' has {dims[0]} output channels but the BN has {parameters.Channels}");
+        return (new FoldMatch(conv, bn, dims, parameters), null);
     }
 
-    private static void Apply(ModelGraph graph, FoldMatch m)
+    private static void Apply(ModelGraph graph, FoldMatch m, PassContext context)
     {
         var edit = new GraphEdit(graph);
-        var perChannel = m.Weight.Length / m.WeightDims[0];
-        var w = new double[m.Weight.Length];
-        var b = new double[m.Bias.Length];
-        for (var o = 0; o < b.Length; o++)
-        {
-            var mul = m.Parameters.Multiplier[o];
-            for (var k = 0; k < perChannel; k++) w[o * perChannel + k] = m.Weight[o * perChannel + k] * mul;
-            b[o] = m.Bias[o] * mul + m.Parameters.Shift[o];
-        }
+        var channels = m.WeightDims[0];
+        var p = m.Parameters;
         var conv = m.Conv.Proto;
-        var weightName = edit.AddInitializer(conv.Input[1] + "_bnfolded", w, m.WeightDims);
+        var weightName = edit.AddInitializer(conv.Input[1] + "_bnfolded", m.WeightDims, w =>
+        {
+            var source = ConvParameters.Weight(graph, m.Conv, context);
+            var perChannel = source.Length / (int)channels;
+            for (var i = 0; i < source.Length; i++) w[i] = (float)(source[i] * p.Multiplier[i / perChannel]);
+        });
+        var bias = ConvParameters.Bias(graph, m.Conv, channels, context);
+        var b = new double[channels];
+        for (var o = 0; o < channels; o++) b[o] = bias[o] * p.Multiplier[o] + p.Shift[o];
         var biasName = edit.AddInitializer((conv.Input.Count > 2 && conv.Input[2].Length > 0 ? conv.Input[2] : m.Conv.Name + ".bias") + "_bnfolded", b, b.Length);
         conv.Input[1] = weightName;
         if (conv.Input.Count > 2) conv.Input[2] = biasName;

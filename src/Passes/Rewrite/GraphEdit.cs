@@ -19,10 +19,35 @@ internal sealed class GraphEdit(ModelGraph graph)
         return name;
     }
 
-    public string AddInitializer(string preferredName, double[] values, params long[] dims)
+    private byte[] _zeros = [];
+
+    public string AddInitializer(string preferredName, double[] values, params long[] dims) =>
+        Add(Fresh(preferredName), name => ConstantFloats.Float32(name, values, dims), dims);
+
+    public string AddInitializer(string preferredName, float[] values, params long[] dims) =>
+        Add(Fresh(preferredName), name => ConstantFloats.Float32(name, values, dims), dims);
+
+    /// <summary>A float32 initializer whose values are computed straight into its bytes.</summary>
+    public string AddInitializer(string preferredName, long[] dims, ConstantFloats.SpanAction fill) =>
+        Add(Fresh(preferredName), name => ConstantFloats.Float32(name, dims, fill), dims);
+
+    /// <summary>
+    /// A float32 initializer of zeros that shares one zero buffer with every other such initializer of this
+    /// edit: analysis variants of a model (shapes and costs only) get the right structure without a copy
+    /// of the weights.
+    /// </summary>
+    public string AddZeros(string preferredName, long[] dims)
     {
-        var name = Fresh(preferredName);
-        graph.Proto.Initializer.Add(ConstantFloats.Float32(name, values, dims));
+        var bytes = checked((int)(dims.Aggregate(1L, (a, d) => a * d) * 4));
+        if (_zeros.Length < bytes) _zeros = new byte[bytes];
+        var tensor = new TensorProto { DataType = ElementType.Float, RawData = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(_zeros.AsMemory(0, bytes)) };
+        tensor.Dims.AddRange(dims);
+        return Add(Fresh(preferredName), name => { tensor.Name = name; return tensor; }, dims);
+    }
+
+    private string Add(string name, Func<string, TensorProto> tensor, long[] dims)
+    {
+        graph.Proto.Initializer.Add(tensor(name));
         // IR 3 (opset < 9 exports) requires every initializer to be listed as a graph input as well.
         if (graph.Model.IrVersion is > 0 and < 4) graph.Proto.Input.Add(FloatInput(name, dims));
         return name;

@@ -12,4 +12,10 @@ public sealed class PassContext(ExternalDataStore weights)
     public ExternalDataStore Weights { get; } = weights;
 
     public DiagnosticBag Diagnostics { get; } = new();
+
+    /// <summary>
+    /// Rewrite the structure only: new weights are zeros (one shared buffer), no arithmetic. For analysis
+    /// variants of a model whose shapes and costs are wanted, never for a model that is run or saved.
+    /// </summary>
+    public bool StructureOnly { get; init; }
 }

@@ -11,7 +11,8 @@ namespace OnnxCoDesign.Passes.Rewrite.Fusion;
 internal static class BlockRewriter
 {
     /// <summary>Rewrites the block; returns the names of the nodes that make it up now.</summary>
-    public static IReadOnlyList<string> Apply(GraphEdit edit, RepVggBlock block, FusionStrategy strategy, BlockKernels kernels)
+    /// <param name="structureOnly">Write zero weights (shared, no arithmetic): for analysis variants that are never run or saved.</param>
+    public static IReadOnlyList<string> Apply(GraphEdit edit, RepVggBlock block, FusionStrategy strategy, BlockKernels kernels, bool structureOnly)
     {
         var keepOne = block.OneByOne is not null && strategy.KeepsOneByOne();
         var keepIdentity = block.Identity is not null && strategy.KeepsIdentity();
@@ -19,9 +20,8 @@ internal static class BlockRewriter
         var terms = new List<string>();
         var alone = !keepOne && !keepIdentity;
 
-        var fused = kernels.Fused(strategy);
-        terms.Add(Conv(edit, added, $"{block.Name}.rbr_reparam", block, fused, block.Kernel, alone ? block.Output : null));
-        if (keepOne) terms.Add(Conv(edit, added, $"{block.Name}.rbr_1x1", block, kernels.OneByOneNative!, 1, null));
+        terms.Add(Conv(edit, added, $"{block.Name}.rbr_reparam", block, structureOnly ? null : kernels.Fused(strategy), block.Kernel, alone ? block.Output : null));
+        if (keepOne) terms.Add(Conv(edit, added, $"{block.Name}.rbr_1x1", block, structureOnly ? null : kernels.OneByOne(), 1, null));
         if (keepIdentity) terms.Add(block.Identity!.Output);
 
         for (var i = 1; i < terms.Count; i++)
@@ -39,12 +39,12 @@ internal static class BlockRewriter
         return nodes;
     }
 
-    private static string Conv(GraphEdit edit, List<NodeProto> added, string name, RepVggBlock block, BranchKernel kernel, long size, string? output)
+    private static string Conv(GraphEdit edit, List<NodeProto> added, string name, RepVggBlock block, Kernel? kernel, long size, string? output)
     {
         var nodeName = edit.Fresh(name);
-        var inPerGroup = block.InPerGroup;
-        var weight = edit.AddInitializer(nodeName + ".weight", kernel.Weight, block.Channels, inPerGroup, size, size);
-        var bias = edit.AddInitializer(nodeName + ".bias", kernel.Bias, block.Channels);
+        long[] weightDims = [block.Channels, block.InPerGroup, size, size];
+        var weight = kernel is null ? edit.AddZeros(nodeName + ".weight", weightDims) : edit.AddInitializer(nodeName + ".weight", weightDims, kernel.Weight);
+        var bias = kernel is null ? edit.AddZeros(nodeName + ".bias", [block.Channels]) : edit.AddInitializer(nodeName + ".bias", kernel.Bias, block.Channels);
         var y = output ?? edit.Fresh(nodeName + "_output_0");
         var pad = (size - 1) / 2;
         added.Add(GraphEdit.Node(nodeName, "Conv", [block.Input, weight, bias], [y],

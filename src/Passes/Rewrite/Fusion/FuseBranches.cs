@@ -22,7 +22,7 @@ public sealed record FusionResult(PassResult Pass, IReadOnlyList<BlockReport> Bl
 ///       S3: y = Add(Conv3x3'(x), Conv1x1'(x))     (identity fused, 1×1 kept with its BN folded)
 ///       S4: y = Add(Add(Conv3x3'(x), Conv1x1'(x)), BN(x))   (every branch kept, BN folded)
 /// </code>
-/// The math is in <see cref="BranchKernel"/>; every strategy computes the same function (exact in real
+/// The math is in <see cref="BlockKernels"/>; every strategy computes the same function (exact in real
 /// arithmetic). Blocks are numbered in topological order; <see cref="StrategyPlan"/> maps numbers to
 /// strategies. A block failing a precondition stays as it was and is reported with the reason.
 /// </summary>
@@ -40,7 +40,7 @@ public static class FuseBranches
         foreach (var block in outcomes.Select(o => o.Block).OfType<RepVggBlock>())
         {
             var strategy = plan.For(index);
-            var (kernels, reason) = BlockKernels.Of(graph, block, context);
+            var (kernels, reason) = BlockKernels.Prepare(graph, block, context);
             if (kernels is null)
             {
                 leftAlone.Add(new LeftAlone(block.Name, reason!));
@@ -52,12 +52,13 @@ public static class FuseBranches
             reports.Add(new BlockReport(index++, block.Name, block.BranchText, strategy, Describe(block, strategy), fused));
         }
 
-        // Every match and every kernel is computed before the first edit.
+        // Every match is complete and every block checked before the first edit; each block's kernels are
+        // computed just before its own edit, so only one block's weights are in flight at a time.
         var edit = new GraphEdit(graph);
         var rewrites = new List<Rewrite>();
         foreach (var (block, strategy, kernels, report) in planned)
         {
-            reports[report] = reports[report] with { Nodes = BlockRewriter.Apply(edit, block, strategy, kernels) };
+            reports[report] = reports[report] with { Nodes = BlockRewriter.Apply(edit, block, strategy, kernels, context.StructureOnly) };
             rewrites.Add(new Rewrite(block.Name, $"{strategy}: {Describe(block, strategy)}"));
         }
         if (rewrites.Count > 0)
