@@ -20,6 +20,8 @@ public static class CodesignCli
             Description = "Co-designs a CNN's structure and its partition across edge devices from its ONNX model.",
             Out = output.Out,
             Error = output.Error,
+            // `@file` reads one argument per line: the MSBuild task passes its flags this way, paths with spaces included.
+            ResponseFileHandling = ResponseFileHandling.ParseArgsAsLineSeparated,
         };
         app.HelpOption("-h|--help");
         app.VersionOption("--version", () => typeof(CodesignCli).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
@@ -29,6 +31,10 @@ public static class CodesignCli
         FuseCommand.Register(app, output);
         VerifyCommand.Register(app, output);
         DevicesCommand.Register(app, output);
+        SimulateCommand.Register(app, output);
+        ProbeCommand.Register(app, output);
+        MeasureCommand.Register(app, output);
+        foreach (var command in app.Commands) command.ResponseFileHandling = app.ResponseFileHandling;
         app.OnExecute(() =>
         {
             app.ShowHelp();

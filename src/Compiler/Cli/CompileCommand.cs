@@ -2,6 +2,7 @@ using System.Globalization;
 using McMaster.Extensions.CommandLineUtils;
 using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Emit;
+using OnnxCoDesign.Compiler.Measurement;
 using OnnxCoDesign.Compiler.Pipeline;
 using OnnxCoDesign.Compiler.Planning;
 using OnnxCoDesign.Compiler.Reports;
@@ -14,8 +15,9 @@ namespace OnnxCoDesign.Compiler.Cli;
 /// <summary>
 /// `compile (MODEL | --sample NAME) -o DIR [--devices D1,D2[,...]] [--link SPEC] [--objective latency|throughput]
 /// [--lambda X] [--precision fp32|fp16|int8] [--accuracy prior|measured] [--cost-model roofline|paper]
-/// [--shape NAME=DIMS]... [--verify] [--json]`: the main job. Writes partK.onnx, plan.json and
-/// build-engines.sh into DIR as one set; with --verify the chained parts must match the original first.
+/// [--shape NAME=DIMS]... [--verify] [--measure [--host PROFILE]] [--json]`: the main job. Writes partK.onnx, plan.json and
+/// build-engines.sh into DIR as one set; with --verify the chained parts must match the original first;
+/// with --measure each part is also timed here in ONNX Runtime beside the host profile's prediction (measure.json).
 /// </summary>
 internal static class CompileCommand
 {
@@ -38,6 +40,8 @@ internal static class CompileCommand
         var shape = cmd.Option("--shape <BINDING>", "bind an input's shape (input=1x3x224x224) or a symbolic dimension (batch=4)", CommandOptionType.MultipleValue);
         var verify = cmd.Option("--verify", "run the parts chained in ONNX Runtime and refuse to write unless they match the original", CommandOptionType.NoValue);
         var json = cmd.Option("--json", "print plan.json instead of the summary", CommandOptionType.NoValue);
+        var measure = cmd.Option("--measure", "time each part on this host in ONNX Runtime beside the host profile's prediction; writes measure.json too", CommandOptionType.NoValue);
+        var host = cmd.Option("--host <PROFILE>", "with --measure: this host's profile (default: a device named host in --devices, else probe now)", CommandOptionType.SingleValue);
         cmd.OnExecute(() =>
         {
             if (!outDir.HasValue()) throw new CommandParsingException(cmd, "compile needs -o DIR");
@@ -68,6 +72,7 @@ internal static class CompileCommand
                     }
                 }
                 var planText = PlanJson.Write(outcome);
+                var measured = measure.HasValue() ? Measure(loaded, name, outcome, host.Value(), output) : null;
                 using (var folder = new OutputFolder(outDir.Value()!))
                 {
                     foreach (var part in outcome.Plan.Parts.Where(p => p.Model is not null))
@@ -75,15 +80,28 @@ internal static class CompileCommand
                         ModelSaver.Save(part.Model!, folder.File(part.File!), loaded.ExternalData);
                     }
                     AtomicFile.WriteText(folder.File(PlanJson.FileName), planText);
+                    AtomicFile.WriteText(folder.File(ReportHtml.FileName), ReportHtml.Write(outcome));
                     AtomicFile.WriteText(folder.File(TrtexecScript.FileName), TrtexecScript.Emit(EnginePlan.Parts(outcome)));
+                    if (measured is not null) AtomicFile.WriteText(folder.File(MeasureReport.FileName), MeasureReport.PlanJson(measured));
                     folder.Commit();
                 }
                 if (json.HasValue()) output.Out.Write(planText);
                 else CompileSummary.Write(outcome, outDir.Value()!, output.Out);
+                if (measured is not null && !json.HasValue()) output.Out.Write("\n" + MeasureReport.PlanText(measured));
             }
             return ExitCodes.Success;
         });
     });
+
+    /// <summary>--measure: the parts as compile extracted them, timed with the default timing (median of 10 after 3).</summary>
+    private static PlanMeasurementResult Measure(LoadedModel loaded, string name, CompileOutcome outcome, string? hostSpec, CliOutput output)
+    {
+        var host = hostSpec is not null ? DeviceCatalog.Resolve(hostSpec)
+            : outcome.Settings.Devices.FirstOrDefault(d => d.Name == "host") ?? MeasureCommand.HostProfile(null, TimingOptions.Default, output);
+        var parts = outcome.Plan.Parts.Where(p => p.Model is not null)
+            .Select(p => new PlanPartInput(p.Index, p.File!, p.Device.Name, p.PredictedSeconds, loaded.Derived(p.Model!))).ToList();
+        return PlanMeasurement.Run(name, parts, host, TimingOptions.Default);
+    }
 
     private static T Choice<T>(CommandLineApplication cmd, CommandOption option, string name, T fallback) where T : struct, Enum
     {

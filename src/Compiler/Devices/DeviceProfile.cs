@@ -33,6 +33,21 @@ public sealed record DeviceProfile
     /// <summary>Fixed seconds per node (kernel launch and scheduling).</summary>
     public double NodeOverhead { get; init; }
 
+    /// <summary>
+    /// Compute efficiency by ONNX op type ("Conv" → 0.7), where a kernel's attained rate differs from
+    /// <see cref="ComputeEfficiency"/> (GEMM-like ops near peak, elementwise ops far below it); ops not
+    /// listed use ComputeEfficiency. Empty for the built-in profiles; `probe` measures it from single-op models.
+    /// The shared empty instance is the default so that records read back from JSON compare equal.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> OperatorEfficiency { get; init; } = NoOperatorEfficiency;
+
+    public static readonly IReadOnlyDictionary<string, double> NoOperatorEfficiency =
+        new System.Collections.ObjectModel.ReadOnlyDictionary<string, double>(new Dictionary<string, double>(StringComparer.Ordinal));
+
+    /// <summary>ηc for a node of this op type: its own entry, else <see cref="ComputeEfficiency"/>.</summary>
+    public double ComputeEfficiencyFor(string opType) =>
+        OperatorEfficiency.TryGetValue(opType, out var e) ? e : ComputeEfficiency;
+
     /// <summary>The TensorRT version of the device's usual JetPack/driver stack ("8.2", "10.3"); null where there is none.</summary>
     public string? TensorRtVersion { get; init; }
 

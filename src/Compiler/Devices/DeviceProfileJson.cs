@@ -18,6 +18,12 @@ public static partial class DeviceProfileJson
         "computeEfficiency", "memoryEfficiency", "nodeOverheadUs", "tensorRt", "sources",
     ];
 
+    /// <summary>
+    /// Keys a profile may have that are written only when they say something (so profiles and plans without
+    /// them keep their exact bytes): operatorEfficiency, an object of ONNX op type → compute efficiency.
+    /// </summary>
+    public static readonly IReadOnlyList<string> OptionalKeys = ["operatorEfficiency"];
+
     private static readonly string[] Required = ["name", "fp32Tflops", "fp16Tflops", "int8Tops", "memoryGBps"];
 
     public static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip };
@@ -47,7 +53,7 @@ public static partial class DeviceProfileJson
         var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var p in e.EnumerateObject())
         {
-            if (!Keys.Contains(p.Name)) throw Malformed($"unknown key '{p.Name}' (known: {string.Join(", ", Keys)})", file);
+            if (!Keys.Contains(p.Name) && !OptionalKeys.Contains(p.Name)) throw Malformed($"unknown key '{p.Name}' (known: {string.Join(", ", Keys.Concat(OptionalKeys))})", file);
             if (!fields.TryAdd(p.Name, p.Value)) throw Malformed($"key '{p.Name}' appears twice", file);
         }
         foreach (var key in Required)
@@ -72,6 +78,7 @@ public static partial class DeviceProfileJson
             ComputeEfficiency = Efficiency(fields, "computeEfficiency", label, file),
             MemoryEfficiency = Efficiency(fields, "memoryEfficiency", label, file),
             NodeOverhead = Overhead(fields, label, file),
+            OperatorEfficiency = OperatorEfficiency(fields, label, file),
             TensorRtVersion = TensorRt(fields, label, file),
             Sources = Sources(fields, label, file),
         };
@@ -90,6 +97,13 @@ public static partial class DeviceProfileJson
         w.WriteNumber("computeEfficiency", Unscaled(d.ComputeEfficiency, 1m));
         w.WriteNumber("memoryEfficiency", Unscaled(d.MemoryEfficiency, 1m));
         w.WriteNumber("nodeOverheadUs", Unscaled(d.NodeOverhead, 1e-6m));
+        if (d.OperatorEfficiency.Count > 0)
+        {
+            // Sorted by op type so the same profile always writes the same bytes.
+            w.WriteStartObject("operatorEfficiency");
+            foreach (var (op, e) in d.OperatorEfficiency.OrderBy(x => x.Key, StringComparer.Ordinal)) w.WriteNumber(op, Unscaled(e, 1m));
+            w.WriteEndObject();
+        }
         if (d.TensorRtVersion is null) w.WriteNull("tensorRt");
         else w.WriteString("tensorRt", d.TensorRtVersion);
         w.WriteStartArray("sources");
@@ -142,6 +156,24 @@ public static partial class DeviceProfileJson
         // Zero is allowed (the plain roofline); a second or more per node is surely a unit mistake.
         if (d < 0 || d >= 1_000_000) throw Malformed($"{label}: 'nodeOverheadUs' must be in [0, 1000000) microseconds, got {f["nodeOverheadUs"].GetRawText()}", file);
         return (double)(d * 1e-6m);
+    }
+
+    private static IReadOnlyDictionary<string, double> OperatorEfficiency(Dictionary<string, JsonElement> f, string label, string? file)
+    {
+        if (!f.TryGetValue("operatorEfficiency", out var v)) return DeviceProfile.NoOperatorEfficiency;
+        if (v.ValueKind != JsonValueKind.Object) throw Malformed($"{label}: 'operatorEfficiency' must be an object of op type → efficiency", file);
+        var map = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var p in v.EnumerateObject())
+        {
+            if (string.IsNullOrWhiteSpace(p.Name)) throw Malformed($"{label}: 'operatorEfficiency' has an empty op type", file);
+            if (!map.TryAdd(p.Name, 0)) throw Malformed($"{label}: 'operatorEfficiency' lists '{p.Name}' twice", file);
+            var key = $"operatorEfficiency.{p.Name}";
+            if (p.Value.ValueKind != JsonValueKind.Number) throw Malformed($"{label}: '{key}' must be a number, got {Kind(p.Value)}", file);
+            if (!p.Value.TryGetDecimal(out var d)) throw Malformed($"{label}: '{key}' is out of range ({p.Value.GetRawText()})", file);
+            if (d <= 0 || d > 1) throw Malformed($"{label}: '{key}' must be in (0, 1], got {p.Value.GetRawText()}", file);
+            map[p.Name] = (double)d;
+        }
+        return map.Count == 0 ? DeviceProfile.NoOperatorEfficiency : map;
     }
 
     private static string? TensorRt(Dictionary<string, JsonElement> f, string label, string? file)

@@ -14,14 +14,15 @@ public sealed class OutputFolder : IDisposable
 
     public OutputFolder(string path)
     {
-        _final = Path.GetFullPath(path);
-        var parent = Path.GetDirectoryName(_final.TrimEnd(Path.DirectorySeparatorChar))!;
+        // "out/" and "out" are the same folder; without the separator the backup name lands beside it, not inside.
+        _final = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        var parent = Path.GetDirectoryName(_final)!;
         if (!Directory.Exists(parent))
         {
             throw new CodesignException(ErrorCodes.OutputWriteFailed, $"cannot write: the folder '{parent}' does not exist", path);
         }
         if (System.IO.File.Exists(_final)) throw new CodesignException(ErrorCodes.OutputWriteFailed, "cannot write: a file has the output folder's name", path);
-        Staging = Path.Combine(parent, $".{Path.GetFileName(_final.TrimEnd(Path.DirectorySeparatorChar))}.{Guid.NewGuid():N}.tmp");
+        Staging = Path.Combine(parent, $".{Path.GetFileName(_final)}.{Guid.NewGuid():N}.tmp");
         try
         {
             Directory.CreateDirectory(Staging);
@@ -40,7 +41,7 @@ public sealed class OutputFolder : IDisposable
     /// <summary>Puts the staged set in place of the output folder.</summary>
     public void Commit()
     {
-        var old = Directory.Exists(_final) ? _final + $".{Guid.NewGuid():N}.old" : null;
+        var old = Directory.Exists(_final) ? Path.Combine(Path.GetDirectoryName(_final)!, $".{Path.GetFileName(_final)}.{Guid.NewGuid():N}.old") : null;
         try
         {
             if (old is not null) Directory.Move(_final, old);

@@ -39,7 +39,7 @@ public static class PlanJson
         w.WriteEndArray();
         w.WriteString("costModel", s.CostModel.ToString().ToLowerInvariant());
         w.WriteNumber("units", o.Planning.Units.Count);
-        w.WriteNumber("blocks", o.Planning.BlockCount);
+        w.WriteNumber("blockCount", o.Planning.BlockCount);
 
         w.WriteStartArray("parts");
         foreach (var p in o.Plan.Parts) Part(w, p);
@@ -58,7 +58,7 @@ public static class PlanJson
         }
         w.WriteEndArray();
         w.WritePropertyName("totals");
-        Score(w, chosen, s);
+        Score(w, chosen, s, stages: true);
         w.WriteStartArray("baselines");
         foreach (var b in o.Search.Baselines.Append(chosen))
         {
@@ -66,7 +66,7 @@ public static class PlanJson
             w.WriteString("name", b.Name);
             w.WriteString("description", b.Description);
             w.WritePropertyName("plan");
-            Score(w, b, s);
+            Score(w, b, s, stages: true);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -142,7 +142,11 @@ public static class PlanJson
         w.WriteEndArray();
     }
 
-    private static void Score(Utf8JsonWriter w, NamedPlan plan, PlannerSettings s)
+    /// <param name="stages">
+    /// Also write each part's and each transfer's seconds (stagesMs, transfersMs, in pipeline order), so
+    /// `simulate` can queue a baseline's stages as it does the chosen plan's parts; the Pareto front leaves them out.
+    /// </param>
+    private static void Score(Utf8JsonWriter w, NamedPlan plan, PlannerSettings s, bool stages = false)
     {
         w.WriteStartObject();
         w.WriteStartArray("cuts");
@@ -154,6 +158,18 @@ public static class PlanJson
         w.Real("throughputFps", plan.Score.Throughput);
         w.Real("accuracyCost", plan.Score.Accuracy, 6);
         w.Real("lossMs", plan.Score.Loss(s.Objective, s.Lambda) * 1e3);
+        if (stages)
+        {
+            Milliseconds(w, "stagesMs", plan.Score.StageSeconds);
+            Milliseconds(w, "transfersMs", plan.Score.TransferSeconds);
+        }
         w.WriteEndObject();
+    }
+
+    private static void Milliseconds(Utf8JsonWriter w, string name, IEnumerable<double> seconds)
+    {
+        w.WriteStartArray(name);
+        foreach (var x in seconds) w.WriteNumberValue(Math.Round(x * 1e3, 4));
+        w.WriteEndArray();
     }
 }

@@ -34,6 +34,6 @@ public static class CompileSummary
             w.WriteLine(string.Create(C, $"  {b.Name,-22} {cuts,-10} {strategies,-12} {b.Score.Latency * 1e3,11:F3} {b.Score.Throughput,13:F2} {b.Score.Accuracy,7:F3} {b.Score.Loss(s.Objective, s.Lambda) * 1e3,10:F3}"));
         }
         w.WriteLine();
-        w.WriteLine($"wrote {outputFolder}: {string.Join(", ", o.Plan.Parts.Where(p => p.File is not null).Select(p => p.File))}, plan.json, build-engines.sh");
+        w.WriteLine($"wrote {outputFolder}: {string.Join(", ", o.Plan.Parts.Where(p => p.File is not null).Select(p => p.File))}, plan.json, build-engines.sh, report.html");
     }
 }

@@ -60,6 +60,13 @@ public static class ErrorCodes
     public const string LinkSpecMalformed = "OCD1603";
     public const string DeviceListMalformed = "OCD1604";
     public const string TrtexecNameUnsupported = "OCD1605";
+
+    // Plans read back (simulate, measure, verify --plan).
+    public const string PlanMalformed = "OCD1701";
+
+    // Raised by the MSBuild task itself (it loads nothing of this library; listed here to keep codes unique).
+    public const string TaskCompilerNotFound = "OCD1901";
+    public const string TaskOutputFolderShared = "OCD1902";
 }
 
 /// <summary>Warning codes: reported, never fatal.</summary>

@@ -22,7 +22,7 @@ public sealed class CompileCommandTests : IDisposable
         var parts = plan.RootElement.GetProperty("parts").EnumerateArray().ToList();
         Assert.Equal(["jetson-nano", "jetson-xavier-nx"], parts.Select(p => p.GetProperty("device").GetString()));
         var files = parts.Select(p => p.GetProperty("file")).Where(f => f.ValueKind == JsonValueKind.String).Select(f => f.GetString()!).ToList();
-        Assert.Equal(files.Concat(["build-engines.sh", "plan.json"]).Order(StringComparer.Ordinal), Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(files.Concat(["build-engines.sh", "plan.json", "report.html"]).Order(StringComparer.Ordinal), Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         foreach (var f in files)
         {
             using var part = ModelLoader.Load(Path.Combine(output, f));
@@ -95,6 +95,17 @@ public sealed class CompileCommandTests : IDisposable
         Assert.Contains($"error {codePrefix}", run.Error);
         Assert.Equal(["keep/plan.json"], _dir.Files());
         Assert.Equal("old", File.ReadAllText(Path.Combine(output, "plan.json")));
+    }
+
+    [Fact]
+    public void CompilingAgainIntoAFolderGivenWithATrailingSlashReplacesIt()
+    {
+        var output = _dir.File("again") + Path.DirectorySeparatorChar;
+        Assert.Equal(0, CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", output).ExitCode);
+        var second = CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", output, "--objective", "throughput");
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("\"objective\": \"throughput\"", File.ReadAllText(Path.Combine(output, "plan.json")));
+        Assert.All(_dir.Files(), f => Assert.StartsWith("again" + Path.DirectorySeparatorChar, f));
     }
 
     [Fact]

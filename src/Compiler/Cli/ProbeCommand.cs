@@ -1,0 +1,103 @@
+using System.Globalization;
+using McMaster.Extensions.CommandLineUtils;
+using OnnxCoDesign.Compiler.Devices;
+using OnnxCoDesign.Compiler.Measurement;
+using OnnxCoDesign.Compiler.Probing;
+using OnnxCoDesign.Compiler.Reports;
+using OnnxCoDesign.Passes.Loading;
+
+namespace OnnxCoDesign.Compiler.Cli;
+
+/// <summary>
+/// `probe [-o host.json] [--name NAME] [--runs N] [--warmup N] [--threads N] [--no-operator-efficiency]`:
+/// measures this machine in ONNX Runtime and writes it as a device profile (a valid profile file, so
+/// `--devices host.json,jetson-nano` plans with it). Without -o the profile JSON goes to stdout; with -o
+/// the file is written and the measurements behind it are printed.
+/// </summary>
+internal static class ProbeCommand
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    public static void Register(CommandLineApplication app, CliOutput output) => app.Command("probe", cmd =>
+    {
+        cmd.Description = "Measure this machine (peak FLOP/s, memory bandwidth, node overhead, per-op efficiency) as a device profile.";
+        cmd.HelpOption("-h|--help");
+        var outFile = cmd.Option("-o|--output <FILE>", "write the profile here (else print it)", CommandOptionType.SingleValue);
+        var name = cmd.Option("--name <NAME>", "the profile's name (default host)", CommandOptionType.SingleValue);
+        var timing = TimingArguments.Add(cmd, new ProbeOptions().Timing);
+        var plain = cmd.Option("--no-operator-efficiency", "skip the single-op probes: one computeEfficiency for every op (the plain roofline)", CommandOptionType.NoValue);
+        cmd.OnExecute(() =>
+        {
+            var options = new ProbeOptions
+            {
+                Name = name.Value() ?? "host",
+                Timing = timing.Parse(cmd),
+                OperatorEfficiency = !plain.HasValue(),
+            };
+            var result = HostProbe.Run(options);
+            // The profile goes through the reader before it is written: a probe never writes a file Resolve refuses.
+            var text = JsonText.Write(w => DeviceProfileJson.Write(w, result.Profile));
+            DeviceProfileJson.ParseText(text, outFile.Value());
+            if (outFile.Value() is not { } path)
+            {
+                output.Out.Write(text);
+                return ExitCodes.Success;
+            }
+            AtomicFile.WriteText(path, text);
+            output.Out.Write(Summary(result));
+            output.Out.WriteLine($"wrote {path}: device profile '{result.Profile.Name}' (use --devices {path},…)");
+            return ExitCodes.Success;
+        });
+    });
+
+    public static string Summary(ProbeResult r)
+    {
+        var w = new StringWriter(C) { NewLine = "\n" };
+        var d = r.Profile;
+        w.WriteLine(d.DisplayName);
+        w.WriteLine(string.Create(C, $"  fp32 {d.PeakFp32 / 1e9:0.#} GFLOP/s, fp16 {d.PeakFp16 / 1e9:0.#} GFLOP/s, int8 {d.PeakInt8 / 1e9:0.#} GOPS, memory {d.MemoryBandwidth / 1e9:0.##} GB/s, node overhead {d.NodeOverhead * 1e6:0.##} us"));
+        w.WriteLine();
+        w.WriteLine($"  {"probe",-44} {"ms",9} {"GFLOP/s",9}");
+        foreach (var m in r.Measurements)
+        {
+            var ms = m.Seconds is { } s ? (s * 1e3).ToString("F3", C) : "failed";
+            var rate = m.FlopsPerSecond is { } f ? (f / 1e9).ToString("F1", C) : "";
+            w.WriteLine($"  {m.Name,-44} {ms,9} {rate,9}");
+        }
+        if (d.OperatorEfficiency.Count > 0)
+        {
+            w.WriteLine();
+            w.WriteLine("  operatorEfficiency: " + string.Join(", ", d.OperatorEfficiency.Select(x => string.Create(C, $"{x.Key} {x.Value}"))));
+        }
+        return w.ToString();
+    }
+}
+
+/// <summary>--runs, --warmup and --threads, shared by probe, measure and compile --measure.</summary>
+internal sealed class TimingArguments
+{
+    private readonly CommandOption _runs, _warmup, _threads;
+    private readonly TimingOptions _defaults;
+
+    private TimingArguments(CommandOption runs, CommandOption warmup, CommandOption threads, TimingOptions defaults) =>
+        (_runs, _warmup, _threads, _defaults) = (runs, warmup, threads, defaults);
+
+    public static TimingArguments Add(CommandLineApplication cmd, TimingOptions defaults) => new(
+        cmd.Option("--runs <N>", $"timed runs per model; the median is kept (default {defaults.Runs})", CommandOptionType.SingleValue),
+        cmd.Option("--warmup <N>", $"untimed runs first (default {defaults.Warmup})", CommandOptionType.SingleValue),
+        cmd.Option("--threads <N>", "ONNX Runtime intra-op threads (default: every core, as probe measures)", CommandOptionType.SingleValue),
+        defaults);
+
+    public TimingOptions Parse(CommandLineApplication cmd) => new(
+        Count(cmd, _runs, _defaults.Runs, 1),
+        Count(cmd, _warmup, _defaults.Warmup, 0),
+        Count(cmd, _threads, _defaults.Threads, 1));
+
+    private static int Count(CommandLineApplication cmd, CommandOption option, int fallback, int min)
+    {
+        if (!option.HasValue()) return fallback;
+        return int.TryParse(option.Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= 100_000
+            ? n
+            : throw new CommandParsingException(cmd, $"--{option.LongName} '{option.Value()}' is not a whole number of at least {min}");
+    }
+}

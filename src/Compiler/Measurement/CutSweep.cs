@@ -1,0 +1,97 @@
+using OnnxCoDesign.Compiler.Devices;
+using OnnxCoDesign.Compiler.Planning;
+using OnnxCoDesign.Passes.Loading;
+using OnnxCoDesign.Passes.Shapes;
+
+namespace OnnxCoDesign.Compiler.Measurement;
+
+/// <summary>
+/// One part of one cut: what ONNX Runtime measured for it and what each profile predicts
+/// (<see cref="Predicted"/>[k] for <see cref="SweepResult.Profiles"/>[k]; [0] is the host profile).
+/// </summary>
+public sealed record MeasuredPart(int Boundary, string After, int Part, int Nodes, double Flops, double Bytes, IReadOnlyList<double> Predicted, double MeasuredSeconds)
+{
+    public double PredictedSeconds => Predicted[0];
+
+    /// <summary>(predicted − measured) / measured, in percent, for profile k.</summary>
+    public double ErrorPercent(int profile = 0) => (Predicted[profile] - MeasuredSeconds) / MeasuredSeconds * 100;
+}
+
+/// <summary>
+/// The comparison over every part of every cut: Spearman's ρ of predicted against measured, and the MAPE,
+/// for the host profile (index 0) and any profile it is compared with (the same measurements for all).
+/// </summary>
+public sealed record SweepResult(string Model, IReadOnlyList<DeviceProfile> Profiles, TimingOptions Timing, int Units, IReadOnlyList<int> Boundaries, IReadOnlyList<MeasuredPart> Parts)
+{
+    public DeviceProfile Host => Profiles[0];
+
+    public double Spearman(int profile = 0) => Statistics.Spearman(Parts.Select(p => p.Predicted[profile]).ToList(), Parts.Select(p => p.MeasuredSeconds).ToList());
+
+    public double MapePercent(int profile = 0) => Statistics.MeanAbsolutePercentageError(Parts.Select(p => p.Predicted[profile]).ToList(), Parts.Select(p => p.MeasuredSeconds).ToList());
+}
+
+/// <summary>
+/// Checks the cost model against this host: for a set of two-part cuts of a model, both parts are extracted
+/// at S1 (every block fused, as the static plan deploys them), predicted with the host profile on both
+/// stages (StageCosts over [host, host], fp32), and timed in ONNX Runtime. Cuts are boundaries between
+/// planning units with a non-empty part on each side; with many units an evenly spaced subset keeps the
+/// sweep short (the first and the last candidate always included).
+/// </summary>
+public static class CutSweep
+{
+    /// <param name="maxCuts">How many cuts at most; 0 for every candidate.</param>
+    /// <param name="progress">Called with (parts timed, parts in all) after each batch of parts; null for none.</param>
+    /// <param name="profiles">The host profile first (it plans the parts), then any profiles to compare it with.</param>
+    public static SweepResult Run(LoadedModel source, string displayName, ShapeBindings bindings, IReadOnlyList<DeviceProfile> profiles, int maxCuts,
+        TimingOptions timing, Action<int, int>? progress = null)
+    {
+        if (profiles.Count == 0) throw new ArgumentException("at least the host profile is needed", nameof(profiles));
+        timing = timing.Validated();
+        var planning = PlanningModel.Build(source, displayName, bindings);
+        var all = profiles.Select(h => new StageCosts(planning.Problem([h, h], Precision.Fp32, LinkProfile.Default, Objective.Latency,
+            CostModelKind.Roofline, 0, PlannerSettings.PriorAccuracyCost))).ToList();
+        var costs = all[0];
+        var problem = costs.Problem;
+        var boundaries = Select(planning.Units.Count, maxCuts);
+        // Extract every part first (weights are shared with the source, not copied), then time them together.
+        var pending = new List<(int Boundary, PlannedPart Part, double[] Predicted)>();
+        foreach (var b in boundaries)
+        {
+            var choice = new PlanChoice([b], [0, 0]);
+            var plan = PlanRealizer.Realize(planning, costs, choice, bindings);
+            foreach (var part in plan.Parts.Where(p => p.Model is not null))
+            {
+                var j = part.Index;
+                pending.Add((b, part, all.Select(c => c.Stage(j, 0, choice.First(j), choice.Last(j, problem.Units))).ToArray()));
+            }
+        }
+        var models = pending.Select(x => source.Derived(x.Part.Model!)).ToList();
+        double[] measured;
+        try
+        {
+            measured = TimedBatch.Medians(models, timing, progress);
+        }
+        finally
+        {
+            foreach (var m in models) m.Dispose();
+        }
+        var rows = pending.Select((x, i) => new MeasuredPart(x.Boundary, problem.UnitNames[x.Boundary], x.Part.Index, x.Part.Nodes.Count,
+            x.Part.Flops, x.Part.Bytes, x.Predicted, measured[i])).ToList();
+        return new SweepResult(displayName, profiles, timing, planning.Units.Count, boundaries, rows);
+    }
+
+    /// <summary>
+    /// Boundaries 0 … units−2 (after unit b, so neither part is empty); all of them when maxCuts is 0 or at
+    /// least their number, else maxCuts of them evenly spaced, the first and the last included.
+    /// </summary>
+    public static IReadOnlyList<int> Select(int units, int maxCuts)
+    {
+        var candidates = units - 1;
+        if (candidates <= 0) return [];
+        if (maxCuts <= 0 || maxCuts >= candidates) return Enumerable.Range(0, candidates).ToList();
+        if (maxCuts == 1) return [candidates / 2];
+        return Enumerable.Range(0, maxCuts)
+            .Select(i => (int)Math.Round(i * (candidates - 1) / (double)(maxCuts - 1), MidpointRounding.AwayFromZero))
+            .Distinct().ToList();
+    }
+}

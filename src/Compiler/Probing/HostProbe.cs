@@ -1,0 +1,226 @@
+using System.Globalization;
+using Onnx;
+using OnnxCoDesign.Compiler.Devices;
+using OnnxCoDesign.Compiler.Measurement;
+using OnnxCoDesign.Compiler.Pipeline;
+using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Passes.Diagnostics;
+using OnnxCoDesign.Passes.IR;
+using OnnxCoDesign.Passes.Loading;
+using OnnxCoDesign.Passes.Shapes;
+
+namespace OnnxCoDesign.Compiler.Probing;
+
+/// <summary>One timed probe: what it ran, its work by the cost conventions, and its median seconds (null when ORT refused it).</summary>
+public sealed record ProbeMeasurement(string Name, string OpType, double Flops, double Bytes, double? Seconds, string? Failure = null)
+{
+    public double? FlopsPerSecond => Seconds is { } s && s > 0 ? Flops / s : null;
+}
+
+/// <summary>The measured profile and every measurement behind it.</summary>
+public sealed record ProbeResult(DeviceProfile Profile, IReadOnlyList<ProbeMeasurement> Measurements, double NodeOverheadSeconds, double CopyBytesPerSecond);
+
+/// <summary>
+/// Measures this machine as a device profile, in ONNX Runtime's CPU provider with every core (the setting
+/// measure uses too):
+/// <list type="bullet">
+/// <item>fp32 peak: the higher FLOP rate of a 1024³ MatMul and a 1×256×56×56 ⊛ 256×256×3×3 Conv;</item>
+/// <item>fp16 and int8: a 1024³ MatMul in fp16 and a MatMulInteger (uint8·int8); where one is not clearly faster
+/// than fp32 (ORT's x86 CPU provider runs fp16 through casts to fp32) the fp32 peak stands, and sources say so;</item>
+/// <item>memory bandwidth: a 256 MB managed copy over every core, bytes read + written per second;</item>
+/// <item>node overhead: the time per node of a chain of tiny Adds (a 201-node chain less a 1-node one, over 200);</item>
+/// <item>operatorEfficiency: single-op models of common CNN ops at common CNN sizes, each op's FLOP rate over
+/// the peak (<see cref="OperatorEfficiencyFit"/>); computeEfficiency and memoryEfficiency stay 1, since the
+/// peaks and the bandwidth are already attained rates.</item>
+/// </list>
+/// </summary>
+public static class HostProbe
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    public const int ChainNodes = 200;
+
+    /// <param name="step">Called with a short label before each measurement (for a progress display); null for none.</param>
+    public static ProbeResult Run(ProbeOptions options, Action<string>? step = null)
+    {
+        var timing = options.Timing.Validated();
+        var threads = timing.EffectiveThreads;
+
+        const long n = 1024;
+        var gemmFlops = 2.0 * n * n * n;
+        var probes = new List<(string Name, string Op, ModelProto Model, double? Flops)>
+        {
+            ("Add chain x1", "Add", ProbeModels.AddChain(1), null),
+            ($"Add chain x{ChainNodes + 1}", "Add", ProbeModels.AddChain(ChainNodes + 1), null),
+            ("MatMul 1024x1024x1024 fp32", "MatMul", ProbeModels.MatMul(n, n, n), gemmFlops),
+            ("Conv 1x256x56x56 * 256x256x3x3", "Conv", ProbeModels.Conv(256, 56, new ConvSpec(256, 3)), null),
+            ("MatMul 1024x1024x1024 fp16", "MatMul", ProbeModels.MatMul(n, n, n, ElementType.Float16), gemmFlops),
+            ("MatMulInteger 1024x1024x1024 uint8*int8", "MatMulInteger", ProbeModels.MatMulInteger(n, n, n), gemmFlops),
+        };
+        if (options.OperatorEfficiency) probes.AddRange(OperatorProbes().Select(p => (p.Name, p.OpType, p.Model, (double?)null)));
+
+        // All probes are timed together in interleaved rounds (TimedBatch), so a burst of other work on the
+        // machine does not land on one figure; a model ORT refuses is recorded as failed, not fatal.
+        step?.Invoke("ONNX Runtime probes");
+        var measurements = new List<ProbeMeasurement>();
+        var sessions = new List<(int Index, TimedSession Session)>();
+        var failures = new Dictionary<int, string>();
+        try
+        {
+            for (var i = 0; i < probes.Count; i++)
+            {
+                try
+                {
+                    sessions.Add((i, new TimedSession(LoadedModel.InMemory(probes[i].Model), timing)));
+                }
+                catch (CodesignException e) when (e.Code == ErrorCodes.RuntimeFailed)
+                {
+                    failures[i] = e.Message;
+                }
+            }
+            var times = TimedBatch.Rounds(sessions.Select(x => x.Session).ToList(), timing);
+            var medians = sessions.Select((x, k) => (x.Index, Median: Statistics.Median(times[k]))).ToDictionary(x => x.Index, x => x.Median);
+            for (var i = 0; i < probes.Count; i++)
+            {
+                var (name, op, model, flops) = probes[i];
+                var (f, b) = Work(model);
+                measurements.Add(new ProbeMeasurement(name, op, flops ?? f, b, medians.TryGetValue(i, out var t) ? t : null, failures.GetValueOrDefault(i)));
+            }
+        }
+        finally
+        {
+            foreach (var (_, session) in sessions) session.Dispose();
+        }
+
+        ProbeMeasurement M(int i) => measurements[i];
+        var (one, many, gemm, conv, half, int8) = (M(0), M(1), M(2), M(3), M(4), M(5));
+        var overhead = Math.Max(0, ((many.Seconds ?? throw Failed(many)) - (one.Seconds ?? throw Failed(one))) / ChainNodes);
+        var gemmRate = gemm.FlopsPerSecond ?? throw Failed(gemm);
+        var convRate = conv.FlopsPerSecond ?? throw Failed(conv);
+        var peak32 = OperatorEfficiencyFit.Significant(Math.Max(gemmRate, convRate), 4);
+        var (peak16, half16Source) = Reduced("fp16", "TFLOP/s", half, gemmRate, peak32);
+        var (peak8, int8Source) = Reduced("int8", "TOPS", int8, gemmRate, peak32);
+
+        step?.Invoke("memory copy");
+        var (copyRate, copySeconds) = MemoryBandwidth.Measure(options.CopyBytes, threads, timing.Runs, timing.Warmup);
+        var bandwidth = OperatorEfficiencyFit.Significant(copyRate, 4);
+
+        IReadOnlyDictionary<string, double> efficiency = DeviceProfile.NoOperatorEfficiency;
+        var opProbes = new List<ProbeMeasurement>();
+        if (options.OperatorEfficiency)
+        {
+            opProbes.Add(conv);
+            opProbes.AddRange(measurements.Skip(6));
+            var fitted = OperatorEfficiencyFit.Fit(opProbes.Where(p => p.Seconds is not null).Select(p => (p.OpType, p.Flops, p.Seconds!.Value)), peak32, overhead);
+            if (fitted.Count > 0) efficiency = fitted;
+        }
+
+        var ort = Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString();
+        var setup = $"ONNX Runtime {ort} CPU provider, {threads} intra-op thread(s), all graph optimizations, median of {timing.Runs} run(s) after {timing.Warmup} warm-up";
+        var sources = new List<string>
+        {
+            $"measured on this host by `codesign-compile probe`: {setup}",
+            S($"fp32 {Tera(peak32)} TFLOP/s: the higher of MatMul 1024x1024x1024 ({Tera(gemmRate)} TFLOP/s, {Ms(gemm.Seconds)} ms) and Conv 1x256x56x56 * 256x256x3x3 ({Tera(convRate)} TFLOP/s, {Ms(conv.Seconds)} ms)"),
+            half16Source,
+            int8Source,
+            S($"memory {bandwidth / 1e9:0.###} GB/s: a {options.CopyBytes >> 20} MB buffer copied into another by {threads} thread(s) in managed code (Span.CopyTo), bytes read + written over the median of {timing.Runs} copies ({Ms(copySeconds)} ms)"),
+            S($"nodeOverhead {overhead * 1e6:0.###} us: (chain of {ChainNodes + 1} Adds on 1x16, {Ms(many.Seconds)} ms, less a chain of 1, {Ms(one.Seconds)} ms) / {ChainNodes}"),
+            "computeEfficiency 1, memoryEfficiency 1: the peaks and the bandwidth above are rates ONNX Runtime and managed code attained here, not datasheet figures",
+        };
+        if (efficiency.Count > 0)
+        {
+            sources.Add("operatorEfficiency: per op type, the probes' FLOPs / (fp32 peak x (median time - node overhead)), from single-op models at common CNN sizes: " +
+                string.Join("; ", opProbes.Select(p => p.Seconds is { } s ? S($"{p.Name} {s * 1e3:0.###} ms") : $"{p.Name} failed")));
+        }
+
+        var profile = new DeviceProfile
+        {
+            Name = options.Name,
+            DisplayName = $"This host ({Cpu()}, {Environment.ProcessorCount} cores), ONNX Runtime {ort} CPU",
+            PeakFp32 = peak32,
+            PeakFp16 = peak16,
+            PeakInt8 = peak8,
+            MemoryBandwidth = bandwidth,
+            ComputeEfficiency = 1.0,
+            MemoryEfficiency = 1.0,
+            NodeOverhead = OperatorEfficiencyFit.Significant(overhead, 3) is var o && o > 0 ? o : 0,
+            OperatorEfficiency = efficiency,
+            TensorRtVersion = null,
+            Sources = sources,
+        };
+        return new ProbeResult(profile, measurements, overhead, copyRate);
+    }
+
+    /// <summary>
+    /// The single-op probes behind operatorEfficiency: the ops of ImageNet CNNs (VGG/ResNet/RepVGG/MobileNet
+    /// families) at the activation sizes their stages have, not shapes of any one model.
+    /// </summary>
+    public static IEnumerable<(string Name, string OpType, ModelProto Model)> OperatorProbes()
+    {
+        yield return ("Conv 1x64x56x56 * 64x64x3x3", "Conv", ProbeModels.Conv(64, 56, new ConvSpec(64, 3)));
+        yield return ("Conv 1x512x14x14 * 512x512x3x3", "Conv", ProbeModels.Conv(512, 14, new ConvSpec(512, 3)));
+        yield return ("Conv 1x256x56x56 * 64x256x1x1", "Conv", ProbeModels.Conv(256, 56, new ConvSpec(64, 1)));
+        yield return ("Conv 1x128x56x56 * 128x128x3x3 /2", "Conv", ProbeModels.Conv(128, 56, new ConvSpec(128, 3, 2)));
+        yield return ("Relu 1x64x112x112", "Relu", ProbeModels.Unary("Relu", 64, 112));
+        yield return ("Sigmoid 1x64x112x112", "Sigmoid", ProbeModels.Unary("Sigmoid", 64, 112));
+        yield return ("Add 1x256x56x56 + 1x256x56x56", "Add", ProbeModels.Binary("Add", 256, 56));
+        yield return ("Mul 1x256x56x56 * 1x256x56x56", "Mul", ProbeModels.Binary("Mul", 256, 56));
+        yield return ("MaxPool 3x3/2 1x64x112x112", "MaxPool", ProbeModels.MaxPool(64, 112, 3, 2, 1));
+        yield return ("GlobalAveragePool 1x2048x7x7", "GlobalAveragePool", ProbeModels.Unary("GlobalAveragePool", 2048, 7));
+        yield return ("Gemm 1x2048 * 1000x2048", "Gemm", ProbeModels.Gemm(2048, 1000));
+    }
+
+    /// <summary>FLOPs and bytes of a probe model by the cost conventions (the same numbers RooflineTime sees).</summary>
+    private static (double Flops, double Bytes) Work(ModelProto model)
+    {
+        try
+        {
+            var a = ModelAnalysis.Run(LoadedModel.InMemory(model), "probe", ShapeBindings.Empty);
+            return (a.Cost.Nodes.Sum(x => (double)(x.Flops ?? 0)), a.Cost.Nodes.Sum(x => (double)x.Bytes));
+        }
+        catch (CodesignException)
+        {
+            return (0, 0); // an op the cost model does not know (MatMulInteger): the caller gives the FLOPs
+        }
+    }
+
+    /// <summary>
+    /// A reduced precision's peak: its measured GEMM rate where it beats the fp32 GEMM by more than 10 %
+    /// (scaled to the fp32 peak's footing: peak32 · rate/gemm32), else the fp32 peak, with the reason.
+    /// </summary>
+    private static (double Peak, string Source) Reduced(string label, string unit, ProbeMeasurement m, double gemm32, double peak32)
+    {
+        if (m.FlopsPerSecond is not { } rate)
+        {
+            return (peak32, $"{label} {Tera(peak32)} {unit}: set to the fp32 peak; ONNX Runtime's CPU provider could not run {m.Name} ({m.Failure})");
+        }
+        if (rate > 1.1 * gemm32)
+        {
+            var peak = OperatorEfficiencyFit.Significant(peak32 * rate / gemm32, 4);
+            return (peak, S($"{label} {Tera(peak)} {unit}: {m.Name} ran at {Tera(rate)} T/s ({Ms(m.Seconds)} ms), {rate / gemm32:0.00}x the fp32 MatMul; the fp32 peak scaled by that"));
+        }
+        return (peak32, S($"{label} {Tera(peak32)} {unit}: set to the fp32 peak; {m.Name} ran at {Tera(rate)} T/s ({Ms(m.Seconds)} ms), not faster than the fp32 MatMul ({Tera(gemm32)}), so this provider has no faster {label} path here"));
+    }
+
+    private static string Cpu()
+    {
+        try
+        {
+            var line = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
+            if (line is not null && line.IndexOf(':') is var i and >= 0) return line[(i + 1)..].Trim();
+        }
+        catch (IOException)
+        {
+        }
+        return System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
+    }
+
+    private static CodesignException Failed(ProbeMeasurement m) =>
+        new(ErrorCodes.RuntimeFailed, $"probe: ONNX Runtime could not run {m.Name}: {m.Failure}");
+
+    private static string Tera(double x) => (x / 1e12).ToString("0.####", C);
+
+    private static string Ms(double? s) => s is { } v ? (v * 1e3).ToString("0.###", C) : "n/a";
+
+    private static string S(FormattableString s) => s.ToString(C);
+}

@@ -1,0 +1,135 @@
+using System.Text;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace OnnxCoDesign.MSBuild.Tasks;
+
+/// <summary>
+/// Runs `dotnet-codesign-compile compile` on one model, in its own process, with a response file. Each property names
+/// the one flag it maps to; an empty property leaves its flag out, so the compiler's default holds. The compiler
+/// prints its errors in MSBuild's canonical form (`FILE: error OCDnnnn: message`), which ToolTask logs as errors with
+/// their file and code; the task itself never reads a model.
+/// </summary>
+public sealed class CodesignCompile : ToolTask
+{
+    /// <summary>The task could not find the compiler assembly it was pointed at.</summary>
+    public const string CompilerNotFound = "OCD1901";
+
+    /// <summary>The model (positional MODEL).</summary>
+    [Required]
+    public string Model { get; set; } = "";
+
+    /// <summary>`-o|--output DIR`. Its parent folder is created; the compiler replaces the folder itself as a set.</summary>
+    [Required]
+    public string OutputDir { get; set; } = "";
+
+    /// <summary>The packaged compiler, `dotnet-codesign-compile.dll`, run with `dotnet exec`.</summary>
+    [Required]
+    public string CompilerPath { get; set; } = "";
+
+    /// <summary>The `dotnet` host to run the compiler with; MSBuild's `$(DOTNET_HOST_PATH)`, else `dotnet` on PATH.</summary>
+    public string? DotNetHostPath { get; set; }
+
+    /// <summary>`--devices D1,D2[,...]`.</summary>
+    public string? Devices { get; set; }
+
+    /// <summary>`--link SPEC`.</summary>
+    public string? Link { get; set; }
+
+    /// <summary>`--objective latency|throughput`.</summary>
+    public string? Objective { get; set; }
+
+    /// <summary>`--lambda X`.</summary>
+    public string? Lambda { get; set; }
+
+    /// <summary>`--precision fp32|fp16|int8`.</summary>
+    public string? Precision { get; set; }
+
+    /// <summary>`--accuracy prior|measured`.</summary>
+    public string? Accuracy { get; set; }
+
+    /// <summary>`--cost-model roofline|paper`.</summary>
+    public string? CostModel { get; set; }
+
+    /// <summary>`--shape NAME=DIMS`, once per entry.</summary>
+    public string[]? Shape { get; set; }
+
+    /// <summary>`--verify`.</summary>
+    public bool Verify { get; set; }
+
+    protected override string ToolName => "dotnet";
+
+    // MSBuild folders end in a separator; the compiler names its staging and backup folders after the last segment.
+    private string OutputFolder => Path.GetFullPath(OutputDir).TrimEnd('/', '\\');
+
+    // The compiler's own lines: errors and warnings are parsed from either stream; its summary is detail.
+    protected override MessageImportance StandardOutputLoggingImportance => MessageImportance.Low;
+
+    protected override MessageImportance StandardErrorLoggingImportance => MessageImportance.Normal;
+
+    protected override string GenerateFullPathToTool()
+    {
+        if (!string.IsNullOrEmpty(DotNetHostPath) && File.Exists(DotNetHostPath)) return DotNetHostPath!;
+        var name = Path.DirectorySeparatorChar == '\\' ? "dotnet.exe" : "dotnet";
+        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
+        {
+            if (folder.Length == 0) continue;
+            var candidate = Path.Combine(folder.Trim('"'), name);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return name;
+    }
+
+    protected override bool ValidateParameters()
+    {
+        if (!File.Exists(CompilerPath))
+        {
+            Log.LogError(null, CompilerNotFound, null, CompilerPath, 0, 0, 0, 0,
+                "the OnnxCoDesign compiler was not found at '{0}' (set OnnxCoDesignCompilerPath)", CompilerPath);
+            return false;
+        }
+        return base.ValidateParameters();
+    }
+
+    protected override int ExecuteTool(string pathToTool, string responseFileCommands, string commandLineCommands)
+    {
+        // The compiler renames its staged set into OutputDir, so OutputDir's parent must exist.
+        var parent = Path.GetDirectoryName(OutputFolder);
+        if (!string.IsNullOrEmpty(parent)) Directory.CreateDirectory(parent);
+        return base.ExecuteTool(pathToTool, responseFileCommands, commandLineCommands);
+    }
+
+    protected override string GenerateCommandLineCommands()
+    {
+        var line = new CommandLineBuilder();
+        line.AppendSwitch("exec");
+        line.AppendFileNameIfNotNull(CompilerPath);
+        line.AppendSwitch("compile");
+        return line.ToString();
+    }
+
+    /// <summary>One argument per line (the compiler reads `@file` line by line), so paths need no quoting.</summary>
+    protected override string GenerateResponseFileCommands()
+    {
+        var text = new StringBuilder();
+        text.AppendLine(Path.GetFullPath(Model));
+        Flag(text, "--output", OutputFolder);
+        Flag(text, "--devices", Devices);
+        Flag(text, "--link", Link);
+        Flag(text, "--objective", Objective);
+        Flag(text, "--lambda", Lambda);
+        Flag(text, "--precision", Precision);
+        Flag(text, "--accuracy", Accuracy);
+        Flag(text, "--cost-model", CostModel);
+        foreach (var binding in Shape ?? []) Flag(text, "--shape", binding);
+        if (Verify) text.AppendLine("--verify");
+        return text.ToString();
+    }
+
+    // `--name=value` keeps a flag and its value on one line, and cannot be mistaken for a further argument.
+    private static void Flag(StringBuilder text, string name, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return;
+        text.Append(name).Append('=').AppendLine(value!.Trim());
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using OnnxCoDesign.Compiler.Devices;
+using OnnxCoDesign.Compiler.Pipeline;
+using OnnxCoDesign.Compiler.Planning;
+using OnnxCoDesign.Passes.Shapes;
+
+namespace OnnxCoDesign.Tests.Report;
+
+/// <summary>Compile outcomes for the report tests, and what plan.json says the report must show.</summary>
+public static class ReportCases
+{
+    public static CompileOutcome Compile(string sample, string devices = "jetson-nano,jetson-xavier-nx", string link = "1Gbps",
+        Objective objective = Objective.Throughput, double lambda = 0.001, string? displayName = null, CostModelKind costModel = CostModelKind.Roofline)
+    {
+        var settings = new PlannerSettings
+        {
+            Devices = DeviceCatalog.ResolveList(devices),
+            Link = LinkSpec.Parse(link),
+            Objective = objective,
+            Lambda = lambda,
+            CostModel = costModel,
+        };
+        var (model, _) = ModelSource.Open(null, sample);
+        using (model) return CompilePipeline.Run(model, displayName ?? sample, settings, ShapeBindings.Empty);
+    }
+
+    /// <summary>The counts the charts must match, read from plan.json (not from the report's own code).</summary>
+    public sealed record Expected(int Devices, int PartsWithModels, int Sweep, int Pareto, int Blocks);
+
+    public static Expected FromPlan(string planJson)
+    {
+        using var doc = JsonDocument.Parse(planJson);
+        var root = doc.RootElement;
+        // plan.json has two "blocks" keys, a count and the list: take the list.
+        var blocks = root.EnumerateObject().Last(p => p.Name == "blocks" && p.Value.ValueKind == JsonValueKind.Array).Value;
+        return new Expected(
+            root.GetProperty("devices").GetArrayLength(),
+            root.GetProperty("parts").EnumerateArray().Count(p => p.GetProperty("file").ValueKind == JsonValueKind.String),
+            root.GetProperty("sweep").GetArrayLength(),
+            root.GetProperty("pareto").GetArrayLength(),
+            blocks.GetArrayLength());
+    }
+}
