@@ -86,7 +86,7 @@ internal static class CompileCommand
                     folder.Commit();
                 }
                 if (json.HasValue()) output.Out.Write(planText);
-                else CompileSummary.Write(outcome, outDir.Value()!, output.Out);
+                else CompileSummary.Write(outcome, outDir.Value()!, output.Out, measured is not null);
                 if (measured is not null && !json.HasValue()) output.Out.Write("\n" + MeasureReport.PlanText(measured));
             }
             return ExitCodes.Success;
@@ -100,7 +100,8 @@ internal static class CompileCommand
             : outcome.Settings.Devices.FirstOrDefault(d => d.Name == "host") ?? MeasureCommand.HostProfile(null, TimingOptions.Default, output);
         var parts = outcome.Plan.Parts.Where(p => p.Model is not null)
             .Select(p => new PlanPartInput(p.Index, p.File!, p.Device.Name, p.PredictedSeconds, loaded.Derived(p.Model!))).ToList();
-        return PlanMeasurement.Run(name, parts, host, TimingOptions.Default);
+        using var progress = Progress.For(output);
+        return PlanMeasurement.Run(name, parts, host, TimingOptions.Default, (label, done, total) => progress.Report(label, done, total));
     }
 
     private static T Choice<T>(CommandLineApplication cmd, CommandOption option, string name, T fallback) where T : struct, Enum

@@ -52,14 +52,19 @@ internal static class MeasureCommand
                 var (loaded, name) = ModelSource.Open(modelFile.Value(), sample.Value());
                 using (loaded)
                 {
-                    var result = CutSweep.Run(loaded, name, ShapeBindings.Parse(shape.Values!), profiles, max, options);
+                    using var progress = Progress.For(output);
+                    var result = CutSweep.Run(loaded, name, ShapeBindings.Parse(shape.Values!), profiles, max, options, (label, done, total) => progress.Report(label, done, total));
                     (text, report) = (MeasureReport.SweepJson(result), MeasureReport.SweepText(result));
                 }
                 target = outFile.Value() ?? "";
             }
             else
             {
-                var result = PlanMeasurement.FromFile(plan.Value!, profile, options);
+                PlanMeasurementResult result;
+                using (var progress = Progress.For(output))
+                {
+                    result = PlanMeasurement.FromFile(plan.Value!, profile, options, (label, done, total) => progress.Report(label, done, total));
+                }
                 (text, report) = (MeasureReport.PlanJson(result), MeasureReport.PlanText(result));
                 target = outFile.Value() ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(plan.Value!))!, MeasureReport.FileName);
             }
@@ -79,7 +84,14 @@ internal static class MeasureCommand
     {
         if (spec is not null) return DeviceCatalog.Resolve(spec);
         output.Error.WriteLine("no --host profile given: probing this host first (save one with `codesign-compile probe -o host.json`)");
-        return HostProbe.Run(new ProbeOptions { Timing = timing with { Runs = Math.Min(timing.Runs, 5), Warmup = Math.Min(timing.Warmup, 2) } }).Profile;
+        ProbeResult probe;
+        using (var progress = Progress.For(output))
+        {
+            probe = HostProbe.Run(new ProbeOptions { Timing = timing with { Runs = Math.Min(timing.Runs, 5), Warmup = Math.Min(timing.Warmup, 2) } },
+                (label, done, total) => progress.Report(label, done, total));
+        }
+        foreach (var warning in probe.Warnings) output.Error.WriteLine($"{CodesignCli.ToolName}: warning: {warning}");
+        return probe.Profile;
     }
 
     private static int ParseCuts(CommandLineApplication cmd, string? text)

@@ -9,10 +9,11 @@ using OnnxCoDesign.Passes.Loading;
 namespace OnnxCoDesign.Compiler.Cli;
 
 /// <summary>
-/// `probe [-o host.json] [--name NAME] [--runs N] [--warmup N] [--threads N] [--no-operator-efficiency]`:
+/// `probe [-o host.json] [--plain-output host-plain.json] [--name NAME] [--runs N] [--warmup N] [--threads N] [--plain]`:
 /// measures this machine in ONNX Runtime and writes it as a device profile (a valid profile file, so
 /// `--devices host.json,jetson-nano` plans with it). Without -o the profile JSON goes to stdout; with -o
-/// the file is written and the measurements behind it are printed.
+/// the file is written and the measurements behind it are printed. --plain-output also writes the plain
+/// roofline profile of the same measurements (named NAME-plain), to compare the fits against.
 /// </summary>
 internal static class ProbeCommand
 {
@@ -25,19 +26,27 @@ internal static class ProbeCommand
         var outFile = cmd.Option("-o|--output <FILE>", "write the profile here (else print it)", CommandOptionType.SingleValue);
         var name = cmd.Option("--name <NAME>", "the profile's name (default host)", CommandOptionType.SingleValue);
         var timing = TimingArguments.Add(cmd, new ProbeOptions().Timing);
-        var plain = cmd.Option("--no-operator-efficiency", "skip the single-op probes: one computeEfficiency for every op (the plain roofline)", CommandOptionType.NoValue);
+        var plain = cmd.Option("--plain", "the plain roofline profile: no single-op fits (one efficiency for every op, the DRAM copy's bandwidth)", CommandOptionType.NoValue);
+        var plainOut = cmd.Option("--plain-output <FILE>", "also write the plain profile of the same measurements (named NAME-plain)", CommandOptionType.SingleValue);
         cmd.OnExecute(() =>
         {
             var options = new ProbeOptions
             {
                 Name = name.Value() ?? "host",
                 Timing = timing.Parse(cmd),
-                OperatorEfficiency = !plain.HasValue(),
+                Fit = !plain.HasValue(),
             };
-            var result = HostProbe.Run(options);
-            // The profile goes through the reader before it is written: a probe never writes a file Resolve refuses.
-            var text = JsonText.Write(w => DeviceProfileJson.Write(w, result.Profile));
-            DeviceProfileJson.ParseText(text, outFile.Value());
+            ProbeResult result;
+            using (var progress = Progress.For(output))
+            {
+                result = HostProbe.Run(options, (label, done, total) => progress.Report(label, done, total));
+            }
+            foreach (var warning in result.Warnings) output.Error.WriteLine($"{CodesignCli.ToolName}: warning: {warning}");
+            var text = Checked(result.Profile, outFile.Value());
+            if (plainOut.Value() is { } plainPath)
+            {
+                AtomicFile.WriteText(plainPath, Checked(result.Plain with { Name = result.Plain.Name + "-plain" }, plainPath));
+            }
             if (outFile.Value() is not { } path)
             {
                 output.Out.Write(text);
@@ -50,19 +59,28 @@ internal static class ProbeCommand
         });
     });
 
+    /// <summary>The profile's JSON, read back first: a probe never writes a file DeviceCatalog.Resolve refuses.</summary>
+    private static string Checked(DeviceProfile profile, string? file)
+    {
+        var text = JsonText.Write(w => DeviceProfileJson.Write(w, profile));
+        DeviceProfileJson.ParseText(text, file);
+        return text;
+    }
+
     public static string Summary(ProbeResult r)
     {
         var w = new StringWriter(C) { NewLine = "\n" };
         var d = r.Profile;
         w.WriteLine(d.DisplayName);
-        w.WriteLine(string.Create(C, $"  fp32 {d.PeakFp32 / 1e9:0.#} GFLOP/s, fp16 {d.PeakFp16 / 1e9:0.#} GFLOP/s, int8 {d.PeakInt8 / 1e9:0.#} GOPS, memory {d.MemoryBandwidth / 1e9:0.##} GB/s, node overhead {d.NodeOverhead * 1e6:0.##} us"));
+        w.WriteLine(string.Create(C, $"  fp32 {d.PeakFp32 / 1e9:0.#} GFLOP/s, fp16 {d.PeakFp16 / 1e9:0.#} GFLOP/s, int8 {d.PeakInt8 / 1e9:0.#} GOPS, memory {d.MemoryBandwidth / 1e9:0.##} GB/s (DRAM copy {r.Plain.MemoryBandwidth / 1e9:0.##}), node overhead {d.NodeOverhead * 1e6:0.##} us"));
         w.WriteLine();
-        w.WriteLine($"  {"probe",-44} {"ms",9} {"GFLOP/s",9}");
+        w.WriteLine($"  {"probe",-44} {"ms",9} {"best ms",9} {"GFLOP/s",9}");
         foreach (var m in r.Measurements)
         {
             var ms = m.Seconds is { } s ? (s * 1e3).ToString("F3", C) : "failed";
+            var best = m.Fastest is { } b ? (b * 1e3).ToString("F3", C) : "";
             var rate = m.FlopsPerSecond is { } f ? (f / 1e9).ToString("F1", C) : "";
-            w.WriteLine($"  {m.Name,-44} {ms,9} {rate,9}");
+            w.WriteLine($"  {m.Name,-44} {ms,9} {best,9} {rate,9}");
         }
         if (d.OperatorEfficiency.Count > 0)
         {

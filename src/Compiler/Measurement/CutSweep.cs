@@ -40,10 +40,10 @@ public sealed record SweepResult(string Model, IReadOnlyList<DeviceProfile> Prof
 public static class CutSweep
 {
     /// <param name="maxCuts">How many cuts at most; 0 for every candidate.</param>
-    /// <param name="progress">Called with (parts timed, parts in all) after each batch of parts; null for none.</param>
+    /// <param name="progress">Called with (stage, done, total) as cuts are extracted and runs timed; null for none.</param>
     /// <param name="profiles">The host profile first (it plans the parts), then any profiles to compare it with.</param>
     public static SweepResult Run(LoadedModel source, string displayName, ShapeBindings bindings, IReadOnlyList<DeviceProfile> profiles, int maxCuts,
-        TimingOptions timing, Action<int, int>? progress = null)
+        TimingOptions timing, Action<string, int, int>? progress = null)
     {
         if (profiles.Count == 0) throw new ArgumentException("at least the host profile is needed", nameof(profiles));
         timing = timing.Validated();
@@ -55,8 +55,9 @@ public static class CutSweep
         var boundaries = Select(planning.Units.Count, maxCuts);
         // Extract every part first (weights are shared with the source, not copied), then time them together.
         var pending = new List<(int Boundary, PlannedPart Part, double[] Predicted)>();
-        foreach (var b in boundaries)
+        foreach (var (b, k) in boundaries.Select((b, k) => (b, k)))
         {
+            progress?.Invoke("measure: extracting parts", k, boundaries.Count);
             var choice = new PlanChoice([b], [0, 0]);
             var plan = PlanRealizer.Realize(planning, costs, choice, bindings);
             foreach (var part in plan.Parts.Where(p => p.Model is not null))
@@ -69,7 +70,7 @@ public static class CutSweep
         double[] measured;
         try
         {
-            measured = TimedBatch.Medians(models, timing, progress);
+            measured = TimedBatch.Medians(models, timing, (done, total) => progress?.Invoke("measure: timing parts", done, total));
         }
         finally
         {

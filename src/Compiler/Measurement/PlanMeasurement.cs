@@ -32,16 +32,16 @@ public sealed record PlanPartInput(int Index, string File, string Device, double
 /// </summary>
 public static class PlanMeasurement
 {
-    public static PlanMeasurementResult Run(string model, IReadOnlyList<PlanPartInput> parts, DeviceProfile host, TimingOptions timing, Action<int, int>? progress = null)
+    public static PlanMeasurementResult Run(string model, IReadOnlyList<PlanPartInput> parts, DeviceProfile host, TimingOptions timing, Action<string, int, int>? progress = null)
     {
         timing = timing.Validated();
-        var measured = TimedBatch.Medians(parts.Select(p => p.Model).ToList(), timing, progress);
+        var measured = TimedBatch.Medians(parts.Select(p => p.Model).ToList(), timing, (done, total) => progress?.Invoke("measure: timing parts", done, total));
         var rows = parts.Select((p, i) => new PlanPartMeasurement(p.Index, p.File, p.Device, p.PlanPredictedSeconds, HostPrediction.Seconds(p.Model, host), measured[i])).ToList();
         return new PlanMeasurementResult(model, host, timing, rows);
     }
 
     /// <summary>Reads plan.json and loads its part files (with their external data) from the same folder.</summary>
-    public static PlanMeasurementResult FromFile(string planPath, DeviceProfile host, TimingOptions timing, Action<int, int>? progress = null)
+    public static PlanMeasurementResult FromFile(string planPath, DeviceProfile host, TimingOptions timing, Action<string, int, int>? progress = null)
     {
         string text;
         try
@@ -82,14 +82,14 @@ public static class PlanMeasurement
                 if (p.GetProperty("file").ValueKind != JsonValueKind.String) continue; // a relay part: nothing to run
                 var file = p.GetProperty("file").GetString()!;
                 // Part files sit beside plan.json; a name that leaves the folder is not one compile wrote.
-                if (file != Path.GetFileName(file)) throw new CodesignException(ErrorCodes.UsageError, $"plan.json names part file '{file}' outside its folder", path);
+                if (file != Path.GetFileName(file)) throw new CodesignException(ErrorCodes.PlanMalformed, $"plan.json names part file '{file}' outside its folder", path);
                 parts.Add((p.GetProperty("index").GetInt32(), file, p.GetProperty("device").GetString() ?? "?", p.GetProperty("predictedMs").GetDouble()));
             }
             return (model, parts);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
-            throw new CodesignException(ErrorCodes.UsageError, $"not a plan.json written by compile ({e.Message})", path);
+            throw new CodesignException(ErrorCodes.PlanMalformed, $"not a plan.json written by compile ({e.Message})", path);
         }
     }
 }

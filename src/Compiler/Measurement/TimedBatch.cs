@@ -10,6 +10,8 @@ namespace OnnxCoDesign.Compiler.Measurement;
 /// runs. Other work on the machine (these hosts are shared) then slows every model's runs a little instead
 /// of all the runs of a few models, and the median drops it; the untimed run just before each timed one
 /// leaves the caches as that model's own previous run would, as on a device that runs only it.
+/// Each session has its own intra-op thread pool; <see cref="TimedSession"/> turns their spinning off so
+/// that the pools of the models not running cannot compete with the one that is.
 /// Models are loaded in batches of at most <see cref="BatchWeightBytes"/> of weights, so a sweep of a large
 /// model does not hold every part's session at once.
 /// </summary>
@@ -17,11 +19,13 @@ public static class TimedBatch
 {
     public const long BatchWeightBytes = 768L << 20;
 
+    /// <param name="progress">Called with (timed runs done, timed runs in all) as rounds finish; null for none.</param>
     /// <returns>The median seconds of each model, in the order given.</returns>
     public static double[] Medians(IReadOnlyList<LoadedModel> models, TimingOptions timing, Action<int, int>? progress = null)
     {
         timing = timing.Validated();
         var medians = new double[models.Count];
+        var total = models.Count * timing.Runs;
         var start = 0;
         while (start < models.Count)
         {
@@ -37,21 +41,23 @@ public static class TimedBatch
             try
             {
                 for (var i = start; i < end; i++) sessions.Add(new TimedSession(models[i], timing));
-                var times = Rounds(sessions, timing);
+                var before = start * timing.Runs;
+                var count = sessions.Count;
+                var times = Rounds(sessions, timing, r => progress?.Invoke(before + r * count, total));
                 for (var i = 0; i < sessions.Count; i++) medians[start + i] = Statistics.Median(times[i]);
             }
             finally
             {
                 foreach (var s in sessions) s.Dispose();
             }
-            progress?.Invoke(end, models.Count);
             start = end;
         }
         return medians;
     }
 
     /// <summary>Warm-up per session, then <see cref="TimingOptions.Runs"/> rounds of (untimed, timed) runs of each: [session][run] seconds.</summary>
-    public static double[][] Rounds(IReadOnlyList<TimedSession> sessions, TimingOptions timing)
+    /// <param name="round">Called with the number of rounds done after each; null for none.</param>
+    public static double[][] Rounds(IReadOnlyList<TimedSession> sessions, TimingOptions timing, Action<int>? round = null)
     {
         foreach (var s in sessions)
         {
@@ -65,6 +71,7 @@ public static class TimedBatch
                 if (sessions.Count > 1) sessions[i].RunOnce(); // re-warm after the other models ran
                 times[i][r] = sessions[i].RunOnce();
             }
+            round?.Invoke(r + 1);
         }
         return times;
     }

@@ -11,28 +11,34 @@ using OnnxCoDesign.Passes.Shapes;
 
 namespace OnnxCoDesign.Compiler.Probing;
 
-/// <summary>One timed probe: what it ran, its work by the cost conventions, and its median seconds (null when ORT refused it).</summary>
-public sealed record ProbeMeasurement(string Name, string OpType, double Flops, double Bytes, double? Seconds, string? Failure = null)
+/// <summary>One timed probe: what it ran, its work by the cost conventions, its median and fastest seconds (null when ORT refused it).</summary>
+public sealed record ProbeMeasurement(string Name, string OpType, double Flops, double Bytes, double? Seconds, double? Fastest = null, string? Failure = null)
 {
     public double? FlopsPerSecond => Seconds is { } s && s > 0 ? Flops / s : null;
 }
 
-/// <summary>The measured profile and every measurement behind it.</summary>
-public sealed record ProbeResult(DeviceProfile Profile, IReadOnlyList<ProbeMeasurement> Measurements, double NodeOverheadSeconds, double CopyBytesPerSecond);
+/// <summary>
+/// The measured profile; the plain roofline profile from the same measurements (no single-op fits, the DRAM
+/// copy's bandwidth), for comparison; every measurement behind them; and warnings (a busy host).
+/// </summary>
+public sealed record ProbeResult(DeviceProfile Profile, DeviceProfile Plain, IReadOnlyList<ProbeMeasurement> Measurements, IReadOnlyList<string> Warnings);
 
 /// <summary>
-/// Measures this machine as a device profile, in ONNX Runtime's CPU provider with every core (the setting
-/// measure uses too):
+/// Measures this machine as a device profile, in ONNX Runtime's CPU provider with every core by default
+/// (measure uses the same default):
 /// <list type="bullet">
 /// <item>fp32 peak: the higher FLOP rate of a 1024³ MatMul and a 1×256×56×56 ⊛ 256×256×3×3 Conv;</item>
-/// <item>fp16 and int8: a 1024³ MatMul in fp16 and a MatMulInteger (uint8·int8); where one is not clearly faster
-/// than fp32 (ORT's x86 CPU provider runs fp16 through casts to fp32) the fp32 peak stands, and sources say so;</item>
-/// <item>memory bandwidth: a 256 MB managed copy over every core, bytes read + written per second;</item>
+/// <item>fp16 and int8: a 1024³ MatMul in fp16 and a MatMulInteger (uint8·int8); where one is not clearly
+/// faster than the fp32 peak (ORT's x86 CPU provider runs fp16 MatMul through casts to fp32) the fp32 peak
+/// stands, and sources say so;</item>
 /// <item>node overhead: the time per node of a chain of tiny Adds (a 201-node chain less a 1-node one, over 200);</item>
-/// <item>operatorEfficiency: single-op models of common CNN ops at common CNN sizes, each op's FLOP rate over
-/// the peak (<see cref="OperatorEfficiencyFit"/>); computeEfficiency and memoryEfficiency stay 1, since the
-/// peaks and the bandwidth are already attained rates.</item>
+/// <item>memory bandwidth, plain: a 256 MB managed copy over every core, bytes read + written per second (DRAM);</item>
+/// <item>fitted (the default): single-op models of common CNN ops at common CNN sizes give a compute efficiency
+/// per op type (<see cref="OperatorEfficiencyFit"/>), and the streaming ones (Relu, Add, Mul) the bandwidth
+/// ORT attains on activation-sized tensors, which is the memoryGBps written: on a CPU with a large last-level
+/// cache a CNN's activations live there, so the DRAM copy over-predicts every memory-bound node.</item>
 /// </list>
+/// computeEfficiency and memoryEfficiency stay 1: the figures are attained rates, not datasheet peaks.
 /// </summary>
 public static class HostProbe
 {
@@ -40,11 +46,15 @@ public static class HostProbe
 
     public const int ChainNodes = 200;
 
-    /// <param name="step">Called with a short label before each measurement (for a progress display); null for none.</param>
-    public static ProbeResult Run(ProbeOptions options, Action<string>? step = null)
+    /// <summary>Ops whose probes only stream bytes (one FLOP per element): their rate is a bandwidth.</summary>
+    public static readonly IReadOnlyList<string> StreamingOps = ["Relu", "Add", "Mul"];
+
+    /// <param name="progress">Called with (stage, done, total) as rounds of probes and copies finish (for a progress display); null for none.</param>
+    public static ProbeResult Run(ProbeOptions options, Action<string, int, int>? progress = null)
     {
         var timing = options.Timing.Validated();
         var threads = timing.EffectiveThreads;
+        var warnings = new List<string>();
 
         const long n = 1024;
         var gemmFlops = 2.0 * n * n * n;
@@ -57,103 +67,78 @@ public static class HostProbe
             ("MatMul 1024x1024x1024 fp16", "MatMul", ProbeModels.MatMul(n, n, n, ElementType.Float16), gemmFlops),
             ("MatMulInteger 1024x1024x1024 uint8*int8", "MatMulInteger", ProbeModels.MatMulInteger(n, n, n), gemmFlops),
         };
-        if (options.OperatorEfficiency) probes.AddRange(OperatorProbes().Select(p => (p.Name, p.OpType, p.Model, (double?)null)));
+        if (options.Fit) probes.AddRange(OperatorProbes().Select(p => (p.Name, p.OpType, p.Model, (double?)null)));
 
-        // All probes are timed together in interleaved rounds (TimedBatch), so a burst of other work on the
-        // machine does not land on one figure; a model ORT refuses is recorded as failed, not fatal.
-        step?.Invoke("ONNX Runtime probes");
-        var measurements = new List<ProbeMeasurement>();
-        var sessions = new List<(int Index, TimedSession Session)>();
-        var failures = new Dictionary<int, string>();
-        try
-        {
-            for (var i = 0; i < probes.Count; i++)
-            {
-                try
-                {
-                    sessions.Add((i, new TimedSession(LoadedModel.InMemory(probes[i].Model), timing)));
-                }
-                catch (CodesignException e) when (e.Code == ErrorCodes.RuntimeFailed)
-                {
-                    failures[i] = e.Message;
-                }
-            }
-            var times = TimedBatch.Rounds(sessions.Select(x => x.Session).ToList(), timing);
-            var medians = sessions.Select((x, k) => (x.Index, Median: Statistics.Median(times[k]))).ToDictionary(x => x.Index, x => x.Median);
-            for (var i = 0; i < probes.Count; i++)
-            {
-                var (name, op, model, flops) = probes[i];
-                var (f, b) = Work(model);
-                measurements.Add(new ProbeMeasurement(name, op, flops ?? f, b, medians.TryGetValue(i, out var t) ? t : null, failures.GetValueOrDefault(i)));
-            }
-        }
-        finally
-        {
-            foreach (var (_, session) in sessions) session.Dispose();
-        }
-
-        ProbeMeasurement M(int i) => measurements[i];
-        var (one, many, gemm, conv, half, int8) = (M(0), M(1), M(2), M(3), M(4), M(5));
+        var measurements = TimeAll(probes, timing, r => progress?.Invoke("probe: ONNX Runtime rounds", r, timing.Runs));
+        var (one, many, gemm, conv, half, int8) = (measurements[0], measurements[1], measurements[2], measurements[3], measurements[4], measurements[5]);
         var overhead = Math.Max(0, ((many.Seconds ?? throw Failed(many)) - (one.Seconds ?? throw Failed(one))) / ChainNodes);
         var gemmRate = gemm.FlopsPerSecond ?? throw Failed(gemm);
         var convRate = conv.FlopsPerSecond ?? throw Failed(conv);
         var peak32 = OperatorEfficiencyFit.Significant(Math.Max(gemmRate, convRate), 4);
-        var (peak16, half16Source) = Reduced("fp16", "TFLOP/s", half, gemmRate, peak32);
-        var (peak8, int8Source) = Reduced("int8", "TOPS", int8, gemmRate, peak32);
-
-        step?.Invoke("memory copy");
-        var (copyRate, copySeconds) = MemoryBandwidth.Measure(options.CopyBytes, threads, timing.Runs, timing.Warmup);
-        var bandwidth = OperatorEfficiencyFit.Significant(copyRate, 4);
-
-        IReadOnlyDictionary<string, double> efficiency = DeviceProfile.NoOperatorEfficiency;
-        var opProbes = new List<ProbeMeasurement>();
-        if (options.OperatorEfficiency)
+        var (peak16, half16Source) = Reduced("fp16", "TFLOP/s", half, peak32);
+        var (peak8, int8Source) = Reduced("int8", "TOPS", int8, peak32);
+        foreach (var m in new[] { gemm, conv }.Where(m => m.Fastest is { } f && m.Seconds > 1.25 * f))
         {
-            opProbes.Add(conv);
-            opProbes.AddRange(measurements.Skip(6));
-            var fitted = OperatorEfficiencyFit.Fit(opProbes.Where(p => p.Seconds is not null).Select(p => (p.OpType, p.Flops, p.Seconds!.Value)), peak32, overhead);
-            if (fitted.Count > 0) efficiency = fitted;
+            warnings.Add(S($"the host looked busy: {m.Name} took {Ms(m.Seconds)} ms at the median but {Ms(m.Fastest)} ms at best; probe an idle machine, or use --threads 1 for probe and measure alike"));
         }
 
+        progress?.Invoke("probe: memory copy", 0, 1);
+        var (copyRate, copySeconds) = MemoryBandwidth.Measure(options.CopyBytes, threads, timing.Runs, timing.Warmup);
+        var copy = OperatorEfficiencyFit.Significant(copyRate, 4);
+
         var ort = Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString();
-        var setup = $"ONNX Runtime {ort} CPU provider, {threads} intra-op thread(s), all graph optimizations, median of {timing.Runs} run(s) after {timing.Warmup} warm-up";
-        var sources = new List<string>
+        var common = new List<string>
         {
-            $"measured on this host by `codesign-compile probe`: {setup}",
+            $"measured on this host by `codesign-compile probe`: ONNX Runtime {ort} CPU provider, {threads} intra-op thread(s), all graph optimizations, median of {timing.Runs} run(s) after {timing.Warmup} warm-up; time parts with `measure` at the same thread count",
             S($"fp32 {Tera(peak32)} TFLOP/s: the higher of MatMul 1024x1024x1024 ({Tera(gemmRate)} TFLOP/s, {Ms(gemm.Seconds)} ms) and Conv 1x256x56x56 * 256x256x3x3 ({Tera(convRate)} TFLOP/s, {Ms(conv.Seconds)} ms)"),
             half16Source,
             int8Source,
-            S($"memory {bandwidth / 1e9:0.###} GB/s: a {options.CopyBytes >> 20} MB buffer copied into another by {threads} thread(s) in managed code (Span.CopyTo), bytes read + written over the median of {timing.Runs} copies ({Ms(copySeconds)} ms)"),
-            S($"nodeOverhead {overhead * 1e6:0.###} us: (chain of {ChainNodes + 1} Adds on 1x16, {Ms(many.Seconds)} ms, less a chain of 1, {Ms(one.Seconds)} ms) / {ChainNodes}"),
-            "computeEfficiency 1, memoryEfficiency 1: the peaks and the bandwidth above are rates ONNX Runtime and managed code attained here, not datasheet figures",
         };
-        if (efficiency.Count > 0)
+        var copySource = S($"a {options.CopyBytes >> 20} MB buffer copied into another by {threads} thread(s) in managed code (Span.CopyTo), bytes read + written over the median of {timing.Runs} copies ({Ms(copySeconds)} ms): {copy / 1e9:0.###} GB/s");
+        var tail = new List<string>
         {
-            sources.Add("operatorEfficiency: per op type, the probes' FLOPs / (fp32 peak x (median time - node overhead)), from single-op models at common CNN sizes: " +
-                string.Join("; ", opProbes.Select(p => p.Seconds is { } s ? S($"{p.Name} {s * 1e3:0.###} ms") : $"{p.Name} failed")));
-        }
-
-        var profile = new DeviceProfile
+            S($"nodeOverhead {OperatorEfficiencyFit.Significant(overhead, 3) * 1e6:0.###} us: (chain of {ChainNodes + 1} Adds on 1x16, {Ms(many.Seconds)} ms, less a chain of 1, {Ms(one.Seconds)} ms) / {ChainNodes}"),
+            "computeEfficiency 1, memoryEfficiency 1: the peaks and the bandwidth above are rates attained here, not datasheet figures",
+        };
+        var plain = new DeviceProfile
         {
             Name = options.Name,
             DisplayName = $"This host ({Cpu()}, {Environment.ProcessorCount} cores), ONNX Runtime {ort} CPU",
             PeakFp32 = peak32,
             PeakFp16 = peak16,
             PeakInt8 = peak8,
-            MemoryBandwidth = bandwidth,
-            ComputeEfficiency = 1.0,
-            MemoryEfficiency = 1.0,
-            NodeOverhead = OperatorEfficiencyFit.Significant(overhead, 3) is var o && o > 0 ? o : 0,
-            OperatorEfficiency = efficiency,
+            MemoryBandwidth = copy,
+            NodeOverhead = OperatorEfficiencyFit.Significant(overhead, 3),
             TensorRtVersion = null,
-            Sources = sources,
+            Sources = [.. common, "memory: " + copySource, .. tail],
         };
-        return new ProbeResult(profile, measurements, overhead, copyRate);
+        if (!options.Fit) return new ProbeResult(plain, plain, measurements, warnings);
+
+        // The fits: every probe of a kind of op, the big conv of the peak included.
+        var ops = measurements.Skip(6).Prepend(conv).Where(m => m.Seconds is not null).ToList();
+        var efficiency = OperatorEfficiencyFit.Fit(ops.Select(p => (p.OpType, p.Flops, p.Seconds!.Value)), peak32, overhead);
+        var streaming = ops.Where(m => StreamingOps.Contains(m.OpType)).ToList();
+        var stream = streaming.Count == 0 ? copy
+            : OperatorEfficiencyFit.Significant(streaming.Sum(m => m.Bytes) / streaming.Sum(m => Math.Max(m.Seconds!.Value - overhead, m.Seconds.Value / 2)), 4);
+        var fitted = plain with
+        {
+            MemoryBandwidth = stream,
+            OperatorEfficiency = efficiency.Count > 0 ? efficiency : DeviceProfile.NoOperatorEfficiency,
+            Sources =
+            [
+                .. common,
+                S($"memory {stream / 1e9:0.###} GB/s: what ONNX Runtime attained streaming CNN-sized activations ({string.Join(", ", streaming.Select(m => m.Name))}: bytes read + written / (time - node overhead)); in CNN inference activations stay in this CPU's caches, so this, not DRAM, bounds memory-bound nodes. The DRAM figure: {copySource}"),
+                .. tail,
+                "operatorEfficiency: per op type, the probes' FLOPs / (fp32 peak x (median time - node overhead)), from single-op models of common CNN ops at common CNN sizes: " +
+                    string.Join("; ", ops.Select(p => S($"{p.Name} {p.Seconds!.Value * 1e3:0.###} ms"))),
+            ],
+        };
+        return new ProbeResult(fitted, plain, measurements, warnings);
     }
 
     /// <summary>
-    /// The single-op probes behind operatorEfficiency: the ops of ImageNet CNNs (VGG/ResNet/RepVGG/MobileNet
-    /// families) at the activation sizes their stages have, not shapes of any one model.
+    /// The single-op probes behind the fits: the ops of ImageNet CNNs (VGG/ResNet/RepVGG/MobileNet families)
+    /// at the activation sizes their stages have, not shapes taken from any one model.
     /// </summary>
     public static IEnumerable<(string Name, string OpType, ModelProto Model)> OperatorProbes()
     {
@@ -170,6 +155,42 @@ public static class HostProbe
         yield return ("Gemm 1x2048 * 1000x2048", "Gemm", ProbeModels.Gemm(2048, 1000));
     }
 
+    /// <summary>
+    /// Times every probe together in interleaved rounds (<see cref="TimedBatch"/>), so a burst of other work on
+    /// the machine does not land on one figure; a model ORT refuses to load is recorded as failed, not fatal.
+    /// </summary>
+    private static List<ProbeMeasurement> TimeAll(List<(string Name, string Op, ModelProto Model, double? Flops)> probes, TimingOptions timing, Action<int> round)
+    {
+        var sessions = new List<(int Index, TimedSession Session)>();
+        var failures = new Dictionary<int, string>();
+        try
+        {
+            for (var i = 0; i < probes.Count; i++)
+            {
+                try
+                {
+                    sessions.Add((i, new TimedSession(LoadedModel.InMemory(probes[i].Model), timing)));
+                }
+                catch (CodesignException e) when (e.Code == ErrorCodes.RuntimeFailed)
+                {
+                    failures[i] = e.Message;
+                }
+            }
+            var times = TimedBatch.Rounds(sessions.Select(x => x.Session).ToList(), timing, round);
+            var byIndex = sessions.Select((x, k) => (x.Index, Times: times[k])).ToDictionary(x => x.Index, x => x.Times);
+            return probes.Select((p, i) =>
+            {
+                var (flops, bytes) = Work(p.Model);
+                var t = byIndex.GetValueOrDefault(i);
+                return new ProbeMeasurement(p.Name, p.Op, p.Flops ?? flops, bytes, t is null ? null : Statistics.Median(t), t?.Min(), failures.GetValueOrDefault(i));
+            }).ToList();
+        }
+        finally
+        {
+            foreach (var (_, session) in sessions) session.Dispose();
+        }
+    }
+
     /// <summary>FLOPs and bytes of a probe model by the cost conventions (the same numbers RooflineTime sees).</summary>
     private static (double Flops, double Bytes) Work(ModelProto model)
     {
@@ -180,26 +201,27 @@ public static class HostProbe
         }
         catch (CodesignException)
         {
-            return (0, 0); // an op the cost model does not know (MatMulInteger): the caller gives the FLOPs
+            return (0, 0); // an op the cost model does not know: the caller gives the FLOPs
         }
     }
 
     /// <summary>
-    /// A reduced precision's peak: its measured GEMM rate where it beats the fp32 GEMM by more than 10 %
-    /// (scaled to the fp32 peak's footing: peak32 · rate/gemm32), else the fp32 peak, with the reason.
+    /// A reduced precision's peak: its measured GEMM rate where that beats the fp32 peak by more than 10 %,
+    /// else the fp32 peak, with the reason. Compared with the peak, not the fp32 MatMul alone, so one slow
+    /// fp32 MatMul (a busy host) cannot make fp16 look faster than it is.
     /// </summary>
-    private static (double Peak, string Source) Reduced(string label, string unit, ProbeMeasurement m, double gemm32, double peak32)
+    private static (double Peak, string Source) Reduced(string label, string unit, ProbeMeasurement m, double peak32)
     {
         if (m.FlopsPerSecond is not { } rate)
         {
             return (peak32, $"{label} {Tera(peak32)} {unit}: set to the fp32 peak; ONNX Runtime's CPU provider could not run {m.Name} ({m.Failure})");
         }
-        if (rate > 1.1 * gemm32)
+        if (rate > 1.1 * peak32)
         {
-            var peak = OperatorEfficiencyFit.Significant(peak32 * rate / gemm32, 4);
-            return (peak, S($"{label} {Tera(peak)} {unit}: {m.Name} ran at {Tera(rate)} T/s ({Ms(m.Seconds)} ms), {rate / gemm32:0.00}x the fp32 MatMul; the fp32 peak scaled by that"));
+            var peak = OperatorEfficiencyFit.Significant(rate, 4);
+            return (peak, S($"{label} {Tera(peak)} {unit}: {m.Name} ({Ms(m.Seconds)} ms), {rate / peak32:0.00}x the fp32 peak"));
         }
-        return (peak32, S($"{label} {Tera(peak32)} {unit}: set to the fp32 peak; {m.Name} ran at {Tera(rate)} T/s ({Ms(m.Seconds)} ms), not faster than the fp32 MatMul ({Tera(gemm32)}), so this provider has no faster {label} path here"));
+        return (peak32, S($"{label} {Tera(peak32)} {unit}: set to the fp32 peak; {m.Name} ran at {Tera(rate)} T/s ({Ms(m.Seconds)} ms), not faster than fp32, so this provider has no faster {label} path here"));
     }
 
     private static string Cpu()

@@ -9,7 +9,7 @@ public static class CompileSummary
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    public static void Write(CompileOutcome o, string outputFolder, TextWriter w)
+    public static void Write(CompileOutcome o, string outputFolder, TextWriter w, bool measured = false)
     {
         var s = o.Settings;
         w.WriteLine($"model {o.DisplayName}: {o.Planning.Units.Count} units, {o.Planning.BlockCount} RepVGG blocks, {o.Planning.FoldBn.Rewrites.Count} BN folded");
@@ -34,6 +34,6 @@ public static class CompileSummary
             w.WriteLine(string.Create(C, $"  {b.Name,-22} {cuts,-10} {strategies,-12} {b.Score.Latency * 1e3,11:F3} {b.Score.Throughput,13:F2} {b.Score.Accuracy,7:F3} {b.Score.Loss(s.Objective, s.Lambda) * 1e3,10:F3}"));
         }
         w.WriteLine();
-        w.WriteLine($"wrote {outputFolder}: {string.Join(", ", o.Plan.Parts.Where(p => p.File is not null).Select(p => p.File))}, plan.json, build-engines.sh, report.html");
+        w.WriteLine($"wrote {outputFolder}: {string.Join(", ", o.Plan.Parts.Where(p => p.File is not null).Select(p => p.File))}, plan.json, build-engines.sh, report.html{(measured ? ", measure.json" : "")}");
     }
 }

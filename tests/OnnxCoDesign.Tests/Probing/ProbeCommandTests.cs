@@ -18,7 +18,7 @@ public sealed class ProbeCommandTests : IDisposable
     public void ProbeWritesAProfileThatResolveLoadsAndCompileUses()
     {
         var path = _dir.File("host.json");
-        var run = CliRun.Of("probe", "-o", path, "--runs", "2", "--warmup", "1");
+        var run = CliRun.Of("probe", "-o", path, "--plain-output", _dir.File("plain.json"), "--runs", "2", "--warmup", "1");
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("wrote", run.Out);
 
@@ -36,6 +36,14 @@ public sealed class ProbeCommandTests : IDisposable
         Assert.Contains(host.Sources, s => s.StartsWith("int8 ", StringComparison.Ordinal));
         Assert.Contains(host.Sources, s => s.StartsWith("memory ", StringComparison.Ordinal));
 
+        // The plain profile of the same run: same peaks and overhead, no fits, the DRAM copy's bandwidth.
+        var plain = DeviceCatalog.Resolve(_dir.File("plain.json"));
+        Assert.Equal("host-plain", plain.Name);
+        Assert.Equal(host.PeakFp32, plain.PeakFp32);
+        Assert.Equal(host.NodeOverhead, plain.NodeOverhead);
+        Assert.Empty(plain.OperatorEfficiency);
+        Assert.True(plain.MemoryBandwidth > 0);
+
         var compiled = CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", _dir.File("out"), "--devices", path + ",jetson-nano", "--json");
         Assert.Equal(0, compiled.ExitCode);
         using var plan = JsonDocument.Parse(compiled.Out);
@@ -45,7 +53,7 @@ public sealed class ProbeCommandTests : IDisposable
     [Fact]
     public void WithoutOutputThePlainProfileGoesToStdout()
     {
-        var run = CliRun.Of("probe", "--runs", "1", "--warmup", "0", "--no-operator-efficiency", "--name", "my-box", "--threads", "1");
+        var run = CliRun.Of("probe", "--runs", "1", "--warmup", "0", "--plain", "--name", "my-box", "--threads", "1");
         Assert.Equal(0, run.ExitCode);
         var profile = DeviceProfileJson.ParseText(run.Out, null);
         Assert.Equal("my-box", profile.Name);
