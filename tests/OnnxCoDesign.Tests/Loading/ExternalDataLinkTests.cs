@@ -1,3 +1,4 @@
+using OnnxCoDesign.Tests.Support;
 using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.Loading;
 
@@ -6,7 +7,7 @@ namespace OnnxCoDesign.Tests.Loading;
 /// <summary>No symbolic link anywhere on the way to external data, no hard-linked data file, nothing but a regular file.</summary>
 public sealed class ExternalDataLinkTests : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly ScratchDirectory _dir = new();
 
     public ExternalDataLinkTests() => _dir.Write(ExternalWeightModel.DataFile, ExternalWeightModel.WeightBytes);
 

@@ -1,3 +1,4 @@
+using OnnxCoDesign.Tests.Support;
 using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.Loading;
 
@@ -6,7 +7,7 @@ namespace OnnxCoDesign.Tests.Loading;
 /// <summary>Where an external-data location may point: inside the model's folder, by a relative path, and nowhere else.</summary>
 public sealed class ExternalDataLocationTests : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly ScratchDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

@@ -1,3 +1,4 @@
+using OnnxCoDesign.Tests.Support;
 using Google.Protobuf;
 using Onnx;
 using OnnxCoDesign.Passes.Diagnostics;
@@ -9,7 +10,7 @@ namespace OnnxCoDesign.Tests.Loading;
 /// <summary>Every tensor of a model is checked at load time, wherever it sits, not only the main graph's initializers.</summary>
 public sealed class ExternalDataPlacementTests : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly ScratchDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

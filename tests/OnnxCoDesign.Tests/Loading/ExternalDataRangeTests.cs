@@ -1,3 +1,4 @@
+using OnnxCoDesign.Tests.Support;
 using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.Loading;
 
@@ -7,7 +8,7 @@ namespace OnnxCoDesign.Tests.Loading;
 public sealed class ExternalDataRangeTests : IDisposable
 {
     private const int WeightSize = 16 * 3 * 3 * 3 * 4;
-    private readonly TempDir _dir = new();
+    private readonly ScratchDirectory _dir = new();
 
     public ExternalDataRangeTests() => _dir.Write(ExternalWeightModel.DataFile, ExternalWeightModel.WeightBytes);
 

@@ -1,3 +1,4 @@
+using OnnxCoDesign.Tests.Support;
 using Google.Protobuf;
 using Onnx;
 using OnnxCoDesign.Passes.Loading;
@@ -7,7 +8,7 @@ namespace OnnxCoDesign.Tests.Loading;
 /// <summary>A model saved with its weights outside loads back with the same values, here and in ONNX Runtime.</summary>
 public sealed class ExternalDataRoundTripTests : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly ScratchDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

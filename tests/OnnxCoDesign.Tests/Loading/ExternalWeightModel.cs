@@ -1,3 +1,4 @@
+using OnnxCoDesign.Tests.Support;
 using Google.Protobuf;
 using Onnx;
 
@@ -15,17 +16,17 @@ internal static class ExternalWeightModel
     public static byte[] WeightBytes { get; } = TinyModels.ConvRelu().Graph.Initializer.Single(t => t.Name == "W").RawData.ToByteArray();
 
     /// <summary>Writes the model to <paramref name="modelFile"/> (relative to the folder) and returns its path.</summary>
-    public static string Write(TempDir dir, (string Key, string Value)[] externalData, string modelFile = ModelFile)
+    public static string Write(ScratchDirectory dir, (string Key, string Value)[] externalData, string modelFile = ModelFile)
     {
         var model = TinyModels.ConvRelu();
         MakeExternal(model.Graph.Initializer.Single(t => t.Name == "W"), externalData);
         return dir.Write(modelFile, model.ToByteArray());
     }
 
-    public static string Write(TempDir dir, params (string Key, string Value)[] externalData) => Write(dir, externalData, ModelFile);
+    public static string Write(ScratchDirectory dir, params (string Key, string Value)[] externalData) => Write(dir, externalData, ModelFile);
 
     /// <summary>The weights in <c>weights.bin</c>, referenced by location only.</summary>
-    public static string WriteWithData(TempDir dir)
+    public static string WriteWithData(ScratchDirectory dir)
     {
         dir.Write(DataFile, WeightBytes);
         return Write(dir, ("location", DataFile));

@@ -1,3 +1,4 @@
+using OnnxCoDesign.Tests.Support;
 using Google.Protobuf;
 using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.Loading;
@@ -6,7 +7,7 @@ namespace OnnxCoDesign.Tests.Loading;
 
 public sealed class ModelFileErrorTests : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly ScratchDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

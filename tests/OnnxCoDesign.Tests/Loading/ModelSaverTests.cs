@@ -1,3 +1,4 @@
+using OnnxCoDesign.Tests.Support;
 using Google.Protobuf;
 using Onnx;
 using OnnxCoDesign.Passes.Diagnostics;
@@ -7,7 +8,7 @@ namespace OnnxCoDesign.Tests.Loading;
 
 public sealed class ModelSaverTests : IDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly ScratchDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

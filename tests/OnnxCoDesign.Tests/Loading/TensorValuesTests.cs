@@ -1,3 +1,4 @@
+using OnnxCoDesign.Tests.Support;
 using Google.Protobuf;
 using Onnx;
 using OnnxCoDesign.Passes.IR;
@@ -48,7 +49,7 @@ public sealed class TensorValuesTests
     [Fact]
     public void LoadsExternalFourBitTensorOfPackedSize()
     {
-        using var dir = new TempDir();
+        using var dir = new ScratchDirectory();
         dir.Write("q.bin", [0x21, 0x43, 0x05]);
         var model = TinyModels.ConvRelu();
         var q = ExternalWeightModel.MakeExternal(Tensor(21, 5), ("location", "q.bin"));
