@@ -1,6 +1,8 @@
 using OnnxCoDesign.Compiler.Planning;
 using OnnxCoDesign.Compiler.Verification;
+using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Passes.Loading;
+using OnnxCoDesign.Passes.Rewrite;
 using OnnxCoDesign.Passes.Precision;
 using OnnxCoDesign.Passes.Rewrite.Fusion;
 using OnnxCoDesign.Passes.Shapes;
@@ -49,9 +51,12 @@ public static class CompilePipeline
             _ => TargetPrecision.Int8,
         };
         var inputs = InputGenerator.Generate(InputGenerator.ResolveInputs(source, bindings).Inputs, 4, 0);
-        return planning.Variants.Select(v =>
+        // The planner's variants carry no weights (structure only); each strategy is fused for real here, one at a time.
+        return Enum.GetValues<FusionStrategy>().Select(strategy =>
         {
-            using var fused = source.Derived(v.Graph.Model);
+            var model = planning.Base.Graph.Model.Clone();
+            FuseBranches.Run(new ModelGraph(model, source.Path), new PassContext(source.ExternalData), new StrategyPlan(strategy));
+            using var fused = source.Derived(model);
             var report = PrecisionDeviation.Measure(source, fused, target, inputs);
             return report.Outputs.Max(o => o.Deviation.RelativeL2);
         }).ToArray();

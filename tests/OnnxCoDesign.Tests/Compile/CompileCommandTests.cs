@@ -50,6 +50,20 @@ public sealed class CompileCommandTests : IDisposable
     }
 
     [Fact]
+    public void MeasuredAccuracyIsEachStrategysDeviationAtThePrecision()
+    {
+        var run = CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", _dir.File("m"), "--json", "--precision", "int8", "--accuracy", "measured");
+        Assert.Equal(0, run.ExitCode);
+        using var plan = JsonDocument.Parse(run.Out);
+        var cost = plan.RootElement.GetProperty("strategyAccuracyCost").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(4, cost.Length);
+        // Real deviations of a working model: small but not zero, and keeping every branch (S4) is the
+        // closest to the unfused original, fusing everything (S1) the furthest.
+        Assert.All(cost, c => Assert.InRange(c, 1e-6, 0.5));
+        Assert.True(cost[3] < cost[0], $"S4 {cost[3]} should deviate less than S1 {cost[0]}");
+    }
+
+    [Fact]
     public void CompilingTwiceGivesTheSameBytes()
     {
         string[] Run(string name)
