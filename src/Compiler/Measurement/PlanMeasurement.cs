@@ -1,6 +1,5 @@
-using System.Text.Json;
 using OnnxCoDesign.Compiler.Devices;
-using OnnxCoDesign.Passes.Diagnostics;
+using OnnxCoDesign.Compiler.Emit;
 using OnnxCoDesign.Passes.Loading;
 
 namespace OnnxCoDesign.Compiler.Measurement;
@@ -43,53 +42,19 @@ public static class PlanMeasurement
     /// <summary>Reads plan.json and loads its part files (with their external data) from the same folder.</summary>
     public static PlanMeasurementResult FromFile(string planPath, DeviceProfile host, TimingOptions timing, Action<string, int, int>? progress = null)
     {
-        string text;
-        try
-        {
-            text = System.IO.File.ReadAllText(planPath);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new CodesignException(ErrorCodes.FileNotFound, "plan file not found", planPath);
-        }
-        var folder = Path.GetDirectoryName(Path.GetFullPath(planPath))!;
-        var (model, entries) = Parse(text, planPath);
+        var plan = PlanParts.Read(planPath);
         var loaded = new List<PlanPartInput>();
         try
         {
-            foreach (var (index, file, device, ms) in entries)
+            foreach (var part in plan.Parts)
             {
-                loaded.Add(new PlanPartInput(index, file, device, ms / 1e3, ModelLoader.Load(Path.Combine(folder, file))));
+                loaded.Add(new PlanPartInput(part.Index, part.File, part.Device, part.PredictedMs / 1e3, ModelLoader.Load(plan.PathOf(part))));
             }
-            return Run(model, loaded, host, timing, progress);
+            return Run(plan.Model, loaded, host, timing, progress);
         }
         finally
         {
             foreach (var p in loaded) p.Model.Dispose();
-        }
-    }
-
-    private static (string Model, List<(int Index, string File, string Device, double PredictedMs)> Parts) Parse(string text, string path)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(text);
-            var root = doc.RootElement;
-            var model = root.GetProperty("model").GetString() ?? "model";
-            var parts = new List<(int, string, string, double)>();
-            foreach (var p in root.GetProperty("parts").EnumerateArray())
-            {
-                if (p.GetProperty("file").ValueKind != JsonValueKind.String) continue; // a relay part: nothing to run
-                var file = p.GetProperty("file").GetString()!;
-                // Part files sit beside plan.json; a name that leaves the folder is not one compile wrote.
-                if (file != Path.GetFileName(file)) throw new CodesignException(ErrorCodes.PlanMalformed, $"plan.json names part file '{file}' outside its folder", path);
-                parts.Add((p.GetProperty("index").GetInt32(), file, p.GetProperty("device").GetString() ?? "?", p.GetProperty("predictedMs").GetDouble()));
-            }
-            return (model, parts);
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            throw new CodesignException(ErrorCodes.PlanMalformed, $"not a plan.json written by compile ({e.Message})", path);
         }
     }
 }
