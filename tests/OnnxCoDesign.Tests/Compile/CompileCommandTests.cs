@@ -63,6 +63,24 @@ public sealed class CompileCommandTests : IDisposable
         Assert.True(cost[3] < cost[0], $"S4 {cost[3]} should deviate less than S1 {cost[0]}");
     }
 
+    [Theory]
+    [InlineData("repvgg-a0")]
+    [InlineData("detector")]
+    public void TheDefaultCompileVerifiesAndIsByteForByteRepeatable(string sample)
+    {
+        var first = _dir.File("first");
+        var second = _dir.File("second");
+        var verified = CliRun.Of("compile", "--sample", sample, "-o", first, "--verify");
+        Assert.Equal(0, verified.ExitCode);
+        Assert.Contains("PASS", verified.Out);
+        Assert.Equal(0, CliRun.Of("compile", "--sample", sample, "-o", second).ExitCode);
+        var a = Directory.GetFiles(first).Order(StringComparer.Ordinal).ToArray();
+        var b = Directory.GetFiles(second).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(a.Select(Path.GetFileName), b.Select(Path.GetFileName));
+        Assert.Contains(a, f => f.EndsWith(".onnx", StringComparison.Ordinal));
+        for (var i = 0; i < a.Length; i++) Assert.Equal(File.ReadAllBytes(a[i]), File.ReadAllBytes(b[i]));
+    }
+
     [Fact]
     public void CompilingTwiceGivesTheSameBytes()
     {
