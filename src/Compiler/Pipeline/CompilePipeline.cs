@@ -1,8 +1,6 @@
 using OnnxCoDesign.Compiler.Planning;
 using OnnxCoDesign.Compiler.Verification;
-using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Passes.Loading;
-using OnnxCoDesign.Passes.Rewrite;
 using OnnxCoDesign.Passes.Precision;
 using OnnxCoDesign.Passes.Rewrite.Fusion;
 using OnnxCoDesign.Passes.Shapes;
@@ -54,9 +52,7 @@ public static class CompilePipeline
         // The planner's variants carry no weights (structure only); each strategy is fused for real here, one at a time.
         return Enum.GetValues<FusionStrategy>().Select(strategy =>
         {
-            var model = planning.Base.Graph.Model.Clone();
-            FuseBranches.Run(new ModelGraph(model, source.Path), new PassContext(source.ExternalData), new StrategyPlan(strategy));
-            using var fused = source.Derived(model);
+            using var fused = source.Derived(planning.Fuse(new StrategyPlan(strategy), bindings).Analysis.Graph.Model);
             var report = PrecisionDeviation.Measure(source, fused, target, inputs);
             return report.Outputs.Max(o => o.Deviation.RelativeL2);
         }).ToArray();

@@ -1,7 +1,5 @@
-using OnnxCoDesign.Passes.Cost;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Passes.Partition;
-using OnnxCoDesign.Passes.Rewrite;
 using OnnxCoDesign.Passes.Rewrite.Fusion;
 using OnnxCoDesign.Passes.Shapes;
 
@@ -27,14 +25,10 @@ public static class PlanRealizer
             }
         }
 
-        var folded = planning.Base;
-        var model = folded.Graph.Model.Clone();
-        var graph = new ModelGraph(model, planning.Source.Path);
-        var fusion = FuseBranches.Run(graph, new PassContext(planning.Source.ExternalData), strategies);
-        GraphVerifier.Verify(graph);
-        var shapes = ShapeInference.Run(graph, bindings, planning.Source.ExternalData);
-        var cost = AnnotateCost.Run(graph, shapes).Nodes.ToDictionary(c => c.Node, StringComparer.Ordinal);
-        var symbolic = SymbolicInputs(folded.Graph);
+        var (fused, fusion) = planning.Fuse(strategies, bindings);
+        var (graph, shapes) = (fused.Graph, fused.Shapes);
+        var cost = fused.Cost.Nodes.ToDictionary(c => c.Node, StringComparer.Ordinal);
+        var symbolic = SymbolicInputs(planning.Base.Graph);
 
         var parts = new List<PlannedPart>();
         for (var j = 0; j < k; j++)

@@ -19,13 +19,12 @@ namespace OnnxCoDesign.Compiler.Planning;
 public sealed class PlanningModel
 {
     private PlanningModel(LoadedModel source, ModelAnalysis baseAnalysis, IReadOnlyList<PlanningUnit> units, CutPoints cuts,
-        IReadOnlyList<StrategyVariant> variants, HashSet<string> blockNodes, PassResult foldBn, int blocks)
+        HashSet<string> blockNodes, PassResult foldBn, int blocks)
     {
         Source = source;
         Base = baseAnalysis;
         Units = units;
         Cuts = cuts;
-        Variants = variants;
         BlockNodes = blockNodes;
         FoldBn = foldBn;
         BlockCount = blocks;
@@ -41,7 +40,7 @@ public sealed class PlanningModel
     public CutPoints Cuts { get; }
 
     /// <summary>Index 0..3: the folded model with every block fused by S1..S4.</summary>
-    public IReadOnlyList<StrategyVariant> Variants { get; }
+    public IReadOnlyList<StrategyVariant> Variants { get; private set; } = [];
 
     public IReadOnlySet<string> BlockNodes { get; }
 
@@ -65,10 +64,14 @@ public sealed class PlanningModel
         var cuts = CutPoints.Of(baseAnalysis.Graph, baseAnalysis.Shapes, groups);
         var units = Segment(baseAnalysis.Graph, cuts, groups);
 
+        var planning = new PlanningModel(source, baseAnalysis, units, cuts, blockNodes, foldBn, blocks.Count);
         // The variants are cost models: their fused weights are never run or saved, so none are computed.
-        var structure = new PassContext(source.ExternalData) { StructureOnly = true };
-        var variants = Enum.GetValues<FusionStrategy>().Select(s => Variant(folded, displayName, bindings, s, structure)).ToList();
-        return new PlanningModel(source, baseAnalysis, units, cuts, variants, blockNodes, foldBn, blocks.Count);
+        planning.Variants = Enum.GetValues<FusionStrategy>().Select(s =>
+        {
+            var (analysis, fusion) = planning.Fuse(new StrategyPlan(s), bindings, structureOnly: true);
+            return new StrategyVariant(s, analysis.Graph, analysis.Shapes, analysis.Cost, fusion);
+        }).ToList();
+        return planning;
     }
 
     /// <summary>Nodes between consecutive candidate cuts form a unit; a unit holds the blocks whose nodes it has.</summary>
@@ -90,14 +93,16 @@ public sealed class PlanningModel
         return units;
     }
 
-    private static StrategyVariant Variant(LoadedModel folded, string name, ShapeBindings bindings, FusionStrategy strategy, PassContext context)
+    /// <summary>
+    /// A copy of the BN-folded model with its blocks fused by <paramref name="plan"/>, verified and analysed
+    /// (shapes, costs). With <paramref name="structureOnly"/> the new weights are zeros: for costing only.
+    /// </summary>
+    public (ModelAnalysis Analysis, FusionResult Fusion) Fuse(StrategyPlan plan, ShapeBindings bindings, bool structureOnly = false)
     {
-        var model = folded.Model.Clone();
-        var graph = new ModelGraph(model, folded.Path);
-        var fusion = FuseBranches.Run(graph, context, new StrategyPlan(strategy));
-        GraphVerifier.Verify(graph);
-        var shapes = ShapeInference.Run(graph, bindings, folded.ExternalData);
-        return new StrategyVariant(strategy, graph, shapes, AnnotateCost.Run(graph, shapes), fusion);
+        var model = Base.Graph.Model.Clone();
+        var context = new PassContext(Source.ExternalData) { StructureOnly = structureOnly };
+        var fusion = FuseBranches.Run(new ModelGraph(model, Source.Path), context, plan);
+        return (ModelAnalysis.Run(Source.Derived(model), Base.DisplayName, bindings), fusion);
     }
 
     /// <summary>The optimizer's view for a chain of devices.</summary>
