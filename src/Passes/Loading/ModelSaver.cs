@@ -34,6 +34,10 @@ public static class ModelSaver
             return;
         }
 
+        // Two files cannot go through one FIFO or device: such a target is refused, never replaced.
+        AtomicFile.RequireRegularTarget(path);
+        AtomicFile.RemoveLeftovers(AtomicFile.FullPath(path));
+
         // The model proto is cloned; its byte strings are immutable and shared, so no weight is copied.
         var copy = model.Clone();
         var copyTensors = ModelLoader.AllTensors(copy).ToList();
@@ -47,6 +51,8 @@ public static class ModelSaver
             {
                 var dataName = Path.GetFileName(path) + ".data";
                 var dataPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, dataName);
+                AtomicFile.RequireRegularTarget(dataPath);
+                AtomicFile.RemoveLeftovers(dataPath);
                 files.Add((AtomicFile.WriteTemp(dataPath, stream => WriteData(stream, moveOut, store, copyTensors, index, dataName)), dataPath));
             }
             // Moved tensors now point at the new data file; those still deferred are written inline.
