@@ -34,12 +34,18 @@ public static class ModelSaver
             return;
         }
 
+        // The model proto is cloned; its byte strings are immutable and shared, so no weight is copied.
+        var copy = model.Clone();
+        if (moveOut.Count == 0)
+        {
+            // One file, weights streamed from the source: it may go through a FIFO or device like any output.
+            AtomicFile.Write(path, stream => ModelStreamWriter.Write(copy, stream, store, store.IsDeferred));
+            return;
+        }
         // Two files cannot go through one FIFO or device: such a target is refused, never replaced.
         AtomicFile.RequireRegularTarget(path);
         AtomicFile.RemoveLeftovers(AtomicFile.FullPath(path));
 
-        // The model proto is cloned; its byte strings are immutable and shared, so no weight is copied.
-        var copy = model.Clone();
         var copyTensors = ModelLoader.AllTensors(copy).ToList();
         var index = new Dictionary<TensorProto, int>(ReferenceEqualityComparer.Instance);
         for (var i = 0; i < tensors.Count; i++) index[tensors[i]] = i;
