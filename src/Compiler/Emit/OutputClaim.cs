@@ -45,6 +45,18 @@ public sealed class OutputClaim
     /// <param name="mayWrite">Names the run may write; --force never lets one replace a foreign entry.</param>
     public static OutputClaim Check(string? path, IEnumerable<string> inputs, bool force, Func<string, bool> mayWrite)
     {
+        try
+        {
+            return CheckFolder(path, inputs, force, mayWrite);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CodesignException(ErrorCodes.OutputWriteFailed, $"cannot inspect the output folder: {e.Message}", path);
+        }
+    }
+
+    private static OutputClaim CheckFolder(string? path, IEnumerable<string> inputs, bool force, Func<string, bool> mayWrite)
+    {
         if (string.IsNullOrWhiteSpace(path)) throw new CodesignException(ErrorCodes.OutputPathInvalid, "the output folder path is empty");
         var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
         var parent = Path.GetDirectoryName(folder);
@@ -84,14 +96,20 @@ public sealed class OutputClaim
     /// <summary>The same input rule for files known only once the model is loaded (its external data).</summary>
     public void RefuseInputs(IEnumerable<string> inputs) => RefuseInputs(Folder, Shown, inputs);
 
-    /// <summary>Entries of <paramref name="folder"/> that <paramref name="manifest"/> does not account for as the compiler's regular files.</summary>
-    public static IReadOnlyList<string> ForeignEntries(string folder, OutputManifest manifest) =>
-        Directory.EnumerateFileSystemEntries(folder)
-            .Select(e => Path.GetFileName(e))
-            .Where(name => name != OutputManifest.FileName
-                           && !(manifest.Lists(name) && FileKinds.Of(Path.Combine(folder, name)) == FileKind.Regular))
-            .Order(StringComparer.Ordinal)
-            .ToList();
+    /// <summary>
+    /// Entries of <paramref name="folder"/> that <paramref name="manifest"/> does not account for: anything but its
+    /// listed regular files, the manifest, and the temporary files a killed write of one of those left.
+    /// </summary>
+    public static IReadOnlyList<string> ForeignEntries(string folder, OutputManifest manifest)
+    {
+        bool Ours(string name) =>
+            name == OutputManifest.FileName
+            || (manifest.Lists(name) && FileKinds.Of(Path.Combine(folder, name)) == FileKind.Regular)
+            || (name.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal)
+                && manifest.Names.Append(OutputManifest.FileName).Any(n => AtomicFile.IsTempNameOf(name, n))
+                && FileKinds.Of(Path.Combine(folder, name)) == FileKind.Regular);
+        return Directory.EnumerateFileSystemEntries(folder).Select(e => Path.GetFileName(e)).Where(n => !Ours(n)).Order(StringComparer.Ordinal).ToList();
+    }
 
     private static void RefuseInputs(string folder, string shown, IEnumerable<string> inputs)
     {
