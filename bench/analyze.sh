@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 out=bench/out
 mkdir -p "$out"
+# analyze's JSON goes to a file in a temporary folder: never point an output at /dev/null or another device.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
 dotnet build src/Compiler -c Release -o "$out/tool" -v q -nologo >/dev/null
 tool="$out/tool/dotnet-codesign-compile.dll"
 model="$out/resnet50.onnx"
@@ -32,7 +35,7 @@ measure() { # label, command...
 awk -v f="$model" -v s="$size" -v r="$RUNS" 'BEGIN { printf "model %s: %.1f MB, %d runs each (median)\n", f, s / 1e6, r }'
 measure "read (cat)" cat "$model"; read_t=$last_t; read_m=$last_m
 measure "startup (--version)" dotnet "$tool" --version; start_t=$last_t; start_m=$last_m
-measure "analyze" dotnet "$tool" analyze "$model" --json /dev/null; an_t=$last_t; an_m=$last_m
+measure "analyze" dotnet "$tool" analyze "$model" --json "$scratch/analysis.json"; an_t=$last_t; an_m=$last_m
 awk -v at="$an_t" -v am="$an_m" -v st="$start_t" -v sm="$start_m" -v rt="$read_t" -v s="$size" 'BEGIN {
   printf "analyze peak RSS / file size:        %.2f\n", am * 1024 / s
   printf "analyze peak RSS - start-up RSS:     %.1f MiB (%.2f x file)\n", (am - sm) / 1024, (am - sm) * 1024 / s

@@ -19,7 +19,7 @@ public sealed class CodesignCompile : ToolTask
     [Required]
     public string Model { get; set; } = "";
 
-    /// <summary>`-o|--output DIR`. Its parent folder is created; the compiler replaces the folder itself as a set.</summary>
+    /// <summary>`-o|--output DIR`. Its parent folder is created; the compiler refuses a folder it did not write (its manifest says what it did).</summary>
     [Required]
     public string OutputDir { get; set; } = "";
 

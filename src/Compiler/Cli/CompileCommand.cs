@@ -15,9 +15,11 @@ namespace OnnxCoDesign.Compiler.Cli;
 /// <summary>
 /// `compile (MODEL | --sample NAME) -o DIR [--devices D1,D2[,...]] [--link SPEC] [--objective latency|throughput]
 /// [--lambda X] [--precision fp32|fp16|int8] [--accuracy prior|measured] [--cost-model roofline|paper]
-/// [--shape NAME=DIMS]... [--verify] [--measure [--host PROFILE]] [--json]`: the main job. Writes partK.onnx, plan.json and
+/// [--shape NAME=DIMS]... [--verify] [--measure [--host PROFILE]] [--json] [--force]`: the main job. Writes partK.onnx, plan.json and
 /// build-engines.sh into DIR as one set; with --verify the chained parts must match the original first;
 /// with --measure each part is also timed here in ONNX Runtime beside the host profile's prediction (measure.json).
+/// DIR is checked before any work (<see cref="OutputClaim"/>): a new folder, or one holding only what the compiler
+/// wrote there before (its manifest), and never one that holds an input; --force writes beside foreign entries.
 /// </summary>
 internal static class CompileCommand
 {
@@ -42,9 +44,11 @@ internal static class CompileCommand
         var json = cmd.Option("--json", "print plan.json instead of the summary", CommandOptionType.NoValue);
         var measure = cmd.Option("--measure", "time each part on this host in ONNX Runtime beside the host profile's prediction; writes measure.json too", CommandOptionType.NoValue);
         var host = cmd.Option("--host <PROFILE>", "with --measure: this host's profile (default: a device named host in --devices, else probe now)", CommandOptionType.SingleValue);
+        var force = cmd.Option("--force", "write into an output folder that holds files the compiler did not write, leaving them alone", CommandOptionType.NoValue);
         cmd.OnExecute(() =>
         {
             if (!outDir.HasValue()) throw new CommandParsingException(cmd, "compile needs -o DIR");
+            if (outDir.Value() == "-") throw new CommandParsingException(cmd, "compile writes a folder, not a stream: give -o DIR (--json prints plan.json)");
             var settings = new PlannerSettings
             {
                 Devices = DeviceCatalog.ResolveList(devices.Value() ?? DefaultDevices),
@@ -56,9 +60,11 @@ internal static class CompileCommand
                 CostModel = Choice(cmd, costModel, "--cost-model", CostModelKind.Roofline),
             };
             var bindings = ShapeBindings.Parse(shape.Values!);
+            var claim = OutputClaim.Check(outDir.Value(), InputFiles(model.Value, devices.Value(), host.Value()), force.HasValue(), CompileOutputs.MayWrite);
             var (loaded, name) = ModelSource.Open(model.Value, sample.Value());
             using (loaded)
             {
+                claim.RefuseInputs(ExternalDataFiles(loaded));
                 var outcome = CompilePipeline.Run(loaded, name, settings, bindings);
                 if (verify.HasValue())
                 {
@@ -73,17 +79,20 @@ internal static class CompileCommand
                 }
                 var planText = PlanJson.Write(outcome);
                 var measured = measure.HasValue() ? Measure(loaded, name, outcome, host.Value(), output) : null;
-                using (var folder = new OutputFolder(outDir.Value()!))
+                using (var folder = new OutputFolder(claim))
                 {
                     foreach (var part in outcome.Plan.Parts.Where(p => p.Model is not null))
                     {
-                        ModelSaver.Save(part.Model!, folder.File(part.File!), loaded.ExternalData);
+                        ModelSaver.Save(part.Model!, folder.ModelFile(part.File!), loaded.ExternalData);
                     }
                     AtomicFile.WriteText(folder.File(PlanJson.FileName), planText);
                     AtomicFile.WriteText(folder.File(ReportHtml.FileName), ReportHtml.Write(outcome));
                     AtomicFile.WriteText(folder.File(TrtexecScript.FileName), TrtexecScript.Emit(EnginePlan.Parts(outcome)));
                     if (measured is not null) AtomicFile.WriteText(folder.File(MeasureReport.FileName), MeasureReport.PlanJson(measured));
-                    folder.Commit();
+                    foreach (var left in folder.Commit())
+                    {
+                        output.Error.WriteLine($"{left}: warning: the previous outputs were removed, but this folder holds files the compiler did not write and was left in place");
+                    }
                 }
                 if (json.HasValue()) output.Out.Write(planText);
                 else CompileSummary.Write(outcome, outDir.Value()!, output.Out, measured is not null);
@@ -92,6 +101,25 @@ internal static class CompileCommand
             return ExitCodes.Success;
         });
     });
+
+    /// <summary>The files a compile reads that exist before it loads the model: the model and any profile files.</summary>
+    private static IEnumerable<string> InputFiles(string? model, string? devices, string? host)
+    {
+        if (model is not null) yield return model;
+        var specs = (devices ?? "").Split(',').Select(s => s.Trim()).Append(host ?? "");
+        foreach (var spec in specs.Where(s => s.Length > 0 && File.Exists(s))) yield return spec;
+    }
+
+    /// <summary>The model's external data files (their locations were checked by the loader to stay beside the model).</summary>
+    private static IEnumerable<string> ExternalDataFiles(LoadedModel loaded)
+    {
+        if (loaded.ExternalData.BaseDirectory is not { } folder) yield break;
+        foreach (var tensor in ModelLoader.AllTensors(loaded.Model).Where(ExternalDataReference.IsExternal))
+        {
+            var location = tensor.ExternalData.FirstOrDefault(e => e.Key == "location")?.Value;
+            if (!string.IsNullOrEmpty(location)) yield return Path.Combine(folder, location);
+        }
+    }
 
     /// <summary>--measure: the parts as compile extracted them, timed with the default timing (median of 10 after 3).</summary>
     private static PlanMeasurementResult Measure(LoadedModel loaded, string name, CompileOutcome outcome, string? hostSpec, CliOutput output)

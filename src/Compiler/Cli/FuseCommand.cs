@@ -18,6 +18,9 @@ namespace OnnxCoDesign.Compiler.Cli;
 /// </summary>
 internal static class FuseCommand
 {
+    /// <summary>Why a model never goes to stdout: its weights may need a .data file beside it, and the report goes there.</summary>
+    public const string StdoutModel = "-o - is refused: a model is written to a file (its weights may go to a .data file beside it) and the report goes to stdout";
+
     public static void Register(CommandLineApplication app, CliOutput output) => app.Command("fuse", cmd =>
     {
         cmd.Description = "Fold BatchNormalization into convs and fuse RepVGG branches by strategy; write the rewritten model.";
@@ -35,6 +38,7 @@ internal static class FuseCommand
         cmd.OnExecute(() =>
         {
             if (!outPath.HasValue()) throw new CommandParsingException(cmd, "fuse needs -o FILE");
+            if (outPath.Value() == "-") throw new CommandParsingException(cmd, StdoutModel);
             var plan = new StrategyPlan(strategy.HasValue() ? FusionStrategies.Parse(strategy.Value()!) : FusionStrategy.S1);
             foreach (var region in blocks.Values) plan.Region(region!);
             var bindings = ShapeBindings.Parse(shape.Values!);

@@ -32,7 +32,7 @@ internal static class MeasureCommand
         var cuts = cmd.Option("--cuts <N>", $"sweep: at most N evenly spaced cuts, or all (default {DefaultCuts})", CommandOptionType.SingleValue);
         var shape = cmd.Option("--shape <BINDING>", "bind an input's shape (input=1x3x224x224) or a symbolic dimension (batch=4)", CommandOptionType.MultipleValue);
         var timing = TimingArguments.Add(cmd, TimingOptions.Default);
-        var outFile = cmd.Option("-o|--output <FILE>", "where to write the JSON (plan: default measure.json beside plan.json)", CommandOptionType.SingleValue);
+        var outFile = cmd.Option("-o|--output <FILE>", "where to write the JSON (plan: default measure.json beside plan.json), or - to print it instead of the table", CommandOptionType.SingleValue);
         var json = cmd.Option("--json", "print the JSON instead of the table", CommandOptionType.NoValue);
         cmd.OnExecute(() =>
         {
@@ -68,8 +68,10 @@ internal static class MeasureCommand
                 (text, report) = (MeasureReport.PlanJson(result), MeasureReport.PlanText(result));
                 target = outFile.Value() ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(plan.Value!))!, MeasureReport.FileName);
             }
+            var toStdout = target == "-";
+            if (toStdout) target = "";
             if (target.Length > 0) AtomicFile.WriteText(target, text);
-            if (json.HasValue()) output.Out.Write(text);
+            if (json.HasValue() || toStdout) output.Out.Write(text);
             else
             {
                 output.Out.Write(report);

@@ -23,13 +23,18 @@ internal static class ProbeCommand
     {
         cmd.Description = "Measure this machine (peak FLOP/s, memory bandwidth, node overhead, per-op efficiency) as a device profile.";
         cmd.HelpOption("-h|--help");
-        var outFile = cmd.Option("-o|--output <FILE>", "write the profile here (else print it)", CommandOptionType.SingleValue);
+        var outFile = cmd.Option("-o|--output <FILE>", "write the profile here (else, or with -, print it)", CommandOptionType.SingleValue);
         var name = cmd.Option("--name <NAME>", "the profile's name (default host)", CommandOptionType.SingleValue);
         var timing = TimingArguments.Add(cmd, new ProbeOptions().Timing);
         var plain = cmd.Option("--plain", "the plain roofline profile: no single-op fits (one efficiency for every op, the DRAM copy's bandwidth)", CommandOptionType.NoValue);
-        var plainOut = cmd.Option("--plain-output <FILE>", "also write the plain profile of the same measurements (named NAME-plain)", CommandOptionType.SingleValue);
+        var plainOut = cmd.Option("--plain-output <FILE>", "also write the plain profile of the same measurements (named NAME-plain); - prints it instead of the summary (needs -o FILE)", CommandOptionType.SingleValue);
         cmd.OnExecute(() =>
         {
+            var profileFile = outFile.Value() is "-" ? null : outFile.Value();
+            if (plainOut.Value() == "-" && profileFile is null)
+            {
+                throw new CommandParsingException(cmd, "--plain-output - needs -o FILE: two profiles cannot both be printed");
+            }
             var options = new ProbeOptions
             {
                 Name = name.Value() ?? "host",
@@ -42,17 +47,20 @@ internal static class ProbeCommand
                 result = HostProbe.Run(options, (label, done, total) => progress.Report(label, done, total));
             }
             foreach (var warning in result.Warnings) output.Error.WriteLine($"{CodesignCli.ToolName}: warning: {warning}");
-            var text = Checked(result.Profile, outFile.Value());
-            if (plainOut.Value() is { } plainPath)
-            {
-                AtomicFile.WriteText(plainPath, Checked(result.Plain with { Name = result.Plain.Name + "-plain" }, plainPath));
-            }
-            if (outFile.Value() is not { } path)
+            var text = Checked(result.Profile, profileFile);
+            var plainText = plainOut.Value() is { } plainPath ? Checked(result.Plain with { Name = result.Plain.Name + "-plain" }, plainPath) : null;
+            if (plainText is not null && plainOut.Value() != "-") AtomicFile.WriteText(plainOut.Value()!, plainText);
+            if (profileFile is not { } path)
             {
                 output.Out.Write(text);
                 return ExitCodes.Success;
             }
             AtomicFile.WriteText(path, text);
+            if (plainText is not null && plainOut.Value() == "-")
+            {
+                output.Out.Write(plainText);
+                return ExitCodes.Success;
+            }
             output.Out.Write(Summary(result));
             output.Out.WriteLine($"wrote {path}: device profile '{result.Profile.Name}' (use --devices {path},…)");
             return ExitCodes.Success;

@@ -28,6 +28,7 @@ internal static class SampleCommand
                 output.Error.WriteLine($"{CodesignCli.ToolName}: error OCD1401: sample needs -o FILE");
                 return ExitCodes.UsageError;
             }
+            if (outPath.Value() == "-") throw new CommandParsingException(cmd, FuseCommand.StdoutModel);
             ModelSaver.Save(model, outPath.Value()!, forceExternal: external.HasValue());
             output.Out.WriteLine($"wrote {outPath.Value()}");
             return ExitCodes.Success;

@@ -42,6 +42,18 @@ public static class ErrorCodes
     public const string UsageError = "OCD1401";
     public const string OutputWriteFailed = "OCD1402";
     public const string UnknownSample = "OCD1403";
+    /// <summary>An existing output folder the compiler did not write (no manifest) or that holds entries its manifest does not list.</summary>
+    public const string OutputFolderNotOurs = "OCD1404";
+    /// <summary>The output folder is an input file, or holds one (the model, its external data, a profile file).</summary>
+    public const string OutputHoldsInput = "OCD1405";
+    /// <summary>The output path is empty, or a folder output names a file, FIFO, device, socket or symbolic link.</summary>
+    public const string OutputPathInvalid = "OCD1406";
+    /// <summary>A file output names a symbolic link, socket or folder: refused, never replaced.</summary>
+    public const string OutputSpecialFile = "OCD1407";
+    /// <summary>A file output names a FIFO that no process is reading.</summary>
+    public const string OutputFifoNoReader = "OCD1408";
+    /// <summary>An output folder's manifest lists a name the compiler never writes (a path, '..', a duplicate).</summary>
+    public const string OutputManifestMalformed = "OCD1409";
 
     // OCD15xx: verification data (inputs given to `verify`) and running models in ONNX Runtime.
     public const string DataFileNotFound = "OCD1501";

@@ -1,19 +1,34 @@
+using System.Text.RegularExpressions;
 using OnnxCoDesign.Passes.Diagnostics;
 
 namespace OnnxCoDesign.Passes.Loading;
 
 /// <summary>
-/// Writes a file under a temporary name in the destination folder, then renames it into place, so a
-/// reader never sees half a file and a failed run leaves the old file as it was.
+/// Writes one output file. A regular file (or a new one) is written under a temporary name in the destination folder
+/// and renamed into place, so a reader never sees half a file and a failed run leaves the old file as it was. A FIFO
+/// or device is written through, never replaced (<see cref="DeviceFileWriter"/>); a symbolic link, socket or folder is
+/// refused. Temporary files carry a name only this class gives (<c>.NAME.GUID.codesign-tmp</c>), so those a killed
+/// run left are recognised and removed by the next write of the same file, and nothing else ever is.
 /// </summary>
-public static class AtomicFile
+public static partial class AtomicFile
 {
+    public const string TempSuffix = ".codesign-tmp";
+
     public static void Write(string path, Action<Stream> write)
     {
+        var full = FullPath(path);
+        var kind = FileKinds.Of(full);
+        if (kind is FileKind.Fifo or FileKind.CharacterDevice or FileKind.BlockDevice)
+        {
+            DeviceFileWriter.Write(full, write, path);
+            return;
+        }
+        RequireReplaceable(full, kind, path);
+        RemoveLeftovers(full);
         var temp = WriteTemp(path, write);
         try
         {
-            Commit(temp, Path.GetFullPath(path));
+            Commit(temp, full);
         }
         finally
         {
@@ -24,10 +39,11 @@ public static class AtomicFile
     /// <summary>Writes the whole file under a temporary name beside <paramref name="path"/>; returns that name.</summary>
     public static string WriteTemp(string path, Action<Stream> write)
     {
-        var full = Path.GetFullPath(path);
+        var full = FullPath(path);
         var temp = TempNameFor(full);
         try
         {
+            // FileShare.None holds an exclusive lock while the file is written: RemoveLeftovers skips a locked one.
             using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
             write(stream);
             stream.Flush(flushToDisk: false);
@@ -49,9 +65,10 @@ public static class AtomicFile
         }
     }
 
-    /// <summary>Renames a finished temporary file to its final name, replacing what was there.</summary>
+    /// <summary>Renames a finished temporary file to its final name, replacing a regular file there and nothing else.</summary>
     public static void Commit(string temp, string finalPath)
     {
+        RequireReplaceable(finalPath, FileKinds.Of(finalPath), finalPath);
         try
         {
             File.Move(temp, finalPath, overwrite: true);
@@ -65,12 +82,82 @@ public static class AtomicFile
     public static void WriteText(string path, string text) =>
         Write(path, s => s.Write(System.Text.Encoding.UTF8.GetBytes(text)));
 
+    /// <summary>
+    /// Refuses an output path that renaming would damage: a symbolic link, socket or folder is never replaced. Used
+    /// where an output must become a regular file (a model with a data file beside it cannot go through a FIFO).
+    /// </summary>
+    public static void RequireRegularTarget(string path)
+    {
+        var full = FullPath(path);
+        RequireReplaceable(full, FileKinds.Of(full), path);
+    }
+
+    /// <summary>The absolute path of an output; an empty one is refused with a code, not an ArgumentException.</summary>
+    public static string FullPath(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new CodesignException(ErrorCodes.OutputPathInvalid, "the output path is empty");
+        return Path.GetFullPath(path);
+    }
+
     /// <summary>A hidden name beside the destination, so the final rename stays on one file system.</summary>
     public static string TempNameFor(string fullPath) =>
-        Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}{TempSuffix}");
+
+    /// <summary>
+    /// Deletes the temporary files an interrupted write of <paramref name="fullPath"/> left beside it: regular files
+    /// named exactly as <see cref="TempNameFor"/> names them and not locked by a write in progress. Returns how many.
+    /// </summary>
+    public static int RemoveLeftovers(string fullPath)
+    {
+        var folder = Path.GetDirectoryName(fullPath);
+        if (folder is null || !Directory.Exists(folder)) return 0;
+        var name = Path.GetFileName(fullPath);
+        var removed = 0;
+        foreach (var entry in Directory.EnumerateFiles(folder, $".{EscapeWildcards(name)}.*{TempSuffix}"))
+        {
+            if (!IsTempNameOf(Path.GetFileName(entry), name) || FileKinds.Of(entry) != FileKind.Regular) continue;
+            if (TryDeleteUnlocked(entry)) removed++;
+        }
+        return removed;
+    }
+
+    /// <summary>Whether <paramref name="entry"/> is a temporary name <see cref="TempNameFor"/> gives <paramref name="name"/>.</summary>
+    public static bool IsTempNameOf(string entry, string name) =>
+        entry.Length == name.Length + 1 + 1 + 32 + TempSuffix.Length
+        && entry.StartsWith("." + name + ".", StringComparison.Ordinal)
+        && entry.EndsWith(TempSuffix, StringComparison.Ordinal)
+        && GuidHex().IsMatch(entry.AsSpan(name.Length + 2, 32));
 
     public static void TryDelete(string path)
     {
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
+
+    private static void RequireReplaceable(string full, FileKind kind, string shown)
+    {
+        if (kind is FileKind.Missing or FileKind.Regular) return;
+        var advice = kind == FileKind.SymbolicLink ? "; links are never followed or replaced (use - for stdout)" : "";
+        throw new CodesignException(ErrorCodes.OutputSpecialFile, $"cannot write: the output '{Path.GetFileName(full)}' is {FileKinds.Describe(kind)}{advice}", shown);
+    }
+
+    // The exclusive lock a writer holds makes the open fail while its write is in progress.
+    private static bool TryDeleteUnlocked(string path)
+    {
+        try
+        {
+            using (new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None)) { }
+            File.Delete(path);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    // Enumeration patterns treat only * and ? specially; a name holding them is matched by IsTempNameOf alone.
+    private static string EscapeWildcards(string name) => name.Contains('*') || name.Contains('?') ? "*" : name;
+
+    [GeneratedRegex("^[0-9a-f]{32}$")]
+    private static partial Regex GuidHex();
 }

@@ -36,6 +36,16 @@ public static class ModelSaver
 
         // The model proto is cloned; its byte strings are immutable and shared, so no weight is copied.
         var copy = model.Clone();
+        if (moveOut.Count == 0)
+        {
+            // One file, weights streamed from the source: it may go through a FIFO or device like any output.
+            AtomicFile.Write(path, stream => ModelStreamWriter.Write(copy, stream, store, store.IsDeferred));
+            return;
+        }
+        // Two files cannot go through one FIFO or device: such a target is refused, never replaced.
+        AtomicFile.RequireRegularTarget(path);
+        AtomicFile.RemoveLeftovers(AtomicFile.FullPath(path));
+
         var copyTensors = ModelLoader.AllTensors(copy).ToList();
         var index = new Dictionary<TensorProto, int>(ReferenceEqualityComparer.Instance);
         for (var i = 0; i < tensors.Count; i++) index[tensors[i]] = i;
@@ -47,6 +57,8 @@ public static class ModelSaver
             {
                 var dataName = Path.GetFileName(path) + ".data";
                 var dataPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, dataName);
+                AtomicFile.RequireRegularTarget(dataPath);
+                AtomicFile.RemoveLeftovers(dataPath);
                 files.Add((AtomicFile.WriteTemp(dataPath, stream => WriteData(stream, moveOut, store, copyTensors, index, dataName)), dataPath));
             }
             // Moved tensors now point at the new data file; those still deferred are written inline.

@@ -13,6 +13,7 @@ namespace OnnxCoDesign.Tests.MSBuild;
 public sealed class MSBuildPackageTests(PackagedFeed feed)
 {
     private const string Compiled = "net.onnx -> ";
+    private const string ManifestName = ".codesign-manifest";
 
     [Fact]
     public void Build_compiles_a_model_once_and_again_only_when_one_of_its_inputs_changes()
@@ -27,7 +28,9 @@ public sealed class MSBuildPackageTests(PackagedFeed feed)
         Assert.Contains("plan.json", outputs);
         Assert.Contains("build-engines.sh", outputs);
         Assert.Contains("part0.onnx", outputs);
-        Assert.Equal(outputs, ConsumerProject.FileNames(project.CopiedDir));
+        Assert.Contains(ManifestName, outputs);
+        // The manifest describes OutputDir; it is not an output to copy.
+        Assert.Equal(outputs.Where(n => n != ManifestName), ConsumerProject.FileNames(project.CopiedDir));
 
         var built = project.Snapshot();
         var again = Succeeds(project.Build());
@@ -78,6 +81,42 @@ public sealed class MSBuildPackageTests(PackagedFeed feed)
         Assert.Contains($"{project.ModelPath} : error OCD1004:", build.Output);
         Assert.DoesNotContain("MSB6006", build.Output);
         Assert.False(Directory.Exists(project.OutputDir), "a failed compile left " + project.OutputDir);
+    }
+
+    [Fact]
+    public void OutputDir_beside_the_model_fails_the_build_with_a_code_and_keeps_the_model()
+    {
+        var project = new ConsumerProject(feed, "beside", Path.Combine("models", "net.onnx"), """OutputDir="models/" """);
+        ModelSaver.Save(Samples.RepVggGrouped(), project.ModelPath, forceExternal: true);
+        var models = Path.GetDirectoryName(project.ModelPath)!;
+        var before = Directory.GetFiles(models).ToDictionary(f => f, File.ReadAllBytes);
+
+        var build = project.Build();
+
+        Assert.True(build.ExitCode != 0, build.ToString());
+        Assert.Contains("error OCD1405:", build.Output);
+        Assert.Equal(before.Keys.Order(StringComparer.Ordinal), Directory.GetFiles(models).Order(StringComparer.Ordinal));
+        Assert.All(before, f => Assert.Equal(f.Value, File.ReadAllBytes(f.Key)));
+
+        Succeeds(project.Clean());
+        Assert.All(before, f => Assert.Equal(f.Value, File.ReadAllBytes(f.Key)));
+    }
+
+    [Fact]
+    public void Clean_deletes_only_the_files_the_manifest_lists()
+    {
+        var project = new ConsumerProject(feed, "cleaning", Path.Combine("models", "net.onnx"));
+        File.WriteAllBytes(project.ModelPath, Samples.RepVggGrouped().ToByteArray());
+        Succeeds(project.Build());
+        var listed = File.ReadAllLines(Path.Combine(project.OutputDir, ManifestName));
+        Assert.Contains("plan.json", listed);
+        var notes = Path.Combine(project.OutputDir, "notes.txt");
+        File.WriteAllText(notes, "mine");
+
+        Succeeds(project.Clean());
+
+        Assert.Equal(["notes.txt"], ConsumerProject.FileNames(project.OutputDir));
+        Assert.Equal("mine", File.ReadAllText(notes));
     }
 
     private static DotNetResult Succeeds(DotNetResult result)
