@@ -60,6 +60,16 @@ public sealed class SpecialInputFileTests : IDisposable
     }
 
     [Fact]
+    public void VerifyRefusesAFifoInATestDataDirectory()
+    {
+        var model = Model();
+        Directory.CreateDirectory(_dir.File("test_data_set_0"));
+        var run = OnFifo("test_data_set_0/input_0.pb", _ => ["verify", model, model, "--data", _dir.Path]);
+        AssertRefused(run, ErrorCodes.DataFileNotRegular);
+        Assert.Contains("input_0.pb", run.Error);
+    }
+
+    [Fact]
     public void VerifyRefusesDataLargerThanTheModelsInputCanBe()
     {
         // X is fixed-shape: at most its element count at 10 bytes each plus a header, far below this file.
