@@ -20,8 +20,9 @@ public static class CodesignCli
             Description = "Co-designs a CNN's structure and its partition across edge devices from its ONNX model.",
             Out = output.Out,
             Error = output.Error,
-            // `@file` reads one argument per line: the MSBuild task passes its flags this way, paths with spaces included.
-            ResponseFileHandling = ResponseFileHandling.ParseArgsAsLineSeparated,
+            // `@file` reads one argument per line: the MSBuild task passes its flags this way, paths with spaces
+            // included. ResponseFiles expands them (through the same guarded reads as every input file).
+            ResponseFileHandling = ResponseFileHandling.Disabled,
         };
         app.HelpOption("-h|--help");
         app.VersionOption("--version", () => typeof(CodesignCli).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
@@ -43,7 +44,7 @@ public static class CodesignCli
 
         try
         {
-            return app.Execute(args);
+            return app.Execute(ResponseFiles.Expand(args));
         }
         catch (CodesignException e)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OnnxCoDesign.Passes.Diagnostics;
+using OnnxCoDesign.Passes.Loading;
 
 namespace OnnxCoDesign.Compiler.Devices;
 
@@ -52,23 +53,10 @@ public static class DeviceCatalog
     private static bool IsFileSpec(string s) =>
         s.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || s.Contains('/') || s.Contains(Path.DirectorySeparatorChar);
 
-    private static DeviceProfile LoadFile(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new CodesignException(ErrorCodes.FileNotFound, "device profile file not found", path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CodesignException(ErrorCodes.FileUnreadable, $"cannot read the device profile: {e.Message}", path);
-        }
-        return DeviceProfileJson.ParseText(text, path);
-    }
+    private static DeviceProfile LoadFile(string path) =>
+        // Opened once, without blocking, and refused unless a regular file of at most 1 MiB: a FIFO or
+        // /dev/zero named as a profile fails at once instead of hanging or filling memory.
+        DeviceProfileJson.ParseText(GuardedFile.ReadAllText(path, InputFileKind.DeviceProfile), path);
 
     private static IReadOnlyList<DeviceProfile> Load()
     {

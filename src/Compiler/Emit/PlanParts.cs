@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OnnxCoDesign.Passes.Diagnostics;
+using OnnxCoDesign.Passes.Loading;
 
 namespace OnnxCoDesign.Compiler.Emit;
 
@@ -13,19 +14,7 @@ public sealed record PlanParts(string Model, string Folder, IReadOnlyList<PlanPa
 
     public static PlanParts Read(string planPath)
     {
-        string text;
-        try
-        {
-            text = System.IO.File.ReadAllText(planPath);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new CodesignException(ErrorCodes.FileNotFound, "plan file not found", planPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CodesignException(ErrorCodes.FileUnreadable, $"cannot read: {e.Message}", planPath);
-        }
+        var text = GuardedFile.ReadAllText(planPath, InputFileKind.Plan);
         var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(planPath))!;
         try
         {

@@ -24,14 +24,11 @@ public sealed class TimedSession : IDisposable
 
     public TimedSession(LoadedModel model, TimingOptions options)
     {
-        var bytes = ModelBytes.ToArray(model.Model, model.ExternalData);
-        using var sessionOptions = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            IntraOpNumThreads = options.EffectiveThreads,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-        };
+        using var sessionOptions = OrtEnvironment.QuietSessionOptions();
+        sessionOptions.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
+        sessionOptions.IntraOpNumThreads = options.EffectiveThreads;
+        sessionOptions.InterOpNumThreads = 1;
+        sessionOptions.ExecutionMode = ExecutionMode.ORT_SEQUENTIAL;
         // Idle intra-op threads spin by default, waiting for the next parallel section. Sessions timed in
         // turn (TimedBatch) then compete with each other's spinning pools: on 2 cores a whole RepVGG-A0 timed
         // right after another session took 2x as long as alone, and a 20 ms pause between them did not cure it
@@ -39,14 +36,7 @@ public sealed class TimedSession : IDisposable
         // session is faster, by about 3 % on the whole RepVGG-A0 and up to 25 % on a lone 1024³ MatMul here;
         // probe and measure both run this way, so the profile and the measurements still agree.
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        try
-        {
-            _session = new InferenceSession(bytes, sessionOptions);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new CodesignException(ErrorCodes.RuntimeFailed, $"ONNX Runtime cannot load the model: {e.Message}", model.Path);
-        }
+        _session = OrtSessions.Create(model.Model, model.ExternalData, sessionOptions, model.Path);
         var meta = _session.InputMetadata;
         _inputNames = meta.Keys.ToArray();
         var types = _inputNames.Select(n => (n, new TensorInfo((int)meta[n].ElementDataType, meta[n].Dimensions.Select(d => d < 0 ? 1L : d).ToArray()))).ToList();
@@ -75,7 +65,7 @@ public sealed class TimedSession : IDisposable
         }
         catch (OnnxRuntimeException e)
         {
-            throw new CodesignException(ErrorCodes.RuntimeFailed, $"ONNX Runtime failed to run the model: {e.Message}", Path);
+            throw new CodesignException(ErrorCodes.RuntimeFailed, $"ONNX Runtime failed to run the model: {RuntimeMessage.Of(e)}", Path);
         }
     }
 

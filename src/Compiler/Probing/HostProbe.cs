@@ -86,6 +86,7 @@ public static class HostProbe
         var (copyRate, copySeconds) = MemoryBandwidth.Measure(options.CopyBytes, threads, timing.Runs, timing.Warmup);
         var copy = OperatorEfficiencyFit.Significant(copyRate, 4);
 
+        Verification.OrtEnvironment.Ensure();
         var ort = Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString();
         var common = new List<string>
         {

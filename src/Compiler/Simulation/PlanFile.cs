@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using OnnxCoDesign.Passes.Diagnostics;
+using OnnxCoDesign.Passes.Loading;
 
 namespace OnnxCoDesign.Compiler.Simulation;
 
@@ -20,10 +21,7 @@ public static class PlanFile
     public static PlanFileContents Read(string path)
     {
         if (Directory.Exists(path)) path = Path.Combine(path, Emit.PlanJson.FileName);
-        if (!File.Exists(path)) throw new CodesignException(ErrorCodes.FileNotFound, "no such plan file", path);
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CodesignException(ErrorCodes.FileUnreadable, $"cannot read: {e.Message}", path); }
+        var text = GuardedFile.ReadAllText(path, InputFileKind.Plan);
         try
         {
             using var doc = JsonDocument.Parse(text);

@@ -25,15 +25,16 @@ public static class InputFiles
         var samples = new List<IReadOnlyDictionary<string, TensorData>>();
         var byInput = inputs.ToDictionary(i => i.Name, _ => new List<TensorData>(), StringComparer.Ordinal);
         var anyFile = false;
+        var bound = DataFile.BoundFor(inputs);
         foreach (var path in paths)
         {
             if (Directory.Exists(path))
             {
-                samples.AddRange(LoadDirectory(path, inputs));
+                samples.AddRange(LoadDirectory(path, inputs, bound));
                 continue;
             }
             anyFile = true;
-            var (tensorName, tensor) = ReadFile(path);
+            var (tensorName, tensor) = ReadFile(path, bound);
             var input = Match(path, tensorName, inputs, positional: null);
             byInput[input.Name].Add(Fit(tensor, input, path));
         }
@@ -41,25 +42,28 @@ public static class InputFiles
         return samples;
     }
 
-    /// <summary>Reads one data file, .npy or TensorProto; the name is the TensorProto's (null for .npy).</summary>
-    public static (string? Name, TensorData Tensor) ReadFile(string path)
+    /// <summary>
+    /// Reads one data file, .npy or TensorProto; the name is the TensorProto's (null for .npy). A file over
+    /// <paramref name="maxBytes"/> (see <see cref="DataFile.BoundFor"/>) is refused before it is read.
+    /// </summary>
+    public static (string? Name, TensorData Tensor) ReadFile(string path, long maxBytes = DataFile.MaxBytes)
     {
-        var bytes = DataFile.ReadAll(path);
+        var bytes = DataFile.ReadAll(path, maxBytes);
         var isNpy = path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) || (bytes.Length >= 6 && bytes[0] == 0x93 && bytes[1] == (byte)'N');
         if (isNpy) return (null, NpyReader.Parse(bytes, path));
         var (name, tensor) = TensorProtoReader.Parse(bytes, path);
         return (name.Length > 0 ? name : null, tensor);
     }
 
-    private static IEnumerable<IReadOnlyDictionary<string, TensorData>> LoadDirectory(string dir, IReadOnlyList<InputSignature> inputs)
+    private static IEnumerable<IReadOnlyDictionary<string, TensorData>> LoadDirectory(string dir, IReadOnlyList<InputSignature> inputs, long bound)
     {
         var sets = Directory.GetDirectories(dir, "test_data_set_*").Order(StringComparer.Ordinal).ToList();
-        if (sets.Count > 0) return sets.Select(s => LoadSet(s, inputs)).ToList();
-        return [LoadSet(dir, inputs)];
+        if (sets.Count > 0) return sets.Select(s => LoadSet(s, inputs, bound)).ToList();
+        return [LoadSet(dir, inputs, bound)];
     }
 
     /// <summary>One sample from input_K.pb files (onnx's test-data layout); K orders and, without names, places them.</summary>
-    private static IReadOnlyDictionary<string, TensorData> LoadSet(string dir, IReadOnlyList<InputSignature> inputs)
+    private static IReadOnlyDictionary<string, TensorData> LoadSet(string dir, IReadOnlyList<InputSignature> inputs, long bound)
     {
         var files = Directory.GetFiles(dir, "input_*.pb")
             .Select(f => (File: f, Index: InputIndex(Path.GetFileNameWithoutExtension(f))))
@@ -70,7 +74,7 @@ public static class InputFiles
         var byInput = inputs.ToDictionary(i => i.Name, _ => new List<TensorData>(), StringComparer.Ordinal);
         foreach (var (file, index) in files)
         {
-            var (name, tensor) = ReadFile(file);
+            var (name, tensor) = ReadFile(file, bound);
             var input = Match(file, name, inputs, index);
             byInput[input.Name].Add(Fit(tensor, input, file));
         }

@@ -9,9 +9,11 @@ namespace OnnxCoDesign.Compiler.Verification;
 /// <summary>How ONNX Runtime runs a model for verification.</summary>
 /// <param name="OptimizationLevel">ORT's graph optimizations; all by default, as deployment would run it.</param>
 /// <param name="IntraOpThreads">1 by default: a single thread keeps reductions in one order, so runs repeat bit for bit.</param>
+/// <param name="InMemoryLimit">Models larger than this (weights inline) reach ORT through a private temporary copy, not a byte array (see <see cref="OrtSessions"/>); lowered by tests.</param>
 public sealed record OrtModelOptions(
     GraphOptimizationLevel OptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-    int IntraOpThreads = 1)
+    int IntraOpThreads = 1,
+    long InMemoryLimit = ModelBytes.MaxInMemory)
 {
     public static OrtModelOptions Default { get; } = new();
 }
@@ -19,7 +21,8 @@ public sealed record OrtModelOptions(
 /// <summary>
 /// One model loaded in ONNX Runtime's CPU provider. The model is handed over in memory with every weight
 /// inline (<see cref="ModelBytes.ToArray"/>), so weights kept in files work and ORT never opens a path
-/// the loader did not check. ORT failures become coded errors (OCD1509).
+/// the loader did not check; one over 2 GiB goes through a private copy (<see cref="OrtSessions"/>).
+/// ORT failures become coded errors (OCD1509) with its message cut to one short line; ORT logs nothing itself.
 /// </summary>
 public sealed class OrtModel : IDisposable
 {
@@ -30,22 +33,12 @@ public sealed class OrtModel : IDisposable
     {
         _path = path;
         options ??= OrtModelOptions.Default;
-        var bytes = ModelBytes.ToArray(model, store);
-        using var sessionOptions = new SessionOptions
-        {
-            GraphOptimizationLevel = options.OptimizationLevel,
-            IntraOpNumThreads = options.IntraOpThreads,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-        };
-        try
-        {
-            _session = new InferenceSession(bytes, sessionOptions);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new CodesignException(ErrorCodes.RuntimeFailed, $"ONNX Runtime cannot load the model: {e.Message}", path);
-        }
+        using var sessionOptions = OrtEnvironment.QuietSessionOptions();
+        sessionOptions.GraphOptimizationLevel = options.OptimizationLevel;
+        sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
+        sessionOptions.InterOpNumThreads = 1;
+        sessionOptions.ExecutionMode = ExecutionMode.ORT_SEQUENTIAL;
+        _session = OrtSessions.Create(model, store, sessionOptions, path, options.InMemoryLimit);
         OutputNames = _session.OutputNames.ToArray();
         InputNames = _session.InputNames.ToArray();
     }
@@ -80,7 +73,7 @@ public sealed class OrtModel : IDisposable
         }
         catch (OnnxRuntimeException e)
         {
-            throw new CodesignException(ErrorCodes.RuntimeFailed, $"ONNX Runtime failed to run the model: {e.Message}", _path);
+            throw new CodesignException(ErrorCodes.RuntimeFailed, $"ONNX Runtime failed to run the model: {RuntimeMessage.Of(e)}", _path);
         }
         finally
         {

@@ -14,6 +14,11 @@ public static class ErrorCodes
     public const string FileUnreadable = "OCD1005";
     public const string TensorDataSize = "OCD1006";
 
+    // Any file the tool reads (model, device or host profile, plan.json, response file): opened once, checked on its handle.
+    public const string FileNotRegular = "OCD1007";
+    public const string FileTooLarge = "OCD1008";
+    public const string ModelNestingTooDeep = "OCD1009";
+
     // External data (tensor bytes stored beside the model).
     public const string ExternalDataAbsolutePath = "OCD1101";
     public const string ExternalDataEscapes = "OCD1102";
@@ -65,6 +70,9 @@ public static class ErrorCodes
     public const string DataShapeMismatch = "OCD1507";
     public const string VerifyInputsDiffer = "OCD1508";
     public const string RuntimeFailed = "OCD1509";
+    public const string DataFileNotRegular = "OCD1510";
+    public const string DataFileTooLarge = "OCD1511";
+    public const string RuntimeModelTooLarge = "OCD1512";
 
     // OCD16xx: devices and links (--devices, --link, device profile files, build scripts).
     public const string UnknownDevice = "OCD1601";

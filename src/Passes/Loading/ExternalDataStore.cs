@@ -9,12 +9,16 @@ namespace OnnxCoDesign.Passes.Loading;
 /// with the protections onnx needed several CVEs to get right (CVE-2022-25882, CVE-2024-27318,
 /// CVE-2024-5187): no absolute locations, nothing that leaves the model's folder once normalised, no
 /// symbolic links on the way, no hard links, only the spec's keys, and offset and length inside the file.
-/// Bytes are read only when asked for, straight from the file, so weights are never held twice.
+/// Each location is opened once, when it is first validated, by walking its components from a handle on the
+/// model's folder without following any link (<see cref="ExternalDataOpener"/>); type, link count and size
+/// are checked on that handle and every later read of the location goes through it. Swapping the file for a
+/// link afterwards changes nothing the store reads. Bytes are read only when asked for, straight from the
+/// file, so weights are never held twice.
 /// </summary>
 public sealed class ExternalDataStore : IDisposable
 {
-    private readonly Dictionary<string, SafeFileHandle> _open = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (string Path, long Size)> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (SafeFileHandle Handle, long Size)> _files = new(StringComparer.Ordinal);
+    private ExternalDataOpener? _opener;
     private readonly Dictionary<long, long> _deferred = new();
     private SafeFileHandle? _modelFile;
 
@@ -68,20 +72,22 @@ public sealed class ExternalDataStore : IDisposable
             return new ExternalDataReference(Path.GetFileName(ModelPath!), d.Offset, d.Length, null);
         }
         var reference = ExternalDataReference.Parse(tensor, ModelPath);
-        var (path, size) = Resolve(tensor.Name, reference.Location);
-        var end = reference.Length is { } length ? reference.Offset + length : size;
-        if (reference.Offset > size || end > size || end < reference.Offset)
+        var (_, size) = Resolve(tensor.Name, reference.Location);
+        // Offset and length are each at most long.MaxValue; their sum is computed wide so that the message
+        // gives the real numbers, not wrapped ones.
+        Int128 end = reference.Length is { } length ? (Int128)reference.Offset + length : size;
+        if (reference.Offset > size || end > size)
         {
             throw Error(ErrorCodes.ExternalDataRange,
                 $"tensor '{tensor.Name}' asks for bytes {reference.Offset}..{end} of '{reference.Location}', which has {size}");
         }
+        var held = (long)end - reference.Offset;
         var expected = TensorValues.ByteCount(tensor);
-        if (expected is { } bytes && end - reference.Offset != bytes)
+        if (expected is { } bytes && held != bytes)
         {
             throw Error(ErrorCodes.ExternalDataRange,
-                $"tensor '{tensor.Name}' needs {bytes} bytes but its external data holds {end - reference.Offset}");
+                $"tensor '{tensor.Name}' needs {bytes} bytes but its external data holds {held}");
         }
-        _ = path;
         return reference;
     }
 
@@ -107,8 +113,8 @@ public sealed class ExternalDataStore : IDisposable
     {
         if (Deferred(tensor) is { } d) return (_modelFile!, d.Offset, d.Length, Path.GetFileName(ModelPath!));
         var reference = Validate(tensor);
-        var (path, size) = _files[reference.Location];
-        return (Handle(reference.Location, path), reference.Offset, reference.Length ?? size - reference.Offset, reference.Location);
+        var (handle, size) = _files[reference.Location];
+        return (handle, reference.Offset, reference.Length ?? size - reference.Offset, reference.Location);
     }
 
     /// <summary>Copies the tensor's bytes to a stream in chunks, without holding them all.</summary>
@@ -128,21 +134,14 @@ public sealed class ExternalDataStore : IDisposable
 
     public void Dispose()
     {
-        foreach (var h in _open.Values) h.Dispose();
-        _open.Clear();
+        foreach (var (handle, _) in _files.Values) handle.Dispose();
+        _files.Clear();
+        _opener?.Dispose();
         _modelFile?.Dispose();
     }
 
-    private SafeFileHandle Handle(string location, string path)
-    {
-        if (!_open.TryGetValue(location, out var handle))
-        {
-            _open[location] = handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        }
-        return handle;
-    }
-
-    private (string Path, long Size) Resolve(string tensor, string location)
+    /// <summary>The location's open handle and size: opened and checked the first time it is asked for.</summary>
+    private (SafeFileHandle Handle, long Size) Resolve(string tensor, string location)
     {
         if (_files.TryGetValue(location, out var known)) return known;
         if (BaseDirectory is null)
@@ -159,56 +158,10 @@ public sealed class ExternalDataStore : IDisposable
         {
             throw Error(ErrorCodes.ExternalDataEscapes, $"tensor '{tensor}' names external-data location '{location}', which leaves the model's folder");
         }
-        RefuseSymbolicLinks(tensor, location);
-        if (!File.Exists(full))
-        {
-            throw Error(ErrorCodes.ExternalDataMissing, $"tensor '{tensor}' reads external data from '{location}', which does not exist");
-        }
-        var (links, isRegularFile) = FileLinks.Describe(full);
-        if (!isRegularFile)
-        {
-            throw Error(ErrorCodes.ExternalDataMissing, $"external-data location '{location}' of tensor '{tensor}' is not a regular file");
-        }
-        if (links > 1)
-        {
-            throw Error(ErrorCodes.ExternalDataLink, $"external-data file '{location}' of tensor '{tensor}' is a hard link");
-        }
-        var entry = (full, new FileInfo(full).Length);
+        _opener ??= new ExternalDataOpener(BaseDirectory, ModelPath);
+        var entry = _opener.Open(tensor, location);
         _files[location] = entry;
         return entry;
-    }
-
-    /// <summary>
-    /// Walks the location as the operating system will (ONNX Runtime opens it as written), one component at
-    /// a time, and refuses a symbolic link anywhere on the way. Checking only the lexically normalised path
-    /// is not enough: in "sub/../w.bin" the OS follows the link "sub" before "..", so it would open a file
-    /// other than the one validated. With no link on the way, both resolve the same.
-    /// </summary>
-    private void RefuseSymbolicLinks(string tensor, string location)
-    {
-        var current = BaseDirectory!;
-        var depth = 0;
-        foreach (var part in location.Split([Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar], StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (part == ".") continue;
-            if (part == "..")
-            {
-                if (depth-- == 0)
-                {
-                    throw Error(ErrorCodes.ExternalDataEscapes, $"tensor '{tensor}' names external-data location '{location}', which leaves the model's folder on the way");
-                }
-                current = Path.GetDirectoryName(current)!;
-                continue;
-            }
-            current = Path.Combine(current, part);
-            depth++;
-            if (new FileInfo(current).LinkTarget is null) continue;
-            if (!File.Exists(current) && !Directory.Exists(current))
-            {
-                throw Error(ErrorCodes.ExternalDataLink, $"external-data location '{location}' of tensor '{tensor}' is a dangling symbolic link '{part}'");
-            }
-            throw Error(ErrorCodes.ExternalDataLink, $"external-data location '{location}' of tensor '{tensor}' goes through the symbolic link '{part}'");
-        }
     }
 
     private CodesignException Error(string code, string message) => new(code, message, ModelPath);

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Onnx;
+using OnnxCoDesign.Passes.Diagnostics;
 
 namespace OnnxCoDesign.Passes.Loading;
 
@@ -9,12 +10,42 @@ namespace OnnxCoDesign.Passes.Loading;
 /// </summary>
 public static class ModelBytes
 {
+    /// <summary>A byte array holds at most this many bytes; larger models go to a runtime another way (OrtSessions).</summary>
+    public const long MaxInMemory = int.MaxValue;
+
+    /// <summary>The size <see cref="ToArray"/> would have, computed without serializing the weights.</summary>
+    public static long Length(ModelProto model, ExternalDataStore? store = null)
+    {
+        store ??= ExternalDataStore.None;
+        if (model.Graph is null) return model.CalculateSize();
+        return ModelStreamWriter.Length(InlineNonInitializers(model, store), store, ExternalDataReference.IsExternal);
+    }
+
     public static byte[] ToArray(ModelProto model, ExternalDataStore? store = null)
     {
         store ??= ExternalDataStore.None;
         if (!ModelLoader.AllTensors(model).Any(ExternalDataReference.IsExternal)) return model.ToByteArray();
 
-        // Initializers stream from their files; a file-held tensor elsewhere (a Constant, a subgraph) is read in.
+        var copy = InlineNonInitializers(model, store);
+        var length = ModelStreamWriter.Length(copy, store, ExternalDataReference.IsExternal);
+        if (length > MaxInMemory)
+        {
+            throw new CodesignException(ErrorCodes.RuntimeModelTooLarge,
+                $"the model is {length} bytes with its weights inline, more than one byte array holds ({MaxInMemory})");
+        }
+        // Sized exactly, so the weights are copied once, from their file into the result.
+        var buffer = new byte[length];
+        using var stream = new MemoryStream(buffer, writable: true);
+        ModelStreamWriter.Write(copy, stream, store, ExternalDataReference.IsExternal);
+        return buffer;
+    }
+
+    /// <summary>
+    /// A copy in which file-held tensors other than initializers (a Constant, a subgraph's) are read in;
+    /// initializers stay in their files and are streamed by the writer.
+    /// </summary>
+    private static ModelProto InlineNonInitializers(ModelProto model, ExternalDataStore store)
+    {
         var copy = model.Clone();
         var initializers = new HashSet<TensorProto>(copy.Graph.Initializer, ReferenceEqualityComparer.Instance);
         foreach (var tensor in ModelLoader.AllTensors(copy).Where(t => ExternalDataReference.IsExternal(t) && !initializers.Contains(t)))
@@ -24,10 +55,6 @@ public static class ModelBytes
             tensor.DataLocation = TensorProto.Types.DataLocation.Default;
             tensor.RawData = UnsafeByteOperations.UnsafeWrap(bytes);
         }
-        // Sized exactly, so the weights are copied once, from their file into the result.
-        var buffer = new byte[checked((int)ModelStreamWriter.Length(copy, store, ExternalDataReference.IsExternal))];
-        using var stream = new MemoryStream(buffer, writable: true);
-        ModelStreamWriter.Write(copy, stream, store, ExternalDataReference.IsExternal);
-        return buffer;
+        return copy;
     }
 }

@@ -129,7 +129,9 @@ internal sealed class ModelFileReader
             _ => throw NotOnnx($"wire type {tag & 7}"),
         };
         _stream.Position = start;
-        var length = checked((int)(fieldEnd - start));
+        // Protobuf parses at most 2 GiB in one message; only initializers' raw data is skipped in the file.
+        if (fieldEnd - start > int.MaxValue) throw NotOnnx($"a field of {fieldEnd - start} bytes outside an initializer's raw data (at most 2 GiB can be parsed)");
+        var length = (int)(fieldEnd - start);
         var buffer = new byte[length];
         _stream.ReadExactly(buffer);
         destination.Write(buffer);
@@ -163,7 +165,8 @@ internal sealed class ModelFileReader
 
     private long Within(long position, long length, long end)
     {
-        if (length < 0 || position + length > end) throw Truncated();
+        // Written as a difference: a length prefix near 2^63 would overflow position + length into a negative end.
+        if (length < 0 || length > end - position) throw Truncated();
         return position + length;
     }
 

@@ -15,19 +15,15 @@ public static class ModelLoader
 
     public static LoadedModel Load(string path)
     {
-        if (string.IsNullOrWhiteSpace(path) || path.Contains('\0'))
-        {
-            throw new CodesignException(ErrorCodes.FileNotFound, $"no such file: '{path.Replace("\0", "\\0")}'", path);
-        }
-        var info = new FileInfo(path);
-        if (Directory.Exists(path)) throw new CodesignException(ErrorCodes.FileUnreadable, "is a directory, not an ONNX model file", path);
-        if (!info.Exists) throw new CodesignException(ErrorCodes.FileNotFound, "no such file", path);
-        if (info.Length == 0) throw new CodesignException(ErrorCodes.EmptyFile, "the file is empty", path);
-
+        // Opened once, without blocking, and checked on the handle (a FIFO or a device is refused, not read);
+        // the model is parsed through that handle and deferred weights are served from it.
+        var file = GuardedFile.Open(path, InputFileKind.Model);
         var store = new ExternalDataStore(path);
+        var handed = false;
         try
         {
-            var model = Parse(path, store);
+            if (file.Length == 0) throw new CodesignException(ErrorCodes.EmptyFile, "the file is empty", path);
+            var model = Parse(file, store, out handed);
             foreach (var tensor in AllTensors(model).Where(ExternalDataReference.IsExternal)) store.Validate(tensor);
             TensorSizeCheck.Verify(model, store, path);
             return new LoadedModel(model, path, store);
@@ -36,6 +32,10 @@ public static class ModelLoader
         {
             store.Dispose();
             throw;
+        }
+        finally
+        {
+            if (!handed) file.Dispose();
         }
     }
 
@@ -86,36 +86,38 @@ public static class ModelLoader
     /// Parses the model, leaving large inline weights in the file (see <see cref="ModelFileReader"/>): the
     /// store keeps the handle the model was parsed through and serves those bytes on demand.
     /// </summary>
-    private static ModelProto Parse(string path, ExternalDataStore store)
+    private static ModelProto Parse(GuardedFile file, ExternalDataStore store, out bool handed)
     {
+        var path = file.Path;
         ModelProto model;
-        Microsoft.Win32.SafeHandles.SafeFileHandle? handle = null;
+        handed = false;
         try
         {
-            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            var (parsed, deferred) = ModelFileReader.Read(new HandleReadStream(handle), path);
+            var (parsed, deferred) = ModelFileReader.Read(new HandleReadStream(file.Handle), path);
             model = parsed;
-            foreach (var (offset, length) in deferred) store.Defer(handle, offset, length);
-            if (deferred.Count == 0) handle.Dispose();
+            foreach (var (offset, length) in deferred) store.Defer(file.Handle, offset, length);
+            handed = deferred.Count > 0;
         }
-        catch (Exception e) when (IsTruncation(e) && StartsLikeAModel(path))
+        catch (Exception e) when (IsTruncation(e) && StartsLikeAModel(file))
         {
-            handle?.Dispose();
             throw new CodesignException(ErrorCodes.Truncated, "the file ends in the middle of a protobuf field: it is truncated", path);
         }
         catch (WireFormatException e)
         {
-            handle?.Dispose();
             throw new CodesignException(ErrorCodes.NotOnnx, $"not an ONNX model: {e.Message}", path);
+        }
+        catch (InvalidProtocolBufferException e) when (IsTooDeep(e))
+        {
+            // Protobuf's own message advises calling CodedInputStream.SetRecursionLimit(), which no user can.
+            throw new CodesignException(ErrorCodes.ModelNestingTooDeep,
+                "messages are nested deeper than 100 levels (subgraphs within subgraphs): not a model this tool reads", path);
         }
         catch (InvalidProtocolBufferException e)
         {
-            handle?.Dispose();
             throw new CodesignException(ErrorCodes.NotOnnx, $"not an ONNX model: {e.Message}", path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            handle?.Dispose();
             throw new CodesignException(ErrorCodes.FileUnreadable, e.Message, path);
         }
 
@@ -131,6 +133,9 @@ public static class ModelLoader
         return model;
     }
 
+    private static bool IsTooDeep(InvalidProtocolBufferException e) =>
+        e.Message.Contains("levels of nesting", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("SetRecursionLimit", StringComparison.Ordinal);
+
     private static bool IsTruncation(Exception e) => e switch
     {
         WireFormatException w => w.Truncated,
@@ -144,14 +149,14 @@ public static class ModelLoader
     /// varint: byte 0x08) and a small version number. Random bytes often "end unexpectedly" too; only a file
     /// that starts like a model is reported as truncated, anything else as not ONNX.
     /// </summary>
-    private static bool StartsLikeAModel(string path)
+    private static bool StartsLikeAModel(GuardedFile file)
     {
         Span<byte> header = stackalloc byte[2];
         int n;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            n = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+            n = RandomAccess.Read(file.Handle, header, 0);
+            if (n == 1) n += RandomAccess.Read(file.Handle, header[1..], 1);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
