@@ -66,6 +66,7 @@ internal static class ParameterShapeCheck
             {
                 throw site.Fail(ErrorCodes.ParameterShape, $"{names[i - 1]} '{site.Node.Input[i]}' has {p[0]} values but {source}");
             }
+            if (channels >= 0) continue;
             channels = p[0];
             source = $"{names[i - 1]} '{site.Node.Input[i]}' has {p[0]}";
         }
