@@ -12,6 +12,9 @@ namespace OnnxCoDesign.Passes.Checking;
 /// </summary>
 public static class ModelChecker
 {
+    /// <summary>The operators whose nodes are checked against a schema (those shape inference knows).</summary>
+    public static IReadOnlyCollection<string> KnownOperators => OperatorSignatures.Operators;
+
     /// <param name="model">A parsed model with a graph.</param>
     /// <param name="file">The model's file, for messages.</param>
     /// <param name="hasDeferredRawData">

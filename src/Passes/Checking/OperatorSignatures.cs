@@ -93,7 +93,8 @@ internal static class OperatorSignatures
         // Tensor plumbing.
         t.Add(Op("Constant", "value:t sparse_value:st value_float:f value_floats:fs value_int:i value_ints:is value_string:s value_strings:ss").V(1, "0", "1", ""));
         t.Add(Op("ConstantOfShape", "value:t").V(9, "1", "1", "", Each(Int64Only, 0)));
-        t.Add(Op("Cast", "to:i saturate:i").V(1, "1", "1", "to"));
+        // Cast-1 took `to` as a string, Cast-6 and later as an int: its kind is left to shape inference.
+        t.Add(Op("Cast", "saturate:i").V(1, "1", "1", "to"));
         t.Add(Op("CastLike", "saturate:i").V(15, "2", "1", ""));
         t.Add(Op("Shape", "start:i end:i").V(1, "1", "1", ""));
         t.Add(Op("Size", "").V(1, "1", "1", ""));

@@ -1,6 +1,7 @@
 using OnnxCoDesign.Passes.Building;
 using OnnxCoDesign.Passes.Checking;
 using OnnxCoDesign.Passes.Loading;
+using OnnxCoDesign.Passes.Shapes;
 using OnnxCoDesign.Tests.Support;
 
 namespace OnnxCoDesign.Tests.Loading.Checking;
@@ -29,5 +30,12 @@ public sealed class SampleCheckTests : IDisposable
     {
         ModelChecker.Check(Samples.ResNet50(BatchNormForm.Separate), "separate");
         ModelChecker.Check(Samples.ResNet50(BatchNormForm.Folded, batchSymbol: "N"), "folded");
+    }
+
+    [Fact]
+    public void EveryOperatorShapeInferenceKnowsHasASchema()
+    {
+        // An operator with a shape rule but no schema would skip the checks its nodes need.
+        Assert.Equal(ShapeRuleTable.Operators.Order(StringComparer.Ordinal), ModelChecker.KnownOperators.Order(StringComparer.Ordinal));
     }
 }
