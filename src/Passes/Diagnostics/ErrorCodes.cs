@@ -35,6 +35,22 @@ public static class ErrorCodes
     public const string OutputNotProduced = "OCD1204";
     public const string MissingGraph = "OCD1205";
 
+    // What ONNX's checker and ONNX Runtime refuse, checked at load (src/Passes/Checking). A typed-data count
+    // that does not match the dims is OCD1006, like a raw_data size that does not.
+    public const string OpsetUnsupported = "OCD1206";
+    public const string TensorTypeInvalid = "OCD1207";
+    public const string TensorDataConflict = "OCD1208";
+    public const string TensorDimsInvalid = "OCD1209";
+    public const string ValueTypeMissing = "OCD1210";
+    public const string TypeMismatch = "OCD1211";
+    public const string NodeArity = "OCD1212";
+    public const string RequiredInputMissing = "OCD1213";
+    public const string AttributeMissing = "OCD1214";
+    public const string AttributeType = "OCD1215";
+    public const string ParameterShape = "OCD1216";
+    public const string DeclaredShapeMismatch = "OCD1217";
+    public const string ElementTypeUnsupported = "OCD1218";
+
     // Shapes and types.
     public const string UnknownOperatorShapeNeeded = "OCD1301";
     public const string ShapeMismatch = "OCD1302";

@@ -58,6 +58,12 @@ internal sealed class ModelFileReader
         }, length => length >= DeferThreshold);
         if (raw is { } r)
         {
+            // The reference below replaces the tensor's own; one that also names external data would lose it.
+            if (tensor.DataLocation == TensorProto.Types.DataLocation.External || tensor.ExternalData.Count > 0)
+            {
+                throw new CodesignException(ErrorCodes.TensorDataConflict,
+                    $"tensor '{tensor.Name}' holds its values in raw_data and references external data; a tensor keeps its values in one place only", _path);
+            }
             tensor.DataLocation = TensorProto.Types.DataLocation.External;
             tensor.ExternalData.Clear();
             tensor.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = Path.GetFileName(_path) });

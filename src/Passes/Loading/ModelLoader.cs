@@ -1,11 +1,13 @@
 using Google.Protobuf;
 using Onnx;
+using OnnxCoDesign.Passes.Checking;
 using OnnxCoDesign.Passes.Diagnostics;
 
 namespace OnnxCoDesign.Passes.Loading;
 
 /// <summary>
-/// Parses a ModelProto from a file and checks every external-data reference before anything reads it.
+/// Parses a ModelProto from a file, checks its structure as ONNX's checker does (<see cref="ModelChecker"/>)
+/// and every external-data reference before anything reads it.
 /// Large inline weights are left in the file and read on demand, so loading costs little memory.
 /// </summary>
 public static class ModelLoader
@@ -24,8 +26,10 @@ public static class ModelLoader
         {
             if (file.Length == 0) throw new CodesignException(ErrorCodes.EmptyFile, "the file is empty", path);
             var model = Parse(file, store, out handed);
+            ModelChecker.CheckStoredData(model, path, store.IsDeferred);
             foreach (var tensor in AllTensors(model).Where(ExternalDataReference.IsExternal)) store.Validate(tensor);
             TensorSizeCheck.Verify(model, store, path);
+            ModelChecker.CheckGraph(model, path);
             return new LoadedModel(model, path, store);
         }
         catch
