@@ -55,8 +55,7 @@ public sealed class PlanningModel
         var context = new PassContext(source.ExternalData);
         var foldBn = FoldBatchNorm.Run(graph, context);
         GraphVerifier.Verify(graph);
-        var folded = source.Derived(model);
-        var baseAnalysis = ModelAnalysis.Run(folded, displayName, bindings);
+        var baseAnalysis = ModelAnalysis.Run(graph, source.ExternalData, displayName, bindings);
 
         var blocks = RepVggMatcher.FindAll(baseAnalysis.Graph).Select(o => o.Block).OfType<RepVggBlock>().ToList();
         var groups = blocks.Select(b => b.Nodes.Select(n => n.Name).ToList()).ToList();
@@ -99,10 +98,11 @@ public sealed class PlanningModel
     /// </summary>
     public (ModelAnalysis Analysis, FusionResult Fusion) Fuse(StrategyPlan plan, ShapeBindings bindings, bool structureOnly = false)
     {
-        var model = Base.Graph.Model.Clone();
+        // The copy keeps the folded model's node identities, so units (named in it) find their nodes here.
+        var graph = Base.Graph.Copy();
         var context = new PassContext(Source.ExternalData) { StructureOnly = structureOnly };
-        var fusion = FuseBranches.Run(new ModelGraph(model, Source.Path), context, plan);
-        return (ModelAnalysis.Run(Source.Derived(model), Base.DisplayName, bindings), fusion);
+        var fusion = FuseBranches.Run(graph, context, plan);
+        return (ModelAnalysis.Run(graph, Source.ExternalData, Base.DisplayName, bindings), fusion);
     }
 
     /// <summary>The optimizer's view for a chain of devices.</summary>
