@@ -1,6 +1,7 @@
 using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Pipeline;
 using OnnxCoDesign.Passes.Cost;
+using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Partition;
@@ -117,9 +118,10 @@ public sealed class PlanningModel
         var baseCost = Base.Cost.Nodes.ToDictionary(c => c.Node, StringComparer.Ordinal);
         var baseFlops = Units.Select(u => (double)u.BaseNodes.Sum(node => baseCost[node].Flops ?? 0)).ToArray();
         var boundary = new long[n + 1];
-        boundary[0] = Base.Graph.Inputs.Sum(i => Base.Shapes.TypeOf(i.Name)?.Bytes ?? 0);
+        var file = Source.Path;
+        boundary[0] = CheckedArithmetic.Sum(Base.Graph.Inputs.Select(i => Base.Shapes.TypeOf(i.Name)?.Bytes ?? 0), "the bytes of the model's inputs", file);
         for (var u = 0; u < n - 1; u++) boundary[u + 1] = Cuts.CrossingBytes(Units[u].LastPosition) ?? 0;
-        boundary[n] = Base.Graph.Outputs.Sum(o => Base.Shapes.TypeOf(o.Name)?.Bytes ?? 0);
+        boundary[n] = CheckedArithmetic.Sum(Base.Graph.Outputs.Select(o => Base.Shapes.TypeOf(o.Name)?.Bytes ?? 0), "the bytes of the model's outputs", file);
         return new PlanningProblem
         {
             UnitNames = Units.Select(u => u.Name).ToList(),
