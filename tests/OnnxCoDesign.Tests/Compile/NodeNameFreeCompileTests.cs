@@ -99,6 +99,22 @@ public sealed partial class NodeNameFreeCompileTests : IDisposable
         }
     }
 
+    [Fact]
+    public void FuseOfAnUnnamedModelVerifiesAndKeepsItsNodesUnnamed()
+    {
+        var path = Save("f", Renamed(Samples.RepVggGrouped(), Naming.AllCleared));
+        var output = _dir.File("fused.onnx");
+        var run = CliRun.Of("fuse", path, "-o", output, "--strategy", "S4", "--verify", "--json");
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var report = JsonDocument.Parse(run.Out);
+        var blocks = report.RootElement.GetProperty("blocks").EnumerateArray().Select(b => b.GetProperty("name").GetString()!).ToList();
+        Assert.NotEmpty(blocks);
+        Assert.All(blocks, b => Assert.Matches(@"^Add_\d+$", b));
+        using var fused = ModelLoader.Load(output);
+        Assert.All(fused.Model.Graph.Node.Where(n => n.OpType is not ("Conv" or "Add")), n => Assert.Equal("", n.Name));
+        Assert.All(fused.Model.Graph.Node.Where(n => n.Name.Length > 0), n => Assert.Matches(@"^Add_\d+\.(rbr_reparam|rbr_1x1|add_\d+)$", n.Name));
+    }
+
     [Theory]
     [InlineData(Naming.AllCleared, @"^(Conv|BatchNormalization|Add|Relu|GlobalAveragePool|Flatten|Gemm)_\d+$")]
     [InlineData(Naming.OpTypeForEveryNode, @"^(Conv|BatchNormalization|Add|Relu|GlobalAveragePool|Flatten|Gemm)(#\d+)?$")]
