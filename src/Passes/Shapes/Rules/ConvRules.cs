@@ -54,7 +54,8 @@ internal static class ConvRules
         {
             throw c.Fail($"strides, dilations, pads, output_padding or kernel do not match {n} spatial dimensions");
         }
-        SpatialWindow.CheckWindow(c, strides, dilations, pads, kernel);
+        // A kernel taken from W's dims may be unknown (-1): that output size is unknown too.
+        SpatialWindow.CheckWindow(c, strides, dilations, pads, kernel.Where(k => k != -1).ToArray());
         if (outputPadding.Any(v => v < 0)) throw c.Fail($"output_padding {Folding.Text(outputPadding)} must not be negative");
         var spatial = new long[n];
         var outputShape = c.Proto.GetInts("output_shape");
@@ -70,7 +71,7 @@ internal static class ConvRules
                 continue;
             }
             // An unknown input size stays unknown rather than turning into a negative size.
-            if (x[i + 2] < 0) { spatial[i] = -1; continue; }
+            if (x[i + 2] < 0 || kernel[i] < 0) { spatial[i] = -1; continue; }
             var full = checked(strides[i] * (x[i + 2] - 1) + outputPadding[i] + dilations[i] * (kernel[i] - 1) + 1);
             spatial[i] = autoPad is "SAME_UPPER" or "SAME_LOWER" ? checked(x[i + 2] * strides[i]) : checked(full - pads[i] - pads[i + n]);
             if (spatial[i] <= 0) throw c.Fail($"spatial dimension {i} of size {x[i + 2]} gives an output of {spatial[i]}: the pads remove more than the window covers");

@@ -13,6 +13,7 @@ namespace OnnxCoDesign.Passes.Shapes.Rules;
 /// </summary>
 internal static class SpatialWindow
 {
+    /// <param name="kernel">The window; from a weight's dims (Conv without kernel_shape) it may hold -1, unknown.</param>
     public static long[] OutputSpatial(ShapeContext c, long[] inputSpatial, long[] kernel, bool ceilMode = false)
     {
         var n = inputSpatial.Length;
@@ -24,12 +25,12 @@ internal static class SpatialWindow
         {
             throw c.Fail($"strides, dilations, pads or kernel do not match {n} spatial dimensions");
         }
-        CheckWindow(c, strides, dilations, pads, kernel);
+        CheckWindow(c, strides, dilations, pads, kernel.Where(k => k != -1).ToArray());
         var result = new long[n];
         for (var i = 0; i < n; i++)
         {
             var size = inputSpatial[i];
-            if (size < 0) { result[i] = -1; continue; }
+            if (size < 0 || kernel[i] < 0) { result[i] = -1; continue; }
             var effective = checked(dilations[i] * (kernel[i] - 1) + 1);
             result[i] = autoPad switch
             {
