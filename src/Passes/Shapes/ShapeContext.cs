@@ -86,7 +86,7 @@ public sealed class ShapeContext
 
     /// <summary>A shape computation of this node that passed the int64 range (OCD1307).</summary>
     internal CodesignException Overflow(OverflowException e) =>
-        new(ErrorCodes.ArithmeticOverflow, $"node '{Node.Name}' ({Node.OpType}): a shape computation passes the int64 range ({e.Message.TrimEnd('.')}); its attributes or input shapes are out of range", File, e);
+        new(ErrorCodes.ArithmeticOverflow, $"node '{Node.Name}' ({Node.OpType}): a shape computation passes the int64 range; its attributes or input shapes are out of range", File, e);
 
     /// <summary>An attribute or form of the operator that inference does not handle.</summary>
     public CodesignException Unsupported(string message) =>

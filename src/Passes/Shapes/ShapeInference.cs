@@ -10,6 +10,8 @@ namespace OnnxCoDesign.Passes.Shapes;
 /// the small constants that shape arithmetic produces. Symbolic input dimensions are bound first: from the
 /// user's bindings, else to 1 with a warning. An operator without a rule is recorded as unknown; its
 /// outputs take the shapes value_info declares, and a node that needs an undeclared one fails (OCD1301).
+/// Rules compute in checked arithmetic (past int64 is OCD1307, naming the node), and every tensor typed here
+/// is held to <see cref="TensorBounds"/> (OCD1308), so the costs computed from these types stay inside int64.
 /// </summary>
 public static class ShapeInference
 {
