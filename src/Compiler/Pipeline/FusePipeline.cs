@@ -18,15 +18,16 @@ public static class FusePipeline
     public static FuseOutcome Run(LoadedModel original, string displayName, StrategyPlan plan, ShapeBindings bindings)
     {
         var before = ModelAnalysis.Run(original, displayName, bindings);
-        var model = original.Model.Clone();
-        var graph = new ModelGraph(model, original.Path);
+        // A copy of the analysed graph, so nodes keep the identities `before` reports them by.
+        var graph = before.Graph.Copy();
+        var model = graph.Model;
         var context = new PassContext(original.ExternalData);
         var foldBn = FoldBatchNorm.Run(graph, context);
         GraphVerifier.Verify(graph);
         var fusion = FuseBranches.Run(graph, context, plan);
         GraphVerifier.Verify(graph);
         var fused = original.Derived(model);
-        var after = ModelAnalysis.Run(fused, displayName, bindings);
+        var after = ModelAnalysis.Run(graph, original.ExternalData, displayName, bindings);
         return new FuseOutcome(before, after, foldBn, fusion, fused);
     }
 }

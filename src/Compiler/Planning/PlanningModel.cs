@@ -1,6 +1,7 @@
 using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Pipeline;
 using OnnxCoDesign.Passes.Cost;
+using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Partition;
@@ -55,8 +56,7 @@ public sealed class PlanningModel
         var context = new PassContext(source.ExternalData);
         var foldBn = FoldBatchNorm.Run(graph, context);
         GraphVerifier.Verify(graph);
-        var folded = source.Derived(model);
-        var baseAnalysis = ModelAnalysis.Run(folded, displayName, bindings);
+        var baseAnalysis = ModelAnalysis.Run(graph, source.ExternalData, displayName, bindings);
 
         var blocks = RepVggMatcher.FindAll(baseAnalysis.Graph).Select(o => o.Block).OfType<RepVggBlock>().ToList();
         var groups = blocks.Select(b => b.Nodes.Select(n => n.Name).ToList()).ToList();
@@ -99,10 +99,11 @@ public sealed class PlanningModel
     /// </summary>
     public (ModelAnalysis Analysis, FusionResult Fusion) Fuse(StrategyPlan plan, ShapeBindings bindings, bool structureOnly = false)
     {
-        var model = Base.Graph.Model.Clone();
+        // The copy keeps the folded model's node identities, so units (named in it) find their nodes here.
+        var graph = Base.Graph.Copy();
         var context = new PassContext(Source.ExternalData) { StructureOnly = structureOnly };
-        var fusion = FuseBranches.Run(new ModelGraph(model, Source.Path), context, plan);
-        return (ModelAnalysis.Run(Source.Derived(model), Base.DisplayName, bindings), fusion);
+        var fusion = FuseBranches.Run(graph, context, plan);
+        return (ModelAnalysis.Run(graph, Source.ExternalData, Base.DisplayName, bindings), fusion);
     }
 
     /// <summary>The optimizer's view for a chain of devices.</summary>
@@ -117,9 +118,10 @@ public sealed class PlanningModel
         var baseCost = Base.Cost.Nodes.ToDictionary(c => c.Node, StringComparer.Ordinal);
         var baseFlops = Units.Select(u => (double)u.BaseNodes.Sum(node => baseCost[node].Flops ?? 0)).ToArray();
         var boundary = new long[n + 1];
-        boundary[0] = Base.Graph.Inputs.Sum(i => Base.Shapes.TypeOf(i.Name)?.Bytes ?? 0);
+        var file = Source.Path;
+        boundary[0] = CheckedArithmetic.Sum(Base.Graph.Inputs.Select(i => Base.Shapes.TypeOf(i.Name)?.Bytes ?? 0), "the bytes of the model's inputs", file);
         for (var u = 0; u < n - 1; u++) boundary[u + 1] = Cuts.CrossingBytes(Units[u].LastPosition) ?? 0;
-        boundary[n] = Base.Graph.Outputs.Sum(o => Base.Shapes.TypeOf(o.Name)?.Bytes ?? 0);
+        boundary[n] = CheckedArithmetic.Sum(Base.Graph.Outputs.Select(o => Base.Shapes.TypeOf(o.Name)?.Bytes ?? 0), "the bytes of the model's outputs", file);
         return new PlanningProblem
         {
             UnitNames = Units.Select(u => u.Name).ToList(),

@@ -20,6 +20,13 @@ public static class InputGenerator
     public const long SmallIntegerLimit = 8;
 
     /// <summary>
+    /// The most bytes one generated input may take: the largest array .NET allocates (just under 2 GiB). Shapes
+    /// past it (<c>verify --shape batch=1048576</c> on a 224×224 model) are refused with OCD1309 before any
+    /// input is allocated; give such inputs with --data or verify at a smaller batch.
+    /// </summary>
+    public static long MaxInputBytes => Array.MaxLength;
+
+    /// <summary>
     /// The runtime inputs of a model with concrete types and shapes, from shape inference with the user's
     /// bindings (unbound symbolic dimensions become 1 with warning OCW2001, returned in the diagnostics).
     /// </summary>
@@ -34,6 +41,7 @@ public static class InputGenerator
 
     public static IReadOnlyList<IReadOnlyDictionary<string, TensorData>> Generate(IReadOnlyList<(string Name, TensorInfo Type)> inputs, int count, ulong seed)
     {
+        foreach (var (name, type) in inputs) CheckGeneratable(name, type);
         var gen = new WeightGenerator(seed);
         var samples = new List<IReadOnlyDictionary<string, TensorData>>(count);
         for (var k = 0; k < count; k++)
@@ -45,12 +53,24 @@ public static class InputGenerator
         return samples;
     }
 
-    private static TensorData Random(string name, TensorInfo type, WeightGenerator gen)
+    /// <summary>Refuses an input that cannot be generated (unknown shape, non-numeric, or past <see cref="MaxInputBytes"/>).</summary>
+    private static void CheckGeneratable(string name, TensorInfo type)
     {
         if (!type.IsFullyKnown || !TensorData.IsNumeric(type.ElemType))
         {
             throw new CodesignException(ErrorCodes.DataUnsupportedType, $"cannot generate input '{name}' of type {type}: give it with --data");
         }
+        var bytes = TensorBounds.ByteCount(type.Dims!, type.ElemType);
+        if (bytes > MaxInputBytes)
+        {
+            throw new CodesignException(ErrorCodes.GeneratedInputTooLarge,
+                $"input '{name}' {type} would take {bytes} bytes to generate, past the {MaxInputBytes} one input may take; verify at a smaller batch, or give it with --data");
+        }
+    }
+
+    private static TensorData Random(string name, TensorInfo type, WeightGenerator gen)
+    {
+        CheckGeneratable(name, type);
         var size = ElementType.SizeOf(type.ElemType);
         var count = type.Elements!.Value;
         var bytes = new byte[checked(count * size)];

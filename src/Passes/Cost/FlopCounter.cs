@@ -11,7 +11,8 @@ namespace OnnxCoDesign.Passes.Cost;
 ///   BatchNormalization 2 per output element; elementwise 1 per output element (n−1 for an n-input Sum/Max/Min/Mean)
 ///   MaxPool, AveragePool kernel size per output element; GlobalAveragePool, GlobalMaxPool, ReduceMean 1 per input element
 ///   data movement (Reshape, Concat, Transpose, Resize, Slice, Split, Gather, Shape, …) 0
-/// Returns null when the operator is not in the table or a shape it needs is not known.
+/// Returns null when the operator is not in the table or a shape it needs is not known. The arithmetic is
+/// checked: a count past int64 throws <see cref="OverflowException"/>, which <see cref="AnnotateCost"/> reports.
 /// </summary>
 public static class FlopCounter
 {
@@ -49,39 +50,39 @@ public static class FlopCounter
         if (Elementwise.Contains(op))
         {
             var present = node.Inputs.Count(i => i.Length > 0);
-            return (Variadic.Contains(op) ? outElements * Math.Max(1, present - 1) : outElements, 0);
+            return (Variadic.Contains(op) ? checked(outElements * Math.Max(1, present - 1)) : outElements, 0);
         }
         switch (op)
         {
             case "BatchNormalization":
-                return (2 * outElements, 0);
+                return (checked(2 * outElements), 0);
             case "Conv":
             {
                 if (typeOf(node.Inputs[1])?.Dims is not { } w || w.Any(d => d < 0)) return null;
-                var macs = outElements * w[1] * Product(w[2..]);
-                return (2 * macs + (node.Input(2) is not null ? outElements : 0), macs);
+                var macs = checked(outElements * w[1] * Product(w[2..]));
+                return (checked(2 * macs + (node.Input(2) is not null ? outElements : 0)), macs);
             }
             case "ConvTranspose":
             {
                 if (typeOf(node.Inputs[1])?.Dims is not { } w || w.Any(d => d < 0) || Elements(node.Inputs[0]) is not { } inElements) return null;
                 // W is [Cin, Cout/group, k…]: each input element meets Cout/group·k weights.
-                var macs = inElements * w[1] * Product(w[2..]);
-                return (2 * macs + (node.Input(2) is not null ? outElements : 0), macs);
+                var macs = checked(inElements * w[1] * Product(w[2..]));
+                return (checked(2 * macs + (node.Input(2) is not null ? outElements : 0)), macs);
             }
             case "Gemm":
             case "MatMul":
             {
                 var k = ReductionLength(node, typeOf);
                 if (k is null) return null;
-                var macs = outElements * k.Value;
+                var macs = checked(outElements * k.Value);
                 var bias = op == "Gemm" && node.Input(2) is not null ? outElements : 0;
-                return (2 * macs + bias, macs);
+                return (checked(2 * macs + bias), macs);
             }
             case "MaxPool":
             case "AveragePool":
             {
                 var kernel = node.Proto.GetInts("kernel_shape");
-                return kernel is null ? null : (outElements * Product(kernel), 0);
+                return kernel is null ? null : (checked(outElements * Product(kernel)), 0);
             }
             case "GlobalAveragePool":
             case "GlobalMaxPool":
@@ -105,5 +106,5 @@ public static class FlopCounter
         return kk >= 0 ? kk : null;
     }
 
-    private static long Product(long[] values) => values.Aggregate(1L, (acc, v) => acc * v);
+    private static long Product(long[] values) => values.Aggregate(1L, (acc, v) => checked(acc * v));
 }

@@ -58,6 +58,9 @@ public static class ErrorCodes
     public const string ShapeOptionMalformed = "OCD1304";
     public const string ShapeOptionUnknownInput = "OCD1305";
     public const string UnboundDimension = "OCD1306";
+    public const string ArithmeticOverflow = "OCD1307";
+    public const string TensorTooLarge = "OCD1308";
+    public const string GeneratedInputTooLarge = "OCD1309";
 
     // Command line and outputs.
     public const string UsageError = "OCD1401";

@@ -19,8 +19,9 @@ public sealed class GraphNode
     public int Order { get; }
 
     /// <summary>
-    /// A name unique in the graph: the node's own, or <c>OpType_order</c> when the export left it empty, or
-    /// <c>name#order</c> when an earlier node already has it (ONNX does not require unique node names).
+    /// The node's identity, unique in the graph: its own name, or a generated one when the export left it
+    /// empty or an earlier node has it (ONNX requires neither); see <see cref="NodeIdentities"/>. It is the
+    /// key of costs, plans and reports; the model's own name (<c>Proto.Name</c>) is never changed.
     /// </summary>
     public string Name { get; }
 

@@ -15,16 +15,39 @@ public sealed class ModelGraph
     private readonly Dictionary<string, TensorProto> _initializers = new(StringComparer.Ordinal);
     private readonly List<GraphNode> _nodes = new();
     private readonly List<ValueInfoProto> _inputs = new();
+    private Dictionary<NodeProto, string> _identities;
 
     public ModelGraph(ModelProto model, string? sourcePath = null)
+        : this(model, sourcePath, new Dictionary<NodeProto, string>(ReferenceEqualityComparer.Instance))
+    {
+    }
+
+    private ModelGraph(ModelProto model, string? sourcePath, Dictionary<NodeProto, string> identities)
     {
         Model = model;
         SourcePath = sourcePath;
+        _identities = identities;
         if (model.Graph is null)
         {
             throw new CodesignException(ErrorCodes.MissingGraph, "the model has no graph", sourcePath);
         }
         Refresh();
+    }
+
+    /// <summary>
+    /// A graph over a deep copy of this model whose nodes keep this graph's identities (<see cref="GraphNode.Name"/>),
+    /// so what a pass does to the copy is named as in this one: the planner matches nodes of its fused
+    /// variants to the BN-folded model's by identity.
+    /// </summary>
+    public ModelGraph Copy()
+    {
+        var model = Model.Clone();
+        var identities = new Dictionary<NodeProto, string>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < Proto.Node.Count; i++)
+        {
+            if (_identities.TryGetValue(Proto.Node[i], out var id)) identities[model.Graph.Node[i]] = id;
+        }
+        return new ModelGraph(model, SourcePath, identities);
     }
 
     public ModelProto Model { get; }
@@ -89,12 +112,11 @@ public sealed class ModelGraph
         _nodes.Clear();
         _producer.Clear();
         _consumers.Clear();
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        // Nodes that survive an edit keep their identity; new ones get the next free one.
+        _identities = NodeIdentities.Assign(order.Select(o => o.Node).ToList(), _identities);
         foreach (var (proto, implicitInputs) in order)
         {
-            var name = string.IsNullOrEmpty(proto.Name) ? $"{proto.OpType}_{_nodes.Count}" : proto.Name;
-            if (!names.Add(name)) names.Add(name = $"{name}#{_nodes.Count}");
-            var node = new GraphNode(proto, _nodes.Count, implicitInputs, name);
+            var node = new GraphNode(proto, _nodes.Count, implicitInputs, _identities[proto]);
             _nodes.Add(node);
             foreach (var o in proto.Output.Where(o => o.Length > 0)) _producer.TryAdd(o, node);
             for (var slot = 0; slot < proto.Input.Count; slot++)

@@ -9,5 +9,5 @@ namespace OnnxCoDesign.Passes.Partition;
 public sealed record Cut(int Position, string After, IReadOnlyList<CrossingTensor> Tensors)
 {
     /// <summary>Σ bytes of the crossing tensors; null when any of them has no known size.</summary>
-    public long? Bytes => Tensors.Aggregate((long?)0, (sum, t) => sum + t.Bytes);
+    public long? Bytes => Tensors.Aggregate((long?)0, (sum, t) => checked(sum + t.Bytes));
 }

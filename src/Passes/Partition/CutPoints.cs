@@ -1,3 +1,4 @@
+using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Passes.Shapes;
 
@@ -55,8 +56,8 @@ public sealed class CutPoints
             count[_last[t] + 1]--;
             if (size is { } b)
             {
-                bytes[_first[t]] += b;
-                bytes[_last[t] + 1] -= b;
+                bytes[_first[t]] = CrossingSum(bytes[_first[t]], b);
+                bytes[_last[t] + 1] = CrossingSum(bytes[_last[t] + 1], -b);
             }
             else
             {
@@ -67,7 +68,7 @@ public sealed class CutPoints
         for (var i = 1; i <= positions; i++)
         {
             count[i] += count[i - 1];
-            bytes[i] += bytes[i - 1];
+            bytes[i] = CrossingSum(bytes[i], bytes[i - 1]);
             unknown[i] += unknown[i - 1];
         }
         _count = count;
@@ -172,6 +173,9 @@ public sealed class CutPoints
             foreach (var t in leaving[i] ?? Enumerable.Empty<int>()) live.Remove(handles[t]!);
         }
     }
+
+    /// <summary>Every partial sum is bounded by the bytes of all tensors together; past int64 is OCD1307.</summary>
+    private static long CrossingSum(long a, long b) => CheckedArithmetic.Add(a, b, "the bytes of the tensors crossing a cut", null);
 
     private int Check(int position)
     {

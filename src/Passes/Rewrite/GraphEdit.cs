@@ -9,9 +9,12 @@ namespace OnnxCoDesign.Passes.Rewrite;
 /// </summary>
 internal sealed class GraphEdit(ModelGraph graph)
 {
-    private readonly HashSet<string> _names = AllNames(graph.Proto);
+    private readonly HashSet<string> _names = AllNames(graph);
 
-    /// <summary><paramref name="preferred"/> if no tensor, node or initializer has it, else preferred_1, _2, …</summary>
+    /// <summary>
+    /// <paramref name="preferred"/> if no tensor, node or initializer has it, else preferred_1, _2, …; a node
+    /// identity counts as a name, so a new node never takes the identity generated for an unnamed one.
+    /// </summary>
     public string Fresh(string preferred)
     {
         var name = preferred;
@@ -114,9 +117,10 @@ internal sealed class GraphEdit(ModelGraph graph)
         return node;
     }
 
-    private static HashSet<string> AllNames(GraphProto g)
+    private static HashSet<string> AllNames(ModelGraph graph)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        var g = graph.Proto;
+        var names = new HashSet<string>(graph.Nodes.Select(n => n.Name), StringComparer.Ordinal);
         foreach (var n in g.Node)
         {
             names.Add(n.Name);

@@ -64,15 +64,29 @@ public sealed class ShapeContext
     {
         if (i >= Node.Outputs.Count || Node.Outputs[i].Length == 0) return;
         var name = Node.Outputs[i];
-        _result.Types[name] = new TensorInfo(elemType, dims);
+        var info = new TensorInfo(elemType, dims);
+        TensorBounds.Check(info, $"tensor '{name}' of node '{Node.Name}' ({Node.OpType})", File);
+        _result.Types[name] = info;
         if (value is not null && value.Count <= ConstValue.MaxElements) _result.Constants[name] = value;
     }
 
     public void SetOutput(int i, TensorInfo info, ConstValue? value = null) => SetOutput(i, info.ElemType, info.Dims, value);
 
+    /// <summary>
+    /// <paramref name="rank"/> unknown dims, for a rank read from the length of a shape or axes vector;
+    /// a negative rank or one past <see cref="TensorBounds.MaxRank"/> is a shape error, not an allocation.
+    /// </summary>
+    public long[] UnknownShape(long rank) => rank is >= 0 and <= TensorBounds.MaxRank
+        ? Enumerable.Repeat(-1L, (int)rank).ToArray()
+        : throw Fail($"the output would have rank {rank}, outside 0..{TensorBounds.MaxRank}");
+
     /// <summary>A shape error at this node, with the stable code and the node named.</summary>
     public CodesignException Fail(string message) =>
         new(ErrorCodes.ShapeMismatch, $"node '{Node.Name}' ({Node.OpType}): {message}", File);
+
+    /// <summary>A shape computation of this node that passed the int64 range (OCD1307).</summary>
+    internal CodesignException Overflow(OverflowException e) =>
+        new(ErrorCodes.ArithmeticOverflow, $"node '{Node.Name}' ({Node.OpType}): a shape computation passes the int64 range; its attributes or input shapes are out of range", File, e);
 
     /// <summary>An attribute or form of the operator that inference does not handle.</summary>
     public CodesignException Unsupported(string message) =>

@@ -10,6 +10,8 @@ namespace OnnxCoDesign.Passes.Shapes;
 /// the small constants that shape arithmetic produces. Symbolic input dimensions are bound first: from the
 /// user's bindings, else to 1 with a warning. An operator without a rule is recorded as unknown; its
 /// outputs take the shapes value_info declares, and a node that needs an undeclared one fails (OCD1301).
+/// Rules compute in checked arithmetic (past int64 is OCD1307, naming the node), and every tensor typed here
+/// is held to <see cref="TensorBounds"/> (OCD1308), so the costs computed from these types stay inside int64.
 /// </summary>
 public static class ShapeInference
 {
@@ -20,7 +22,7 @@ public static class ShapeInference
         var file = graph.SourcePath;
         CheckBindingsName(graph, bindings, file);
         foreach (var input in graph.Inputs) BindInput(input, bindings, result, file);
-        foreach (var (name, tensor) in graph.Initializers) result.Types[name] = new TensorInfo(tensor.DataType, tensor.Dims.ToArray());
+        foreach (var (name, tensor) in graph.Initializers) result.Types[name] = Bounded(new TensorInfo(tensor.DataType, tensor.Dims.ToArray()), $"initializer '{name}'", file);
 
         var declared = DeclaredTypes(graph);
         ConstValue? ConstantOf(string name)
@@ -40,12 +42,22 @@ public static class ShapeInference
             var rule = node.Domain.Length == 0 ? ShapeRuleTable.Find(node.OpType) : null;
             if (rule is null)
             {
-                TypeUnknownNode(node, declared, result);
+                TypeUnknownNode(node, declared, result, file);
                 continue;
             }
-            rule(new ShapeContext(node, graph.Opset, result, ConstantOf, file));
+            var context = new ShapeContext(node, graph.Opset, result, ConstantOf, file);
+            // Rules compute in checked arithmetic; an attribute or shape that overflows is the model's fault.
+            try { rule(context); }
+            catch (OverflowException e) { throw context.Overflow(e); }
+            catch (DivideByZeroException) { throw context.Fail("a shape computation divides by zero: an attribute or input size is 0 where it must not be"); }
         }
         return result;
+    }
+
+    private static TensorInfo Bounded(TensorInfo info, string what, string? file)
+    {
+        TensorBounds.Check(info, what, file);
+        return info;
     }
 
     private static void CheckBindingsName(ModelGraph graph, ShapeBindings bindings, string? file)
@@ -80,7 +92,7 @@ public static class ShapeInference
                     $"--shape gives '{input.Name}' rank {given.Length}, but the model declares rank {declaredRank}", file);
             }
             CheckFixedDims(input, given, file);
-            result.Types[input.Name] = new TensorInfo(tensorType.ElemType, given);
+            result.Types[input.Name] = Bounded(new TensorInfo(tensorType.ElemType, given), $"input '{input.Name}' (given by --shape)", file);
             return;
         }
         if (tensorType.Shape is null)
@@ -115,7 +127,7 @@ public static class ShapeInference
             }
             if (symbol.Length > 0) result.Symbols[symbol] = dims[i];
         }
-        result.Types[input.Name] = new TensorInfo(tensorType.ElemType, dims);
+        result.Types[input.Name] = Bounded(new TensorInfo(tensorType.ElemType, dims), $"input '{input.Name}'", file);
     }
 
     private static void CheckFixedDims(ValueInfoProto input, long[] given, string? file)
@@ -142,7 +154,7 @@ public static class ShapeInference
         return declared;
     }
 
-    private static void TypeUnknownNode(GraphNode node, Dictionary<string, ValueInfoProto> declared, ShapeInferenceResult result)
+    private static void TypeUnknownNode(GraphNode node, Dictionary<string, ValueInfoProto> declared, ShapeInferenceResult result, string? file)
     {
         result.UnknownNodes.Add(node);
         var label = node.Domain.Length == 0 ? node.OpType : $"{node.Domain}.{node.OpType}";
@@ -154,7 +166,7 @@ public static class ShapeInference
                 .Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? d.DimValue
                     : result.Symbols.TryGetValue(d.DimParam, out var v) ? v : -1)
                 .ToArray();
-            result.Types[output] = new TensorInfo(info.Type.TensorType.ElemType, dims);
+            result.Types[output] = Bounded(new TensorInfo(info.Type.TensorType.ElemType, dims), $"tensor '{output}' of node '{node.Name}' ({node.OpType}), as value_info declares it", file);
             result.Diagnostics.Warn(WarningCodes.ShapeFromValueInfo, $"tensor '{output}' takes its shape {result.Types[output].ShapeText} from value_info");
         }
     }

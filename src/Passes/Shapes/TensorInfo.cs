@@ -12,11 +12,14 @@ public sealed record TensorInfo(int ElemType, long[]? Dims)
 
     public bool IsFullyKnown => Dims is not null && Dims.All(d => d >= 0);
 
-    /// <summary>Number of elements, or null when the shape is not fully known.</summary>
-    public long? Elements => IsFullyKnown ? Dims!.Aggregate(1L, (a, d) => checked(a * d)) : null;
+    /// <summary>
+    /// Number of elements, or null when the shape is not fully known. Shape inference keeps every tensor it
+    /// types under <see cref="TensorBounds.MaxBytes"/>, so this cannot overflow for those; it is checked anyway.
+    /// </summary>
+    public long? Elements => !IsFullyKnown ? null : Dims!.Contains(0) ? 0 : Dims!.Aggregate(1L, (a, d) => checked(a * d));
 
     /// <summary>Size in bytes, or null when the shape or the element size is not known.</summary>
-    public long? Bytes => Elements is { } n && ElementType.SizeOf(ElemType) is var s and > 0 ? n * s : null;
+    public long? Bytes => Elements is { } n && ElementType.SizeOf(ElemType) is var s and > 0 ? checked(n * s) : null;
 
     public string ShapeText => Dims is null ? "?" : "[" + string.Join(",", Dims.Select(d => d < 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
 

@@ -34,7 +34,7 @@ internal static class ConcatSplitRules
             if (shape.Length != rank) throw c.Fail($"inputs have ranks {rank} and {shape.Length}");
             for (var i = 0; i < rank; i++)
             {
-                if (i == axis) result[i] = result[i] < 0 || shape[i] < 0 ? -1 : result[i] + shape[i];
+                if (i == axis) result[i] = result[i] < 0 || shape[i] < 0 ? -1 : checked(result[i] + shape[i]);
                 else if (result[i] < 0) result[i] = shape[i];
                 else if (shape[i] >= 0 && shape[i] != result[i])
                 {
@@ -77,6 +77,7 @@ internal static class ConcatSplitRules
         var dims = x.Dims ?? throw c.Fail("the rank of the input is unknown");
         var axis = c.Axis(c.Proto.GetInt("axis", 0), dims.Length);
         var n = c.OutputCount;
+        if (n == 0) throw c.Fail("Split needs at least one output");
         var d = dims[axis];
         long[]? sizes;
         if (!Folding.TryInts(c, "split", 1, 13, out var split)) sizes = null;

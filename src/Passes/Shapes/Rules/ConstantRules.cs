@@ -74,7 +74,7 @@ internal static class ConstantRules
         {
             // The rank is the length of the shape vector, when that is known.
             var len = c.Dims(0);
-            c.SetOutput(0, type, len.Length == 1 && len[0] >= 0 ? Folding.Unknown((int)len[0]) : null);
+            c.SetOutput(0, type, len.Length == 1 && len[0] >= 0 ? c.UnknownShape(len[0]) : null);
             return;
         }
         if (shape.Any(d => d < 0)) throw c.Fail($"shape {Folding.Text(shape)} has a negative dimension");
@@ -114,12 +114,13 @@ internal static class ConstantRules
             return;
         }
         if (delta.Real(0) == 0) throw c.Fail("delta must not be zero");
-        var n = (long)Math.Max(Math.Ceiling((limit.Real(0) - start.Real(0)) / delta.Real(0)), 0);
+        // A NaN or infinite count (a NaN or infinite bound) is no length: the checked conversion refuses it.
+        var n = checked((long)Math.Max(Math.Ceiling((limit.Real(0) - start.Real(0)) / delta.Real(0)), 0));
         ConstValue? value = null;
         if (n <= ConstValue.MaxElements)
         {
             value = start.IsInteger
-                ? ConstValue.OfInts(type, [n], Enumerable.Range(0, (int)n).Select(i => start.Ints![0] + i * delta.Ints![0]).ToArray())
+                ? ConstValue.OfInts(type, [n], Enumerable.Range(0, (int)n).Select(i => checked(start.Ints![0] + i * delta.Ints![0])).ToArray())
                 : ConstValue.OfReals(type, [n], Enumerable.Range(0, (int)n).Select(i => start.Real(0) + i * delta.Real(0)).ToArray());
         }
         c.SetOutput(0, type, [n], value);
@@ -137,6 +138,8 @@ internal static class ConstantRules
         if (ElementType.IsInteger(to))
         {
             // Reals truncate toward zero (C's static_cast, as ONNX Runtime does); ints wrap to the narrower width.
+            // A real outside int64 (or NaN) has no defined integer: such a value is left unfolded.
+            if (!v.IsInteger && to != ElementType.Bool && v.Reals!.Any(r => !(r >= long.MinValue && r < -(double)long.MinValue))) return null;
             var ints = v.IsInteger ? v.Ints! : v.Reals!.Select(r => to == ElementType.Bool ? (r != 0 ? 1L : 0L) : (long)Math.Truncate(r)).ToArray();
             return ConstValue.OfInts(to, v.Dims, ints.Select(i => Narrow(i, to)).ToArray());
         }

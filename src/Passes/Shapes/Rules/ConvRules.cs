@@ -21,8 +21,8 @@ internal static class ConvRules
         var x = c.Dims(0);
         var w = c.Dims(1);
         if (x.Length < 3 || w.Length != x.Length) throw c.Fail($"X has rank {x.Length} and W rank {w.Length}; expected equal ranks of at least 3");
-        var group = c.Proto.GetInt("group", 1);
-        if (x[1] >= 0 && w[1] >= 0 && x[1] != w[1] * group)
+        var group = Group(c);
+        if (x[1] >= 0 && w[1] >= 0 && x[1] != checked(w[1] * group))
         {
             throw c.Fail($"X has {x[1]} channels but W expects {w[1]}×{group} (group {group})");
         }
@@ -41,7 +41,7 @@ internal static class ConvRules
         var x = c.Dims(0);
         var w = c.Dims(1);
         if (x.Length < 3 || w.Length != x.Length) throw c.Fail($"X has rank {x.Length} and W rank {w.Length}; expected equal ranks of at least 3");
-        var group = c.Proto.GetInt("group", 1);
+        var group = Group(c);
         if (x[1] >= 0 && w[0] >= 0 && x[1] != w[0]) throw c.Fail($"X has {x[1]} channels but W expects {w[0]}");
         var n = x.Length - 2;
         var kernel = c.Proto.GetInts("kernel_shape") ?? w[2..];
@@ -50,8 +50,19 @@ internal static class ConvRules
         var outputPadding = c.Proto.GetInts("output_padding") ?? new long[n];
         var pads = c.Proto.GetInts("pads") ?? new long[2 * n];
         var autoPad = c.Proto.GetString("auto_pad", "NOTSET");
+        if (strides.Length != n || dilations.Length != n || pads.Length != 2 * n || kernel.Length != n || outputPadding.Length != n)
+        {
+            throw c.Fail($"strides, dilations, pads, output_padding or kernel do not match {n} spatial dimensions");
+        }
+        // A kernel taken from W's dims may be unknown (-1): that output size is unknown too.
+        SpatialWindow.CheckWindow(c, strides, dilations, pads, kernel.Where(k => k != -1).ToArray());
+        if (outputPadding.Any(v => v < 0)) throw c.Fail($"output_padding {Folding.Text(outputPadding)} must not be negative");
         var spatial = new long[n];
         var outputShape = c.Proto.GetInts("output_shape");
+        if (outputShape is not null && (outputShape.Length < n || outputShape.Any(v => v <= 0)))
+        {
+            throw c.Fail($"output_shape {Folding.Text(outputShape)} must give {n} positive spatial sizes");
+        }
         for (var i = 0; i < n; i++)
         {
             if (outputShape is not null)
@@ -60,10 +71,17 @@ internal static class ConvRules
                 continue;
             }
             // An unknown input size stays unknown rather than turning into a negative size.
-            if (x[i + 2] < 0) { spatial[i] = -1; continue; }
-            var full = strides[i] * (x[i + 2] - 1) + outputPadding[i] + dilations[i] * (kernel[i] - 1) + 1;
-            spatial[i] = autoPad is "SAME_UPPER" or "SAME_LOWER" ? x[i + 2] * strides[i] : full - pads[i] - pads[i + n];
+            if (x[i + 2] < 0 || kernel[i] < 0) { spatial[i] = -1; continue; }
+            var full = checked(strides[i] * (x[i + 2] - 1) + outputPadding[i] + dilations[i] * (kernel[i] - 1) + 1);
+            spatial[i] = autoPad is "SAME_UPPER" or "SAME_LOWER" ? checked(x[i + 2] * strides[i]) : checked(full - pads[i] - pads[i + n]);
+            if (spatial[i] <= 0) throw c.Fail($"spatial dimension {i} of size {x[i + 2]} gives an output of {spatial[i]}: the pads remove more than the window covers");
         }
-        c.SetOutput(0, c.ElemType(0), [x[0], w[1] * group, .. spatial]);
+        c.SetOutput(0, c.ElemType(0), [x[0], w[1] < 0 ? -1 : checked(w[1] * group), .. spatial]);
+    }
+
+    private static long Group(ShapeContext c)
+    {
+        var group = c.Proto.GetInt("group", 1);
+        return group > 0 ? group : throw c.Fail($"group {group} must be positive");
     }
 }

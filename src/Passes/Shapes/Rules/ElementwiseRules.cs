@@ -51,6 +51,8 @@ internal static class ElementwiseRules
         };
         if (real is null) return null;
         if (!v.IsInteger) return ConstValue.OfReals(v.ElemType, v.Dims, v.Reals!.Select(real).ToArray());
+        // −INT64_MIN has no int64 value: such a value is left unfolded rather than wrapped.
+        if (v.Ints!.Contains(long.MinValue)) return null;
         return c.OpType() switch
         {
             "Neg" => ConstValue.OfInts(v.ElemType, v.Dims, v.Ints!.Select(i => -i).ToArray()),
@@ -91,8 +93,8 @@ internal static class ElementwiseRules
             if (c.Const(i) is not { } v) return null;
             values.Add(v);
         }
-        var count = dims.Aggregate(1L, (a, d) => a * d);
-        if (count > ConstValue.MaxElements || count < 0 || dims.Any(d => d < 0)) return null;
+        if (!Folding.Small(dims)) return null;
+        var count = Folding.Count(dims);
         int At(int operand, int k) => Broadcast.SourceIndex(dims, values[operand].Dims, k);
         if (op == "Where")
         {
@@ -136,8 +138,8 @@ internal static class ElementwiseRules
             if (c.Const(i) is not { } v) return null;
             values.Add(v);
         }
-        var count = dims.Aggregate(1L, (a, d) => a * d);
-        if (count > ConstValue.MaxElements || count < 0) return null;
+        if (!Folding.Small(dims)) return null;
+        var count = Folding.Count(dims);
         var integer = values.All(v => v.IsInteger);
         var result = new double[count];
         var longs = new long[count];
@@ -146,7 +148,12 @@ internal static class ElementwiseRules
             if (integer)
             {
                 var acc = values[0].Ints![Broadcast.SourceIndex(dims, values[0].Dims, k)];
-                for (var j = 1; j < values.Count; j++) acc = Apply(op, acc, values[j].Ints![Broadcast.SourceIndex(dims, values[j].Dims, k)]);
+                for (var j = 1; j < values.Count; j++)
+                {
+                    // Shape arithmetic that leaves int64 has no value to fold: the result stays unknown, never wrapped.
+                    if (Apply(op, acc, values[j].Ints![Broadcast.SourceIndex(dims, values[j].Dims, k)]) is not { } next) return null;
+                    acc = next;
+                }
                 longs[k] = acc;
             }
             else
@@ -160,16 +167,26 @@ internal static class ElementwiseRules
         return integer ? ConstValue.OfInts(type, dims, longs) : ConstValue.OfReals(type, dims, result);
     }
 
-    // Integer Div truncates toward zero, as ONNX Runtime's integer Div does.
-    private static long Apply(string op, long a, long b) => op switch
+    // Integer Div truncates toward zero, as ONNX Runtime's integer Div does. Null when the result leaves int64.
+    private static long? Apply(string op, long a, long b)
     {
-        "Add" or "Sum" => a + b,
-        "Sub" => a - b,
-        "Mul" => a * b,
-        "Div" => b == 0 ? 0 : a / b,
-        "Max" => Math.Max(a, b),
-        _ => Math.Min(a, b),
-    };
+        try
+        {
+            return op switch
+            {
+                "Add" or "Sum" => checked(a + b),
+                "Sub" => checked(a - b),
+                "Mul" => checked(a * b),
+                "Div" => b == 0 ? 0 : checked(a / b),
+                "Max" => Math.Max(a, b),
+                _ => Math.Min(a, b),
+            };
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+    }
 
     private static double Apply(string op, double a, double b) => op switch
     {

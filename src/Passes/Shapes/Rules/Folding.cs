@@ -9,7 +9,7 @@ namespace OnnxCoDesign.Passes.Shapes.Rules;
 /// </summary>
 internal static class Folding
 {
-    /// <summary>Number of elements, or -1 when any dim is unknown.</summary>
+    /// <summary>Number of elements, or -1 when any dim is unknown. Checked: a count past int64 throws, and shape inference reports it (OCD1307).</summary>
     public static long Count(long[] dims)
     {
         var n = 1L;
@@ -21,8 +21,21 @@ internal static class Folding
         return n;
     }
 
-    /// <summary>Whether a tensor of these dims is small enough to fold (shape arithmetic, not weights).</summary>
-    public static bool Small(long[] dims) => Count(dims) is >= 0 and <= ConstValue.MaxElements;
+    /// <summary>Whether a tensor of these dims is small enough to fold (shape arithmetic, not weights); never overflows.</summary>
+    public static bool Small(long[] dims)
+    {
+        if (!Known(dims)) return false;
+        if (dims.Contains(0)) return true;
+        var n = 1L;
+        foreach (var d in dims)
+        {
+            // n ≤ MaxElements and d ≤ MaxElements here, so the product cannot overflow.
+            if (d > ConstValue.MaxElements) return false;
+            n *= d;
+            if (n > ConstValue.MaxElements) return false;
+        }
+        return true;
+    }
 
     public static bool Known(long[] dims) => dims.All(d => d >= 0);
 
@@ -34,7 +47,7 @@ internal static class Folding
         for (var i = dims.Length - 1; i >= 0; i--)
         {
             strides[i] = s;
-            s *= dims[i];
+            s = checked(s * dims[i]);
         }
         return strides;
     }

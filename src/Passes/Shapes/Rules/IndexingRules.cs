@@ -76,7 +76,7 @@ internal static class IndexingRules
             if (unknown)
             {
                 // Values unknown: the sliced axes (when known) become unknown, the others keep their size.
-                var count = starts?.Length ?? (c.Dims(1) is [var n] ? (int)n : -1);
+                var count = starts?.Length ?? (c.Dims(1) is [var n] ? (n <= dims.Length ? (int)n : throw c.Fail($"{n} starts for rank {dims.Length}")) : -1);
                 var sliced = axes ?? (c.HasInput(3) || count < 0 ? null : Enumerable.Range(0, count).Select(i => (long)i).ToArray());
                 var result = sliced is null ? Folding.Unknown(dims.Length) : (long[])dims.Clone();
                 if (sliced is not null) foreach (var a in Folding.Axes(c, sliced, dims.Length)) result[a] = -1;
@@ -118,14 +118,15 @@ internal static class IndexingRules
         if (dim == 0) return (0, 0);
         if (start < 0) start += dim;
         if (end < 0) end += dim;
+        // Lengths as 1 + (span − 1) / |step|, written so that no step, INT64_MIN included, overflows.
         if (step > 0)
         {
             start = Math.Clamp(start, 0, dim);
             end = Math.Clamp(end, 0, dim);
-            return (start, Math.Max(0, (end - start + step - 1) / step));
+            return (start, end - start <= 0 ? 0 : 1 + (end - start - 1) / step);
         }
         start = Math.Clamp(start, 0, dim - 1);
         end = Math.Clamp(end, -1, dim - 1);
-        return (start, Math.Max(0, (start - end + (-step) - 1) / -step));
+        return (start, start - end <= 0 ? 0 : 1 - (start - end - 1) / step);
     }
 }

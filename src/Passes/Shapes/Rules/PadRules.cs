@@ -51,7 +51,7 @@ internal static class PadRules
         {
             var a = axes[i];
             if (dims[a] < 0) continue;
-            output[a] = dims[a] + pads[i] + pads[i + axes.Length];
+            output[a] = checked(dims[a] + pads[i] + pads[i + axes.Length]);
             if (output[a] < 0) throw c.Fail($"pads {Folding.Text(pads)} crop axis {a} of size {dims[a]} below zero");
         }
         c.SetOutput(0, x.ElemType, output);

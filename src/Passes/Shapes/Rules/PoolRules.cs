@@ -26,6 +26,7 @@ internal static class PoolRules
         var x = c.Dims(0);
         if (x.Length < 3) throw c.Fail($"X has rank {x.Length}; pools need [N, C, spatial…]");
         var kernel = c.Proto.GetInts("kernel_shape") ?? throw c.Fail("kernel_shape is required");
+        if (kernel.Any(k => k <= 0)) throw c.Fail($"kernel {Folding.Text(kernel)} must be positive");
         var op = c.OpType();
         var dilationsSince = op switch { "MaxPool" => 10, "AveragePool" => 19, _ => 18 };
         var ceilSince = op == "LpPool" ? 18 : 10;

@@ -33,8 +33,8 @@ internal static class ReduceRules
         if (!Folding.TryInts(c, "axes", 1, inputSince, out var axes))
         {
             // Axes unknown: with keepdims the rank survives; without, it shrinks by the axes' count.
-            var rank = keep ? dims.Length : c.Dims(1) is [var k] && k >= 0 ? dims.Length - (int)k : -1;
-            c.SetOutput(0, x.ElemType, rank >= 0 ? Folding.Unknown(rank) : null);
+            var rank = keep ? dims.Length : c.Dims(1) is [var k] && k >= 0 ? dims.Length - k : (long?)null;
+            c.SetOutput(0, x.ElemType, rank is { } r ? c.UnknownShape(r) : null);
             return;
         }
         if (axes is null or { Length: 0 })

@@ -32,7 +32,7 @@ internal static class ReshapeRules
         if (shape is null)
         {
             // Only the rank is known: the length of the shape vector.
-            c.SetOutput(0, x.ElemType, c.Dims(1) is [var k] && k >= 0 ? Folding.Unknown((int)k) : null);
+            c.SetOutput(0, x.ElemType, c.Dims(1) is [var k] && k >= 0 ? c.UnknownShape(k) : null);
             return;
         }
         var allowZero = c.Opset >= 14 && c.Proto.GetInt("allowzero", 0) != 0;
@@ -87,7 +87,7 @@ internal static class ReshapeRules
         if (!Folding.TryInts(c, "axes", 1, 13, out var axes))
         {
             // Axes unknown: only the output rank is known, from the length of the axes vector.
-            c.SetOutput(0, x.ElemType, c.Dims(1) is [var k] && k >= 0 ? Folding.Unknown(dims.Length - (int)k) : null);
+            c.SetOutput(0, x.ElemType, c.Dims(1) is [var k] && k >= 0 ? c.UnknownShape(dims.Length - k) : null);
             return;
         }
         int[] drop;
@@ -112,7 +112,7 @@ internal static class ReshapeRules
         var dims = x.Dims ?? throw c.Fail("the rank of X is unknown");
         if (!Folding.TryInts(c, "axes", 1, 13, out var axes))
         {
-            c.SetOutput(0, x.ElemType, c.Dims(1) is [var k] && k >= 0 ? Folding.Unknown(dims.Length + (int)k) : null);
+            c.SetOutput(0, x.ElemType, c.Dims(1) is [var k] && k >= 0 ? c.UnknownShape(dims.Length + k) : null);
             return;
         }
         if (axes is null) throw c.Fail("axes are required");
@@ -131,7 +131,7 @@ internal static class ReshapeRules
         var shape = c.ConstInts(1);
         if (shape is null)
         {
-            c.SetOutput(0, x.ElemType, c.Dims(1) is [var k] && k >= 0 ? Folding.Unknown(Math.Max(dims.Length, (int)k)) : null);
+            c.SetOutput(0, x.ElemType, c.Dims(1) is [var k] && k >= 0 ? c.UnknownShape(Math.Max(dims.Length, k)) : null);
             return;
         }
         var result = Broadcast.Shape([dims, shape])

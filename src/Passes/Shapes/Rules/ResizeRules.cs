@@ -51,10 +51,11 @@ internal static class ResizeRules
         }
         else if (scalesGiven)
         {
-            for (var i = 0; i < axes.Length; i++) output[axes[i]] = Scale(dims[axes[i]], (float)scales!.Real(i));
+            for (var i = 0; i < axes.Length; i++) output[axes[i]] = Scale(c, dims[axes[i]], (float)scales!.Real(i));
         }
         else
         {
+            if (sizes!.Any(s => s < 0)) throw c.Fail($"sizes {Folding.Text(sizes!)} has a negative size");
             KeepAspectRatio(policy, dims, axes, sizes!, output);
         }
         c.SetOutput(0, x.ElemType, output);
@@ -74,7 +75,7 @@ internal static class ResizeRules
         }
         var ratios = axes.Select((d, i) => sizes[i] / (float)dims[d]);
         var scale = policy == "not_larger" ? ratios.Min() : ratios.Max();
-        foreach (var d in axes) output[d] = (long)MathF.Round(scale * dims[d], MidpointRounding.AwayFromZero);
+        foreach (var d in axes) output[d] = checked((long)MathF.Round(scale * dims[d], MidpointRounding.AwayFromZero));
     }
 
     private static void Upsample(ShapeContext c)
@@ -86,9 +87,14 @@ internal static class ResizeRules
             ? c.Proto.GetFloats("scales")?.Select(f => (double)f).ToArray() ?? throw c.Fail("scales is required")
             : c.Const(1)?.AsReals().ToArray();
         if (scales is not null && scales.Length != dims.Length) throw c.Fail($"scales has {scales.Length} values for rank {dims.Length}");
-        var output = scales is null ? Folding.Unknown(dims.Length) : dims.Select((d, i) => Scale(d, (float)scales[i])).ToArray();
+        var output = scales is null ? Folding.Unknown(dims.Length) : dims.Select((d, i) => Scale(c, d, (float)scales[i])).ToArray();
         c.SetOutput(0, x.ElemType, output);
     }
 
-    private static long Scale(long dim, float scale) => dim < 0 ? -1 : (long)MathF.Floor(dim * scale);
+    /// <summary>floor(dim · scale); a scale that is not positive (or NaN) is refused, and the conversion to int64 is checked.</summary>
+    private static long Scale(ShapeContext c, long dim, float scale)
+    {
+        if (!(scale > 0)) throw c.Fail($"scale {scale} must be positive");
+        return dim < 0 ? -1 : checked((long)MathF.Floor(dim * scale));
+    }
 }
