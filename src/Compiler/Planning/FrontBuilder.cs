@@ -1,9 +1,10 @@
 namespace OnnxCoDesign.Compiler.Planning;
 
 /// <summary>
-/// Collects the candidate (time, accuracy) entries of one DP state and yields its Pareto front, as sorting
-/// every candidate by (time, accuracy) — stably, so among equal pairs the first added wins — and keeping
-/// each one whose accuracy is more than 1e-15 below the last kept would; but without keeping them all.
+/// Collects the candidate (time, accuracy) entries of one DP state and yields its Pareto front: exactly
+/// what sorting every candidate by (time, accuracy) — stably, so among equal pairs the first added comes
+/// first — and keeping each whose accuracy is more than 1e-15 below the last one kept yields, without
+/// holding every candidate (a state of the planner has units × strategies × front size of them).
 /// <para>
 /// Why dropping early changes nothing: a candidate x with an earlier one y in that order (y sorts before x,
 /// or ties and was added first) and acc(y) ≤ acc(x) can never be kept — when x's turn comes, the last kept
@@ -20,7 +21,7 @@ internal sealed class FrontBuilder
     private readonly List<Candidate> _odd = [];
     private long _added;
 
-    public readonly record struct Candidate(double Time, double Accuracy, ParetoEntry? Previous, int Strategy, long Order);
+    private readonly record struct Candidate(double Time, double Accuracy, ParetoEntry? Previous, int Strategy, long Order);
 
     public void Add(double time, double accuracy, ParetoEntry? previous, int strategy)
     {
