@@ -32,7 +32,7 @@ internal static class CompileCommand
         var model = cmd.Argument("MODEL", "the ONNX model file");
         var sample = cmd.Option("--sample <NAME>", "compile a built-in sample instead of a file (repvgg-a0, …)", CommandOptionType.SingleValue);
         var outDir = cmd.Option("-o|--output <DIR>", "the output folder", CommandOptionType.SingleValue);
-        var devices = cmd.Option("--devices <LIST>", $"device chain, names or profile files (default {DefaultDevices})", CommandOptionType.SingleValue);
+        var devices = cmd.Option("--devices <LIST>", $"device chain, names or profile files, 2 to {DeviceChain.MaxDevices}, each once (default {DefaultDevices})", CommandOptionType.SingleValue);
         var link = cmd.Option("--link <SPEC>", "link between consecutive devices, e.g. 100Mbps or 107.4Mbps,13ms (default 100Mbps)", CommandOptionType.SingleValue);
         var objective = cmd.Option("--objective <O>", "latency (default) or throughput (pipelined: 1 / slowest stage)", CommandOptionType.SingleValue);
         var lambda = cmd.Option("--lambda <X>", "weight of the accuracy cost in L = T + lambda·A, seconds per unit (default 0)", CommandOptionType.SingleValue);

@@ -35,7 +35,10 @@ public static class DeviceCatalog
             $"unknown device '{s}'; built-in devices: {string.Join(", ", Names)} (or give a profile file, NAME.json)");
     }
 
-    /// <summary>--devices: a comma-separated list of at least two specs, one per pipeline stage; repeats are allowed.</summary>
+    /// <summary>
+    /// --devices: a comma-separated list of two to <see cref="DeviceChain.MaxDevices"/> specs, one per pipeline
+    /// stage, each device once. The length is checked before any profile file is read.
+    /// </summary>
     public static IReadOnlyList<DeviceProfile> ResolveList(string list)
     {
         var specs = list.Split(',').Select(x => x.Trim()).ToList();
@@ -47,7 +50,10 @@ public static class DeviceCatalog
         {
             throw new CodesignException(ErrorCodes.DeviceListMalformed, $"--devices needs at least two devices (one per part), got '{list}'");
         }
-        return specs.Select(Resolve).ToList();
+        DeviceChain.CheckLength(specs.Count, "--devices");
+        var devices = specs.Select(Resolve).ToList();
+        DeviceChain.CheckDistinct(devices, "--devices");
+        return devices;
     }
 
     private static bool IsFileSpec(string s) =>

@@ -7,7 +7,10 @@ namespace OnnxCoDesign.Compiler.Emit;
 /// <summary>One part a plan.json lists with a model file (relay parts have none).</summary>
 public sealed record PlanPartEntry(int Index, string File, string Device, double PredictedMs);
 
-/// <summary>The parts of a compiled plan, read back from its plan.json; their files sit beside it.</summary>
+/// <summary>
+/// The parts of a compiled plan, read back from its plan.json and checked (<see cref="ListedParts"/>);
+/// their files sit beside it. At least one part has a file.
+/// </summary>
 public sealed record PlanParts(string Model, string Folder, IReadOnlyList<PlanPartEntry> Parts)
 {
     public string PathOf(PlanPartEntry part) => System.IO.Path.Combine(Folder, part.File);
@@ -20,16 +23,12 @@ public sealed record PlanParts(string Model, string Folder, IReadOnlyList<PlanPa
         {
             using var doc = JsonDocument.Parse(text);
             var root = doc.RootElement;
-            var parts = new List<PlanPartEntry>();
-            foreach (var p in root.GetProperty("parts").EnumerateArray())
-            {
-                if (p.GetProperty("file").ValueKind != JsonValueKind.String) continue; // a relay part: nothing to run
-                var file = p.GetProperty("file").GetString()!;
-                // Part files sit beside plan.json; a name that leaves the folder is not one compile wrote.
-                if (file != System.IO.Path.GetFileName(file)) throw new CodesignException(ErrorCodes.PlanMalformed, $"plan.json names part file '{file}' outside its folder", planPath);
-                parts.Add(new PlanPartEntry(p.GetProperty("index").GetInt32(), file, p.GetProperty("device").GetString() ?? "?", p.GetProperty("predictedMs").GetDouble()));
-            }
-            return new PlanParts(root.GetProperty("model").GetString() ?? "model", folder, parts);
+            var model = ListedParts.Field(root, "model", JsonValueKind.String, "the plan", planPath).GetString()!;
+            // A relay part (no file) has nothing to run; a plan with nothing to run is not one compile wrote.
+            var parts = ListedParts.Read(root, planPath).Where(p => p.File is not null)
+                .Select(p => new PlanPartEntry(p.Index, p.File!, p.Device, p.PredictedMs)).ToList();
+            if (parts.Count == 0) throw new CodesignException(ErrorCodes.PlanPartCount, "plan.json lists no part with a model file", planPath);
+            return new PlanParts(model, folder, parts);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

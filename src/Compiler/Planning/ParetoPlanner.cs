@@ -13,7 +13,8 @@ public sealed record ParetoPoint(PlanChoice Choice, PlanScore Score, double Sear
 /// because min T + λA over the whole chain is not decided by either alone. The final front is the Pareto
 /// front of the whole space, and its minimum of T + λA is the exact optimum; for two devices the same
 /// space is small enough to check against brute force (the tests do).
-/// Cost: O(devices · units² · strategies · front size).
+/// Cost: O(devices · units² · strategies · front size · log front size), polynomial in every one of them:
+/// each state's candidates go through a <see cref="FrontBuilder"/>, which keeps only its staircase.
 /// </summary>
 public static class ParetoPlanner
 {
@@ -27,40 +28,48 @@ public static class ParetoPlanner
         strategies ??= [0, 1, 2, 3];
         stage ??= costs.Stage;
         var latency = p.Objective == Objective.Latency;
+        var builder = new FrontBuilder();
+        var transfers = new double[n + 1];
+        for (var b = -1; b < n; b++) transfers[b + 1] = costs.Transfer(b);
 
         // fronts[b + 1]: entries for the parts so far, the last of which ends at boundary b.
-        var fronts = new List<Entry>[n + 1];
+        var fronts = new List<ParetoEntry>[n + 1];
         for (var b = -1; b < n; b++)
         {
             var last = k == 1 ? n - 1 : b;
             if (k == 1 && b != n - 1) { fronts[b + 1] = []; continue; }
-            fronts[b + 1] = Prune(StrategiesFor(costs, strategies, 0, last)
-                .Select(s => new Entry(stage(0, s, 0, last), costs.Accuracy(s, 0, last), null, last, s)));
+            for (var i = 0; i < StrategyCount(costs, strategies, 0, last); i++)
+            {
+                var s = strategies[i];
+                builder.Add(stage(0, s, 0, last), costs.Accuracy(s, 0, last), null, s);
+            }
+            fronts[b + 1] = builder.Build(last);
         }
         for (var j = 1; j < k; j++)
         {
-            var next = new List<Entry>[n + 1];
+            var next = new List<ParetoEntry>[n + 1];
             var lastPart = j == k - 1;
             for (var end = -1; end < n; end++)
             {
                 if (lastPart && end != n - 1) { next[end + 1] = []; continue; }
-                var candidates = new List<Entry>();
                 for (var b = -1; b <= end; b++)
                 {
-                    if (fronts[b + 1].Count == 0) continue;
-                    var transfer = costs.Transfer(b);
-                    foreach (var s in StrategiesFor(costs, strategies, b + 1, end))
+                    var front = fronts[b + 1];
+                    if (front.Count == 0) continue;
+                    var transfer = transfers[b + 1];
+                    for (var i = 0; i < StrategyCount(costs, strategies, b + 1, end); i++)
                     {
+                        var s = strategies[i];
                         var t = stage(j, s, b + 1, end);
                         var a = costs.Accuracy(s, b + 1, end);
-                        foreach (var e in fronts[b + 1])
+                        foreach (var e in front)
                         {
                             var time = latency ? e.Time + transfer + t : Math.Max(e.Time, Math.Max(transfer, t));
-                            candidates.Add(new Entry(time, e.Accuracy + a, e, end, s));
+                            builder.Add(time, e.Accuracy + a, e, s);
                         }
                     }
                 }
-                next[end + 1] = Prune(candidates);
+                next[end + 1] = builder.Build(end);
             }
             fronts = next;
         }
@@ -71,23 +80,14 @@ public static class ParetoPlanner
     public static ParetoPoint Best(IReadOnlyList<ParetoPoint> front, Objective objective, double lambda) =>
         front.OrderBy(pt => pt.Score.Loss(objective, lambda)).ThenBy(pt => pt.Score.Time(objective)).First();
 
-    private sealed record Entry(double Time, double Accuracy, Entry? Previous, int End, int Strategy);
+    /// <summary>
+    /// How many of <paramref name="strategies"/> a part tries: a part without blocks reacts to no strategy,
+    /// so it takes the first only and equal plans are not counted four times.
+    /// </summary>
+    private static int StrategyCount(StageCosts costs, IReadOnlyList<int> strategies, int first, int last) =>
+        costs.HasBlocks(first, last) ? strategies.Count : Math.Min(1, strategies.Count);
 
-    /// <summary>A part without blocks reacts to no strategy; it takes S1 only, so equal plans are not counted four times.</summary>
-    private static IEnumerable<int> StrategiesFor(StageCosts costs, IReadOnlyList<int> strategies, int first, int last) =>
-        costs.HasBlocks(first, last) ? strategies : strategies.Take(1);
-
-    private static List<Entry> Prune(IEnumerable<Entry> entries)
-    {
-        var kept = new List<Entry>();
-        foreach (var e in entries.OrderBy(e => e.Time).ThenBy(e => e.Accuracy))
-        {
-            if (kept.Count == 0 || e.Accuracy < kept[^1].Accuracy - 1e-15) kept.Add(e);
-        }
-        return kept;
-    }
-
-    private static ParetoPoint Point(StageCosts costs, Entry last, int parts)
+    private static ParetoPoint Point(StageCosts costs, ParetoEntry last, int parts)
     {
         var cuts = new int[parts - 1];
         var strategies = new int[parts];

@@ -57,16 +57,37 @@ public static class PlanSearch
             var cuts = new int[k - 1];
             cuts[0] = b;
             for (var j = 1; j < k - 1; j++) cuts[j] = n - 1;
-            var fixedCuts = (int[])cuts.Clone();
-            var choices = Assignments(k).Select(s => new PlanChoice(fixedCuts, s)).ToList();
-            var scored = choices.Select(c => (c, s: PlanScore.Of(costs, c))).ToList();
-            var (bestChoice, bestScore) = scored.MinBy(x => x.s.Loss(p.Objective, p.Lambda));
+            var (bestChoice, bestScore) = BestStrategies(costs, cuts);
             var after = b < 0 ? "(input)" : p.UnitNames[b];
-            points.Add(new SweepPoint(b, after, p.BoundaryBytes[b + 1], PlanScore.Of(costs, new PlanChoice(fixedCuts, new int[k])), bestChoice, bestScore));
+            points.Add(new SweepPoint(b, after, p.BoundaryBytes[b + 1], PlanScore.Of(costs, new PlanChoice(cuts, new int[k])), bestChoice, bestScore));
         }
         return points;
     }
 
+    /// <summary>
+    /// The strategies minimizing the loss at fixed cuts: the first minimum in lexicographic order of the
+    /// strategy vectors (part 0 most significant). An empty part scores exactly 0 whatever its strategy, so
+    /// only the non-empty parts are enumerated (S1 elsewhere, which is where that first minimum has them):
+    /// 4^(non-empty parts) vectors instead of 4^devices — in the sweep at most two parts are non-empty.
+    /// </summary>
+    private static (PlanChoice Choice, PlanScore Score) BestStrategies(StageCosts costs, int[] cuts)
+    {
+        var p = costs.Problem;
+        var k = cuts.Length + 1;
+        var shape = new PlanChoice(cuts, new int[k]);
+        var active = Enumerable.Range(0, k).Where(j => shape.First(j) <= shape.Last(j, p.Units)).ToArray();
+        return Assignments(active.Length)
+            .Select(a =>
+            {
+                var strategies = new int[k];
+                for (var i = 0; i < active.Length; i++) strategies[active[i]] = a[i];
+                var choice = new PlanChoice(cuts, strategies);
+                return (Choice: choice, Score: PlanScore.Of(costs, choice));
+            })
+            .MinBy(x => x.Score.Loss(p.Objective, p.Lambda));
+    }
+
+    /// <summary>Every strategy vector of that length, in lexicographic order.</summary>
     private static IEnumerable<int[]> Assignments(int parts) =>
         parts == 0 ? [[]] : Assignments(parts - 1).SelectMany(a => Enumerable.Range(0, PlanningProblem.Strategies).Select(s => (int[])[.. a, s]));
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using OnnxCoDesign.Compiler.Emit;
 using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.Loading;
 
@@ -25,7 +26,7 @@ public static class PlanFile
         try
         {
             using var doc = JsonDocument.Parse(text);
-            return Parse(doc.RootElement);
+            return Parse(doc.RootElement, path);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
         {
@@ -34,22 +35,27 @@ public static class PlanFile
         }
     }
 
-    public static PlanFileContents Parse(JsonElement root)
+    public static PlanFileContents Parse(JsonElement root, string path = Emit.PlanJson.FileName)
     {
         var model = root.GetProperty("model").GetString() ?? "";
         var devices = root.GetProperty("devices").EnumerateArray().Select(d => d.GetProperty("name").GetString()!).ToList();
         var plans = new List<SimulatedPlan>();
 
-        var stations = new List<Station>();
-        var transfers = root.GetProperty("transfers").EnumerateArray().ToDictionary(t => t.GetProperty("link").GetInt32());
-        foreach (var part in root.GetProperty("parts").EnumerateArray())
+        // The parts and links are checked before any is queued: one part per device, links 0, 1, … between them.
+        var parts = ListedParts.Read(root, path);
+        if (devices.Count != parts.Count)
         {
-            var index = part.GetProperty("index").GetInt32();
-            var hasModel = part.GetProperty("file").ValueKind == JsonValueKind.String;
-            if (hasModel) Add(stations, $"part{index}", part.GetProperty("device").GetString()!, Ms(part.GetProperty("predictedMs")));
-            if (transfers.TryGetValue(index, out var t))
+            throw new CodesignException(ErrorCodes.PlanPartCount, $"plan.json lists {parts.Count} parts for {devices.Count} devices; a plan has one part per device", path);
+        }
+        var transfers = Transfers(root, parts.Count, path);
+        var stations = new List<Station>();
+        foreach (var part in parts)
+        {
+            if (part.File is not null) Add(stations, $"part{part.Index}", part.Device, part.PredictedMs / 1e3);
+            if (part.Index < transfers.Count)
             {
-                Add(stations, $"link{index}", $"{t.GetProperty("from").GetString()}->{t.GetProperty("to").GetString()}", Ms(t.GetProperty("ms")));
+                var t = transfers[part.Index];
+                Add(stations, $"link{part.Index}", $"{t.From}->{t.To}", t.Ms / 1e3);
             }
         }
         var totals = root.GetProperty("totals");
@@ -78,6 +84,31 @@ public static class PlanFile
             plans.Add(new SimulatedPlan(name, b.TryGetProperty("description", out var d) ? d.GetString() ?? "" : "", s));
         }
         return new PlanFileContents(model, plans, note);
+    }
+
+    private sealed record ListedTransfer(string From, string To, double Ms);
+
+    /// <summary>The links of the chosen plan: one between each two consecutive parts, listed in order.</summary>
+    private static List<ListedTransfer> Transfers(JsonElement root, int parts, string path)
+    {
+        var array = ListedParts.Field(root, "transfers", JsonValueKind.Array, "the plan", path);
+        if (array.GetArrayLength() != parts - 1)
+        {
+            throw new CodesignException(ErrorCodes.PlanPartCount, $"plan.json lists {array.GetArrayLength()} transfers for {parts} parts; a plan has one per link between two parts", path);
+        }
+        var list = new List<ListedTransfer>();
+        foreach (var t in array.EnumerateArray())
+        {
+            var where = $"transfer {list.Count}";
+            var link = ListedParts.Field(t, "link", JsonValueKind.Number, where, path);
+            if (!link.TryGetInt32(out var i) || i != list.Count)
+            {
+                throw new CodesignException(ErrorCodes.PlanPartOrder, $"plan.json lists link {ListedParts.Printable(link.GetRawText())} at position {list.Count}; links are numbered 0, 1, … in order", path);
+            }
+            list.Add(new ListedTransfer(ListedParts.Field(t, "from", JsonValueKind.String, where, path).GetString()!,
+                ListedParts.Field(t, "to", JsonValueKind.String, where, path).GetString()!, ListedParts.Milliseconds(t, "ms", where, path)));
+        }
+        return list;
     }
 
     private static void Add(List<Station> stations, string name, string resource, double seconds)

@@ -99,9 +99,14 @@ public static class ErrorCodes
     public const string LinkSpecMalformed = "OCD1603";
     public const string DeviceListMalformed = "OCD1604";
     public const string TrtexecNameUnsupported = "OCD1605";
+    public const string DeviceChainTooLong = "OCD1606";
+    public const string DeviceRepeated = "OCD1607";
 
     // Plans read back (simulate, measure, verify --plan).
     public const string PlanMalformed = "OCD1701";
+    public const string PlanPartCount = "OCD1702";
+    public const string PlanPartOrder = "OCD1703";
+    public const string PlanValueInvalid = "OCD1704";
 
     // Raised by the MSBuild task itself (it loads nothing of this library; listed here to keep codes unique).
     public const string TaskCompilerNotFound = "OCD1901";

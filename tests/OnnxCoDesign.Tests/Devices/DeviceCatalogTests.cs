@@ -105,10 +105,11 @@ public sealed class DeviceCatalogTests
     }
 
     [Fact]
-    public void ResolveListTakesTwoOrMoreWithRepeats()
+    public void ResolveListTakesTwoOrMoreInOrder()
     {
         Assert.Equal(["jetson-nano", "jetson-xavier-nx"], DeviceCatalog.ResolveList("jetson-nano,jetson-xavier-nx").Select(d => d.Name));
-        Assert.Equal(["jetson-nano", "jetson-nano", "rtx-4090"], DeviceCatalog.ResolveList(" jetson-nano , jetson-nano,rtx-4090").Select(d => d.Name));
+        Assert.Equal(["rtx-4090", "jetson-nano", "jetson-tx2"], DeviceCatalog.ResolveList(" rtx-4090 , jetson-nano,jetson-tx2").Select(d => d.Name));
+        Assert.Equal(DeviceCatalog.Names, DeviceCatalog.ResolveList(string.Join(",", DeviceCatalog.Names)).Select(d => d.Name));
     }
 
     [Theory]
@@ -118,6 +119,8 @@ public sealed class DeviceCatalogTests
     [InlineData("jetson-nano,,rtx-4090", "OCD1604")]
     [InlineData("", "OCD1604")]
     [InlineData("jetson-nano,tpu", "OCD1601")]
+    [InlineData("jetson-nano,jetson-nano", "OCD1607")]
+    [InlineData("jetson-nano,rtx-4090,JETSON-NANO", "OCD1607")]
     public void ResolveListRefuses(string list, string code) => Refusal.Expect(code, () => DeviceCatalog.ResolveList(list));
 
     [Fact]

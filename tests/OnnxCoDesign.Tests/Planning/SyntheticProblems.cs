@@ -11,10 +11,11 @@ internal static class SyntheticProblems
         Name = name, DisplayName = name, PeakFp32 = peak / 2, PeakFp16 = peak, PeakInt8 = peak * 2, MemoryBandwidth = bandwidth,
     };
 
-    public static PlanningProblem Random(int seed, int units, int devices, Objective objective, double lambda)
+    /// <param name="blockShare">The chance that a unit is a block (0: a plain chain, where strategies change nothing).</param>
+    public static PlanningProblem Random(int seed, int units, int devices, Objective objective, double lambda, double blockShare = 0.5)
     {
         var r = new Random(seed);
-        var isBlock = Enumerable.Range(0, units).Select(_ => r.NextDouble() < 0.5).ToArray();
+        var isBlock = Enumerable.Range(0, units).Select(_ => r.NextDouble() < blockShare).ToArray();
         double[] Row(double scale) => Enumerable.Range(0, units).Select(_ => r.NextDouble() * scale).ToArray();
         var baseFlops = Row(1e9);
         // A fused strategy is cheaper: S1 < S2, S3 < S4 on blocks; non-blocks cost the same in every strategy.
@@ -42,6 +43,40 @@ internal static class SyntheticProblems
         };
     }
 
+    /// <summary>
+    /// A problem of small whole numbers (seconds 1–3 per unit, FLOPs 1–2, transfers 0–2 s), so that many
+    /// plans tie exactly in time and in accuracy: it exercises the planner's order among equal plans.
+    /// </summary>
+    public static PlanningProblem Tied(int seed, int units, int devices, Objective objective, double lambda)
+    {
+        var r = new Random(seed);
+        var isBlock = Enumerable.Range(0, units).Select(_ => r.Next(2) == 0).ToArray();
+        double[] Whole(int from, int to) => Enumerable.Range(0, units).Select(_ => (double)r.Next(from, to + 1)).ToArray();
+        var baseFlops = Whole(1, 2);
+        var flops = Enumerable.Range(0, 4).Select(s => baseFlops.Select((f, i) => isBlock[i] && s < 2 ? f - 0.5 : f).ToArray()).ToArray();
+        var seconds = Enumerable.Range(0, devices).Select(_ =>
+        {
+            var row = Whole(1, 3);
+            return Enumerable.Range(0, 4).Select(s => row.Select((t, i) => isBlock[i] ? t + (s == 3 ? 1 : 0) : t).ToArray()).ToArray();
+        }).ToArray();
+        return new PlanningProblem
+        {
+            UnitNames = Enumerable.Range(0, units).Select(i => $"u{i}").ToList(),
+            IsBlock = isBlock,
+            UnitSeconds = seconds,
+            UnitFlops = flops,
+            UnitPaperBytes = flops,
+            BaseFlops = baseFlops,
+            // 8 bits per second: a transfer of b bytes takes b seconds.
+            BoundaryBytes = Enumerable.Range(0, units + 1).Select(_ => (long)r.Next(0, 3)).ToArray(),
+            Devices = Enumerable.Range(0, devices).Select(d => Device($"d{d}", 1e11, 1e10)).ToList(),
+            Precision = Precision.Fp16,
+            Link = new LinkProfile(8, 0),
+            Objective = objective,
+            Lambda = lambda,
+        };
+    }
+
     /// <summary>Every cut vector and strategy assignment, scored directly.</summary>
     public static IEnumerable<PlanChoice> AllChoices(int units, int devices)
     {
@@ -60,6 +95,7 @@ internal static class SyntheticProblems
         }
     }
 
-    private static IEnumerable<int[]> Assignments(int parts) =>
+    /// <summary>Every strategy vector of that length, in lexicographic order (part 0 most significant).</summary>
+    public static IEnumerable<int[]> Assignments(int parts) =>
         parts == 0 ? [[]] : Assignments(parts - 1).SelectMany(a => Enumerable.Range(0, 4).Select(s => (int[])[.. a, s]));
 }
