@@ -137,18 +137,18 @@ public static class StructureMutations
         }),
         new("subgraph-if", Class, c =>
         {
-            // A small If whose branches are (empty) graphs: control flow the passes do not model.
+            // Valid: an If on a constant condition whose branches pass the first graph output through an Identity,
+            // control flow the passes do not model.
             if (c.Graph.Output.Count == 0) return;
             var cond = TensorFactory.Raw("fuzz_cond", Passes.IR.ElementType.Bool, [1]);
             c.Graph.Initializer.Add(cond);
             var node = new NodeProto { OpType = "If", Name = "fuzz_if" };
             node.Input.Add("fuzz_cond");
             node.Output.Add("fuzz_if_out");
-            var branch = new GraphProto { Name = "branch" };
-            branch.Output.Add(TensorFactory.ValueInfo(c.Graph.Output[0].Name, Passes.IR.ElementType.Float, null));
-            node.Attribute.Add(new AttributeProto { Name = "then_branch", Type = AttributeProto.Types.AttributeType.Graph, G = branch });
-            node.Attribute.Add(new AttributeProto { Name = "else_branch", Type = AttributeProto.Types.AttributeType.Graph, G = branch.Clone() });
+            node.Attribute.Add(new AttributeProto { Name = "then_branch", Type = AttributeProto.Types.AttributeType.Graph, G = PassThrough(c.Graph.Output[0].Name, "then") });
+            node.Attribute.Add(new AttributeProto { Name = "else_branch", Type = AttributeProto.Types.AttributeType.Graph, G = PassThrough(c.Graph.Output[0].Name, "else") });
             c.Graph.Node.Add(node);
+            c.Graph.Output.Add(TensorFactory.ValueInfo("fuzz_if_out", Passes.IR.ElementType.Float, null));
         }),
         new("metadata-huge-string", Class, c =>
         {
@@ -168,4 +168,16 @@ public static class StructureMutations
             n.Output[0] = fresh;
         }),
     ];
+
+    /// <summary>A branch graph: Identity of an outer-scope tensor, as its only output.</summary>
+    private static GraphProto PassThrough(string outer, string name)
+    {
+        var branch = new GraphProto { Name = name };
+        var identity = new NodeProto { OpType = "Identity", Name = name + "_identity" };
+        identity.Input.Add(outer);
+        identity.Output.Add(name + "_out");
+        branch.Node.Add(identity);
+        branch.Output.Add(TensorFactory.ValueInfo(name + "_out", Passes.IR.ElementType.Float, null));
+        return branch;
+    }
 }

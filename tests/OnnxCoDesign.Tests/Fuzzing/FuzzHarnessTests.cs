@@ -107,6 +107,30 @@ public sealed class FuzzHarnessTests
     }
 
     [Fact]
+    public void ARunPastItsTimeoutIsAHang()
+    {
+        var run = CliInvoker.Run(["analyze", "--sample", "repvgg-a0"], TimeSpan.FromMilliseconds(1));
+        Assert.True(run.TimedOut);
+        Assert.Null(run.ExitCode);
+        Assert.Equal(Outcome.Hang, Verdict.Of(run).Outcome);
+    }
+
+    [Fact]
+    public void ASnapshotSeesNewAndChangedEntriesOnly()
+    {
+        using var scratch = new Support.ScratchDirectory();
+        scratch.Write("in/model.onnx", [1, 2]);
+        scratch.Write("kept.txt", [1]);
+        var before = FolderSnapshot.Take(scratch.Path);
+        Assert.Empty(before.ChangedSince());
+
+        scratch.Write("in/model.onnx", [1, 2, 3]);
+        Directory.CreateDirectory(scratch.File("compiled.out.tmp"));
+        scratch.Write("compiled.out.tmp/part0.onnx", [0]);
+        Assert.Equal(["compiled.out.tmp", Path.Combine("compiled.out.tmp", "part0.onnx"), Path.Combine("in", "model.onnx")], before.ChangedSince());
+    }
+
+    [Fact]
     public void TheCaseWriterRefusesAPathOutsideTheCaseFolder()
     {
         using var scratch = new Support.ScratchDirectory();
