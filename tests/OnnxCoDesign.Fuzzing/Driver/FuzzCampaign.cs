@@ -32,7 +32,7 @@ public static class FuzzCampaign
             foreach (var fuzzCase in cases)
             {
                 var folder = Path.Combine(root, fuzzCase.Index.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                var result = FuzzCaseRunner.Run(fuzzCase, folder, settings.Timeout);
+                var result = WithStrays(FuzzCaseRunner.Run(fuzzCase, folder, settings.Timeout), root, folder);
                 report.Add(result);
                 progress?.Invoke(report.Inputs, result);
                 if (settings.Replay is null) Remove(folder);
@@ -47,12 +47,27 @@ public static class FuzzCampaign
         return report;
     }
 
+    /// <summary>
+    /// Anything a command wrote beside the input's folder (the campaign folder holds nothing else) is a finding;
+    /// it lies inside the campaign folder, which is the harness's own, so it is removed with the input.
+    /// </summary>
+    private static FuzzCaseRunner.Result WithStrays(FuzzCaseRunner.Result result, string root, string folder)
+    {
+        var strays = Directory.EnumerateFileSystemEntries(root).Where(p => p != folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        if (strays.Count == 0) return result;
+        foreach (var stray in strays) Remove(Path.Combine(root, stray!), file: true);
+        var finding = new Finding(FindingKind.PartialOutput, "any", "a command wrote outside the input's folder", string.Join(", ", strays.Take(5)), result.Case);
+        return result with { Findings = [.. result.Findings, finding] };
+    }
+
     /// <summary>Deletes a folder this harness made; links inside are removed, never followed.</summary>
-    private static void Remove(string folder)
+    private static void Remove(string folder, bool file = false)
     {
         try
         {
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            // A link is unlinked, never followed into what it points at.
+            if (new FileInfo(folder).LinkTarget is not null || (file && !Directory.Exists(folder))) File.Delete(folder);
+            else if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -23,9 +23,10 @@ public static class ExternalDataMutations
         new("external-data-valid", Class, c => Externalize(c, Weights)),
         new("external-data-all-weights", Class, c =>
         {
-            // Valid: every float initializer in one file at increasing offsets, as onnx's save does.
+            // Valid: every float initializer of 1 KiB or more in one file at increasing offsets, as onnx's save does
+            // (small ones, such as Resize's scales, which shape inference reads, stay inline).
             var file = new List<byte>();
-            foreach (var t in c.Graph.Initializer.Where(t => t.DataType == ElementType.Float && t.RawData.Length > 0).ToList())
+            foreach (var t in c.Graph.Initializer.Where(t => t.DataType == ElementType.Float && t.RawData.Length >= 1024).ToList())
             {
                 while (file.Count % 64 != 0) file.Add(0);
                 SetExternal(t, "all-weights.bin", file.Count, t.RawData.Length);

@@ -120,8 +120,9 @@ public static class StructureMutations
         new("graph-missing", Class, c => c.Model.Graph = null),
         new("deep-subgraph-nesting", Class, c =>
         {
-            // Graphs inside attributes inside graphs, past protobuf's default recursion limit of 100.
-            int depth = c.Random.Pick(30, 120, 400);
+            // Graphs inside attributes inside graphs, past protobuf's default recursion limit of 100 messages
+            // (three per level: node, attribute, graph).
+            int depth = c.Random.Pick(40, 120, 400);
             var inner = new GraphProto { Name = "leaf" };
             for (int d = 0; d < depth; d++)
             {
@@ -161,7 +162,7 @@ public static class StructureMutations
             // Valid: tensor and node names with path separators, quotes, newlines and non-ASCII, renamed everywhere.
             if (c.PickNode(n => n.Output.Count > 0) is not { Output.Count: > 0 } n) return;
             var old = n.Output[0];
-            var fresh = c.Random.Pick("../../etc/passwd", "a\nb", "\"q\"", "名前", "x/y\\z", "<script>", "%s%n");
+            var fresh = c.Random.Pick("../../fuzz-escape", "a\nb", "\"q\"", "名前", "x/y\\z", "<script>", "%s%n");
             n.Name = fresh;
             foreach (var other in c.Graph.Node) for (int i = 0; i < other.Input.Count; i++) if (other.Input[i] == old) other.Input[i] = fresh;
             foreach (var o in c.Graph.Output) if (o.Name == old) o.Name = fresh;
