@@ -51,6 +51,7 @@ public static partial class OrtOracle
         int error = m.IndexOf(", Error ", StringComparison.Ordinal);
         if (m.Contains("In Node,", StringComparison.Ordinal) && error > 0) m = m[..(m.IndexOf(']') + 1)] + " In Node: " + m[(error + 2)..];
         m = OperatorName().Replace(m, "$1 OP");
+        m = TensorName().Replace(m, "tensor … failed");
         m = Quoted().Replace(m, "'…'");
         m = Bracketed().Replace(m, "(…)");
         m = Numbers().Replace(m, "N");
@@ -63,6 +64,9 @@ public static partial class OrtOracle
 
     [GeneratedRegex(@"(operator|registered for) [A-Z]\w*")]
     private static partial Regex OperatorName();
+
+    [GeneratedRegex(@"tensor \S+ failed")]
+    private static partial Regex TensorName();
 
     [GeneratedRegex(@"Load model from \S+ failed:")]
     private static partial Regex LoadPrefix();
