@@ -54,7 +54,8 @@ public sealed class CampaignReport(CampaignSettings settings)
     {
         var s = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        s.AppendLine(c, $"fuzz: {Inputs} inputs, seed {Settings.Seed}, timeout {Settings.Timeout.TotalSeconds:0} s per command, {Elapsed.TotalSeconds:0.0} s ({(Inputs == 0 ? 0 : Elapsed.TotalMilliseconds / Inputs):0} ms per input)");
+        var origin = Settings.Replay is { } replay ? $"replay 0x{replay:X16}" : $"seed {Settings.Seed}";
+        s.AppendLine(c, $"fuzz: {Inputs} inputs, {origin}, timeout {Settings.Timeout.TotalSeconds:0} s per command, {Elapsed.TotalSeconds:0.0} s ({(Inputs == 0 ? 0 : Elapsed.TotalMilliseconds / Inputs):0} ms per input)");
         s.AppendLine();
         var outcomes = Enum.GetValues<Outcome>();
         s.AppendLine("command   " + string.Concat(outcomes.Select(o => o.ToString().PadLeft(12))));

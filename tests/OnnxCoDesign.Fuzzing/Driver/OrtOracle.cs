@@ -62,7 +62,7 @@ public static partial class OrtOracle
     [GeneratedRegex(@"/onnxruntime_src/\S+ (\S+ )?\S+::\S+\(.*?\)\s*(const\s*)?")]
     private static partial Regex SourceLocation();
 
-    [GeneratedRegex(@"(operator|registered for) [A-Z]\w*")]
+    [GeneratedRegex(@"(operator|registered for|implementation for|attribute:?) [A-Za-z_][\w.]*")]
     private static partial Regex OperatorName();
 
     [GeneratedRegex(@"tensor \S+ failed")]

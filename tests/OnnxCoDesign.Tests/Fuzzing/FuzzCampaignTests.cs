@@ -15,7 +15,7 @@ public sealed class FuzzCampaignTests
     private const int Inputs = 300;
 
     [Fact]
-    public void FixedSeedCampaign_HasNoCrashHangPartialOutputOrModelOrtRefuses()
+    public void FixedSeedCampaign_FindsNoCrashHangPartialOutputOrAcceptedModelOrtRefuses()
     {
         using var scratch = new Support.ScratchDirectory();
         var report = FuzzCampaign.Run(new CampaignSettings(Seed: 1, Inputs, TimeSpan.FromSeconds(60)) { TempRoot = scratch.Path });
@@ -24,7 +24,9 @@ public sealed class FuzzCampaignTests
         Assert.Equal(Inputs, report.Inputs);
         foreach (var command in FuzzCaseRunner.Commands)
         {
-            Assert.Equal(Inputs, Enum.GetValues<Outcome>().Sum(o => report.Count(command, o)) + (command == "analyze" ? 0 : report.Count(FindingKind.Hang)));
+            // After a hang an input's later commands are skipped (the hung one may still be writing).
+            int runs = Enum.GetValues<Outcome>().Sum(o => report.Count(command, o));
+            Assert.InRange(runs, Inputs - report.Count(FindingKind.Hang), Inputs);
         }
         Assert.True(report.Count("analyze", Outcome.Success) > Inputs / 10, report.Summary());
         Assert.True(report.Count("analyze", Outcome.Refused) > Inputs / 10, report.Summary());
