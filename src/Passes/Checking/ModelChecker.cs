@@ -6,7 +6,8 @@ namespace OnnxCoDesign.Passes.Checking;
 /// The structural checks that ONNX's checker and ONNX Runtime make before they run a model, made when a
 /// model is loaded so that every command refuses the same models with the same coded error, before any
 /// pass reads a weight. Each concern is its own rule file; this is the list, in the order they run:
-/// opsets, stored tensors, graph inputs and outputs, then each node of a known operator (arity,
+/// opsets, stored tensors, a graph with nodes and outputs, graph inputs and outputs, unique node and
+/// attribute names, then each node of a known operator (arity,
 /// required inputs, attributes, element types, parameter shapes). Operators the tool does not know are
 /// left to the later stages (named, their cost unknown).
 /// </summary>
@@ -37,10 +38,12 @@ public static class ModelChecker
         TensorCheck.CheckAll(model, file, hasDeferredRawData ?? (_ => false));
     }
 
-    /// <summary>The graph half: inputs and outputs, then each node of a known operator.</summary>
+    /// <summary>The graph half: content, inputs and outputs, names, then each node of a known operator.</summary>
     public static void CheckGraph(ModelProto model, string? file)
     {
+        GraphContentCheck.Check(model.Graph, file);
         GraphValueCheck.Check(model.Graph, file);
+        NameCheck.Check(model.Graph, file);
         var opset = OpsetCheck.DefaultOpset(model);
         var known = StaticTypes.Of(model.Graph);
         foreach (var node in model.Graph.Node)

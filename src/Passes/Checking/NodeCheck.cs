@@ -7,7 +7,7 @@ namespace OnnxCoDesign.Passes.Checking;
 /// <summary>
 /// A node of a known operator against its schema (<see cref="OperatorSignatures"/>): the operator exists at
 /// the model's opset, the input and output counts are within its bounds, required inputs and outputs name
-/// a tensor, required attributes are present and every attribute it defines has the kind it defines.
+/// a tensor, required attributes are present, every attribute is one it defines, of the kind it defines.
 /// Nodes of other domains and unknown operators pass untouched: later stages name them.
 /// </summary>
 internal static class NodeCheck
@@ -39,7 +39,14 @@ internal static class NodeCheck
         }
         foreach (var attribute in node.Attribute)
         {
-            if (entry.Attributes.TryGetValue(attribute.Name, out var kind)) CheckKind(site, attribute, kind);
+            // ONNX Runtime refuses an attribute the schema does not define; the table holds the union over
+            // the versions the tool reads, so one an older version dropped passes here (the runtime then says).
+            if (!entry.Attributes.TryGetValue(attribute.Name, out var kind))
+            {
+                var defined = entry.Attributes.Count == 0 ? "none" : string.Join(", ", entry.Attributes.Keys.Order(StringComparer.Ordinal));
+                throw site.Fail(ErrorCodes.AttributeUnknown, $"{node.OpType} has no attribute '{Printable(attribute.Name)}' (it defines {defined})");
+            }
+            CheckKind(site, attribute, kind);
         }
         foreach (var name in found.RequiredAttributes.Where(n => node.Attribute.All(a => a.Name != n)))
         {
@@ -48,6 +55,10 @@ internal static class NodeCheck
         if (node.OpType == "Constant") CheckConstant(site);
         return true;
     }
+
+    /// <summary>A name from a damaged file, fit for a one-line message.</summary>
+    private static string Printable(string name) =>
+        new string(name.Take(64).Select(c => char.IsControl(c) ? '?' : c).ToArray()) + (name.Length > 64 ? "…" : "");
 
     private static void CheckCount(NodeSite site, string what, int count, int min, int max)
     {

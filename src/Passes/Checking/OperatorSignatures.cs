@@ -6,7 +6,7 @@ namespace OnnxCoDesign.Passes.Checking;
 /// <summary>
 /// The schemas of the operators the tool infers shapes for (<see cref="Shapes.ShapeRuleTable"/>), read from
 /// ONNX's Operators.md: one line per operator version that changed its inputs, outputs or required
-/// attributes. Data, in one place; <see cref="NodeCheck"/> and <see cref="NodeTypeCheck"/> apply it.
+/// attributes, and every attribute any version from opset 7 defines (a node naming another is refused). Data, in one place; <see cref="NodeCheck"/> and <see cref="NodeTypeCheck"/> apply it.
 /// Attributes are written "name:kind" with kinds i, f, s, t, st, is, fs, ss (int, float, string, tensor,
 /// sparse tensor, and lists); counts "min-max", with * for a variadic end.
 /// </summary>
@@ -76,9 +76,10 @@ internal static class OperatorSignatures
             .V(1, "2-3", "1", "", Group(Float, 0, 1, 2)));
         t.Add(Op("MaxPool", Pool + " storage_order:i").V(1, "1", "1-2", "kernel_shape", Each(Numeric, 0)));
         t.Add(Op("AveragePool", Pool + " count_include_pad:i").V(1, "1", "1", "kernel_shape", Each(Float, 0)));
-        // LpPool's p was a float in version 1 and an int from version 2, so its kind is not checked.
-        t.Add(Op("LpPool", Pool).V(1, "1", "1", "kernel_shape", Each(Float, 0)));
-        foreach (var op in new[] { "GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool" }) t.Add(Op(op, "").V(1, "1", "1", "", Each(Float, 0)));
+        // LpPool's p was a float in version 1 (before the tool's oldest opset, 7) and an int from version 2.
+        t.Add(Op("LpPool", Pool + " p:i").V(1, "1", "1", "kernel_shape", Each(Float, 0)));
+        foreach (var op in new[] { "GlobalAveragePool", "GlobalMaxPool" }) t.Add(Op(op, "").V(1, "1", "1", "", Each(Float, 0)));
+        t.Add(Op("GlobalLpPool", "p:i").V(1, "1", "1", "", Each(Float, 0)));
         t.Add(Op("BatchNormalization", "epsilon:f momentum:f spatial:i is_test:i training_mode:i")
             .V(1, "5", "1-5", "", Group(Float, 0, 1, 2, 3, 4))
             .V(14, "5", "1-3", "", Group(Float, 0, 1, 2), Group(Float, 3, 4))
@@ -93,8 +94,8 @@ internal static class OperatorSignatures
         // Tensor plumbing.
         t.Add(Op("Constant", "value:t sparse_value:st value_float:f value_floats:fs value_int:i value_ints:is value_string:s value_strings:ss").V(1, "0", "1", ""));
         t.Add(Op("ConstantOfShape", "value:t").V(9, "1", "1", "", Each(Int64Only, 0)));
-        // Cast-1 took `to` as a string, Cast-6 and later as an int: its kind is left to shape inference.
-        t.Add(Op("Cast", "saturate:i").V(1, "1", "1", "to"));
+        // Cast-1 took `to` as a string; Cast-6 and later (all the tool reads) as an int.
+        t.Add(Op("Cast", "to:i saturate:i").V(1, "1", "1", "to"));
         t.Add(Op("CastLike", "saturate:i").V(15, "2", "1", ""));
         t.Add(Op("Shape", "start:i end:i").V(1, "1", "1", ""));
         t.Add(Op("Size", "").V(1, "1", "1", ""));

@@ -50,6 +50,10 @@ public static class ErrorCodes
     public const string ParameterShape = "OCD1216";
     public const string DeclaredShapeMismatch = "OCD1217";
     public const string ElementTypeUnsupported = "OCD1218";
+    public const string GraphEmpty = "OCD1219";
+    public const string NodeNameRepeated = "OCD1220";
+    public const string AttributeRepeated = "OCD1221";
+    public const string AttributeUnknown = "OCD1222";
 
     // Shapes and types.
     public const string UnknownOperatorShapeNeeded = "OCD1301";
@@ -61,6 +65,7 @@ public static class ErrorCodes
     public const string ArithmeticOverflow = "OCD1307";
     public const string TensorTooLarge = "OCD1308";
     public const string GeneratedInputTooLarge = "OCD1309";
+    public const string EmptyInput = "OCD1310";
 
     // Command line and outputs.
     public const string UsageError = "OCD1401";

@@ -48,7 +48,9 @@ public sealed record ExternalDataReference(string Location, long Offset, long? L
 
     private static long ParseNumber(TensorProto tensor, StringStringEntryProto entry, string? file)
     {
-        if (long.TryParse(entry.Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var v)) return v;
+        // As ONNX Runtime reads them (std::from_chars): decimal digits with an optional '-', no '+', no spaces.
+        if (!entry.Value.StartsWith('+')
+            && long.TryParse(entry.Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var v)) return v;
         throw new CodesignException(ErrorCodes.ExternalDataMalformed,
             $"tensor '{tensor.Name}' has external-data {entry.Key} '{entry.Value}', which is not an integer", file);
     }

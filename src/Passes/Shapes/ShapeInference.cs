@@ -25,6 +25,7 @@ public static class ShapeInference
         foreach (var (name, tensor) in graph.Initializers) result.Types[name] = Bounded(new TensorInfo(tensor.DataType, tensor.Dims.ToArray()), $"initializer '{name}'", file);
 
         var declared = DeclaredTypes(graph);
+        var declaredElements = DeclaredElementTypes(graph);
         ConstValue? ConstantOf(string name)
         {
             if (result.Constants.TryGetValue(name, out var folded)) return folded;
@@ -50,6 +51,7 @@ public static class ShapeInference
             try { rule(context); }
             catch (OverflowException e) { throw context.Overflow(e); }
             catch (DivideByZeroException) { throw context.Fail("a shape computation divides by zero: an attribute or input size is 0 where it must not be"); }
+            CheckDeclaredElementTypes(node, result, declaredElements, file);
         }
         return result;
     }
@@ -127,6 +129,12 @@ public static class ShapeInference
             }
             if (symbol.Length > 0) result.Symbols[symbol] = dims[i];
         }
+        if (Array.IndexOf(dims, 0L) is var empty and >= 0)
+        {
+            // A zero-sized input computes nothing; ONNX Runtime's shape checks refuse some of what follows (a -1 beside a 0).
+            throw new CodesignException(ErrorCodes.EmptyInput,
+                $"graph input '{input.Name}' declares dimension {empty} as 0: an empty tensor leaves nothing to compute (bind a size with --shape {input.Name}=DIMS)", file);
+        }
         result.Types[input.Name] = Bounded(new TensorInfo(tensorType.ElemType, dims), $"input '{input.Name}'", file);
     }
 
@@ -152,6 +160,33 @@ public static class ShapeInference
             if (v.Type?.TensorType?.Shape is not null) declared.TryAdd(v.Name, v);
         }
         return declared;
+    }
+
+    /// <summary>The element types value_info and the graph outputs state (0, undefined, states nothing).</summary>
+    private static Dictionary<string, int> DeclaredElementTypes(ModelGraph graph)
+    {
+        var declared = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var v in graph.Proto.ValueInfo.Concat(graph.Proto.Output))
+        {
+            if (v.Type?.TensorType is { ElemType: not ElementType.Undefined } t) declared.TryAdd(v.Name, t.ElemType);
+        }
+        return declared;
+    }
+
+    /// <summary>
+    /// A known operator's output whose element type differs from the one value_info or the graph's outputs
+    /// declare for it: ONNX Runtime refuses such a model at load (its type inference merges the two), so the
+    /// tool refuses it too (OCD1211) rather than analyse one type and emit the other.
+    /// </summary>
+    private static void CheckDeclaredElementTypes(GraphNode node, ShapeInferenceResult result, Dictionary<string, int> declared, string? file)
+    {
+        foreach (var output in node.Outputs.Where(o => o.Length > 0))
+        {
+            if (!declared.TryGetValue(output, out var stated) || !result.Types.TryGetValue(output, out var inferred)) continue;
+            if (inferred.ElemType == ElementType.Undefined || inferred.ElemType == stated) continue;
+            throw new CodesignException(ErrorCodes.TypeMismatch,
+                $"node '{node.Name}' ({node.OpType}) writes '{output}' as {ElementType.Name(inferred.ElemType)}, but the model declares it {ElementType.Name(stated)}", file);
+        }
     }
 
     private static void TypeUnknownNode(GraphNode node, Dictionary<string, ValueInfoProto> declared, ShapeInferenceResult result, string? file)

@@ -48,7 +48,7 @@ public sealed partial class NodeNameFreeCompileTests : IDisposable
     /// <summary>plan.json without the fields that name nodes (the sweep's unit names and the block names).</summary>
     private static string Figures(ModelProto model)
     {
-        var settings = new PlannerSettings { Devices = DeviceCatalog.ResolveList("jetson-nano,jetson-xavier-nx,jetson-nano"), Lambda = 0.001 };
+        var settings = new PlannerSettings { Devices = DeviceCatalog.ResolveList("jetson-nano,jetson-xavier-nx,jetson-tx2"), Lambda = 0.001 };
         using var loaded = LoadedModel.InMemory(model);
         var plan = JsonNode.Parse(PlanJson.Write(CompilePipeline.Run(loaded, "net", settings, ShapeBindings.Empty)))!.AsObject();
         foreach (var s in plan["sweep"]!.AsArray()) s!.AsObject().Remove("after");
@@ -56,7 +56,7 @@ public sealed partial class NodeNameFreeCompileTests : IDisposable
         return plan.ToJsonString();
     }
 
-    // In process: ONNX Runtime refuses a model whose node names repeat, so only the planner is compared here.
+    // In process (no loader): a file whose node names repeat is refused at load (OCD1220, as ONNX Runtime refuses it), but the planner's identities keep such names apart in a model built in memory.
     [Theory]
     [InlineData(Naming.AllCleared)]
     [InlineData(Naming.ClassifierCleared)]
@@ -117,7 +117,6 @@ public sealed partial class NodeNameFreeCompileTests : IDisposable
 
     [Theory]
     [InlineData(Naming.AllCleared, @"^(Conv|BatchNormalization|Add|Relu|GlobalAveragePool|Flatten|Gemm)_\d+$")]
-    [InlineData(Naming.OpTypeForEveryNode, @"^(Conv|BatchNormalization|Add|Relu|GlobalAveragePool|Flatten|Gemm)(#\d+)?$")]
     public void AnalyzeReportsEveryNodeByAUniqueIdentityWithTheNamedModelsFigures(Naming naming, string pattern)
     {
         var model = Samples.RepVggGrouped();

@@ -106,6 +106,8 @@ public sealed class ExternalDataRangeTests : IDisposable
     [InlineData("offset", "zero")]
     [InlineData("offset", "1e3")]
     [InlineData("length", "0x10")]
+    [InlineData("offset", "+0")]
+    [InlineData("offset", " 0")]
     [InlineData("length", "99999999999999999999999")]
     public void RefusesNumberThatIsNotAnInteger(string key, string value)
     {

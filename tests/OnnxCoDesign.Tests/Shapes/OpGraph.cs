@@ -94,7 +94,8 @@ internal sealed class OpGraph
     /// <summary>Runs shape inference on the model.</summary>
     public ShapeInferenceResult Infer(ShapeBindings? bindings = null)
     {
-        var model = WithOutputs(null);
+        // The outputs state no element type here: inference computes it (a declared one is checked against it).
+        var model = WithOutputs(null, ElementType.Undefined);
         return ShapeInference.Run(new ModelGraph(model), bindings);
     }
 
@@ -151,12 +152,12 @@ internal sealed class OpGraph
     }
 
     /// <summary>A copy whose graph outputs are declared; typed with the inferred element types for ORT.</summary>
-    private ModelProto WithOutputs(ShapeInferenceResult? typed)
+    private ModelProto WithOutputs(ShapeInferenceResult? typed, int untyped = ElementType.Float)
     {
         var model = _model.Clone();
         foreach (var name in OutputNames)
         {
-            var elemType = typed?.Types.GetValueOrDefault(name)?.ElemType ?? ElementType.Float;
+            var elemType = typed?.Types.GetValueOrDefault(name)?.ElemType ?? untyped;
             model.Graph.Output.Add(new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = elemType } } });
         }
         return model;

@@ -44,6 +44,17 @@ public class ReshapeShapeTests
     }
 
     [Fact]
+    public void Reshape_refuses_a_minus_one_beside_dimensions_that_multiply_to_zero_as_ort_does()
+    {
+        var g = new OpGraph(13).Weight("x", 2, 0, 3).Ints("shape", -1, 0).Node("Reshape", ["x", "shape"], ["y"]);
+        var e = Assert.Throws<CodesignException>(() => g.Infer());
+        Assert.Equal("OCD1302", e.Code);
+        Assert.Contains("multiply to 0", e.Message);
+        Assert.True(Loading.Checking.CheckedModels.OrtFails(g.Model), "ONNX Runtime runs the reshape the tool refuses");
+        // The same -1 beside nonzero dimensions is inferred (above); a literal 0 size with allowzero stays (above).
+    }
+
+    [Fact]
     public void Reshape_with_runtime_shape_knows_only_the_rank()
     {
         var g = new OpGraph(13).Input("x", 2, 3, 4).TypedInput("shape", Passes.IR.ElementType.Int64, 3).Node("Reshape", ["x", "shape"], ["y"]);

@@ -31,7 +31,7 @@ internal static class ConvRules
         {
             throw c.Fail($"bias has {b} elements but the conv has {w[0]} output channels");
         }
-        var kernel = c.Proto.GetInts("kernel_shape") ?? w[2..];
+        var kernel = Kernel(c, w[2..]);
         var spatial = SpatialWindow.OutputSpatial(c, x[2..], kernel);
         c.SetOutput(0, c.ElemType(0), [x[0], w[0], .. spatial]);
     }
@@ -44,7 +44,7 @@ internal static class ConvRules
         var group = Group(c);
         if (x[1] >= 0 && w[0] >= 0 && x[1] != w[0]) throw c.Fail($"X has {x[1]} channels but W expects {w[0]}");
         var n = x.Length - 2;
-        var kernel = c.Proto.GetInts("kernel_shape") ?? w[2..];
+        var kernel = Kernel(c, w[2..]);
         var strides = c.Proto.GetInts("strides") ?? SpatialWindow.Ones(n);
         var dilations = c.Proto.GetInts("dilations") ?? SpatialWindow.Ones(n);
         var outputPadding = c.Proto.GetInts("output_padding") ?? new long[n];
@@ -83,5 +83,20 @@ internal static class ConvRules
     {
         var group = c.Proto.GetInt("group", 1);
         return group > 0 ? group : throw c.Fail($"group {group} must be positive");
+    }
+
+    /// <summary>
+    /// The kernel: kernel_shape when given (each size at least 1 and, where W's dims are known, equal to them,
+    /// as ONNX Runtime requires), else W's spatial dims (-1 where unknown).
+    /// </summary>
+    private static long[] Kernel(ShapeContext c, long[] fromWeight)
+    {
+        if (c.Proto.GetInts("kernel_shape") is not { } given) return fromWeight;
+        if (given.Any(k => k <= 0)) throw c.Fail($"kernel_shape {Folding.Text(given)} must be positive");
+        if (given.Length == fromWeight.Length && given.Where((k, i) => fromWeight[i] >= 0 && k != fromWeight[i]).Any())
+        {
+            throw c.Fail($"kernel_shape {Folding.Text(given)} differs from W's spatial dims {Folding.Text(fromWeight)}");
+        }
+        return given;
     }
 }

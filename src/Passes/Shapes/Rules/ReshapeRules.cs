@@ -59,6 +59,8 @@ internal static class ReshapeRules
         {
             dims[infer] = 1;
             var rest = Folding.Count(dims);
+            // ONNX Runtime refuses a -1 beside dimensions whose product is 0: nothing determines it.
+            if (rest == 0) throw c.Fail($"shape {Folding.Text(shape)} asks for a -1 beside dimensions that multiply to 0 (X is {x.ShapeText})");
             if (total >= 0 && rest > 0 && total % rest != 0) throw c.Fail($"cannot reshape {x.ShapeText} to {Folding.Text(shape)}");
             dims[infer] = total >= 0 && rest > 0 ? total / rest : -1;
         }

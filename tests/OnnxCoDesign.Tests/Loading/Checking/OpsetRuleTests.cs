@@ -7,7 +7,10 @@ using static OnnxCoDesign.Tests.Loading.Checking.CheckedModels;
 
 namespace OnnxCoDesign.Tests.Loading.Checking;
 
-/// <summary>opset_import: versions from 1 to the newest this tool knows (23), the default domain imported when used.</summary>
+/// <summary>
+/// ir_version up to ONNX Runtime's newest (13); opset_import: the default domain from 7 to the newest this tool knows
+/// (23), each domain once, the default domain imported when used.
+/// </summary>
 public sealed class OpsetRuleTests : IDisposable
 {
     private readonly ScratchDirectory _dir = new();
@@ -34,7 +37,63 @@ public sealed class OpsetRuleTests : IDisposable
         var model = TinyModels.ConvRelu();
         model.OpsetImport[0].Version = 24;
         var e = Refusal.ExpectLoad(ErrorCodes.OpsetUnsupported, Write(_dir, model));
-        Assert.Contains("this tool knows opsets 1 to 23", e.Message);
+        Assert.Contains("this tool knows opsets 7 to 23", e.Message);
+    }
+
+    [Theory]
+    [InlineData(1L)]
+    [InlineData(6L)]
+    public void RefusesOpsetOlderThanSeven(long opset)
+    {
+        var model = Elementwise("Add", 2);
+        model.OpsetImport[0].Version = opset;
+        var e = Refusal.ExpectLoad(ErrorCodes.OpsetUnsupported, Write(_dir, model));
+        Assert.Contains($"opset {opset} of the default domain; this tool knows opsets 7 to 23", e.Message);
+        AssertOrtFails(model);
+    }
+
+    [Fact]
+    public void AcceptsOpsetSeven()
+    {
+        var model = Elementwise("Add", 2);
+        model.OpsetImport[0].Version = 7;
+        ModelLoader.Load(Write(_dir, model)).Dispose();
+        AssertOrtRuns(model);
+    }
+
+    [Theory]
+    [InlineData(14L)]
+    [InlineData(1L << 40)]
+    public void RefusesIrVersionNewerThanOnnxRuntimeReads(long ir)
+    {
+        var model = TinyModels.ConvRelu();
+        model.IrVersion = ir;
+        var e = Refusal.ExpectLoad(ErrorCodes.OpsetUnsupported, Write(_dir, model));
+        Assert.Contains($"IR version is {ir}; ONNX Runtime and this tool read IR versions up to 13", e.Message);
+        AssertOrtRefuses(model);
+    }
+
+    [Fact]
+    public void AcceptsIrVersion13()
+    {
+        var model = TinyModels.ConvRelu();
+        model.IrVersion = 13;
+        ModelLoader.Load(Write(_dir, model)).Dispose();
+        AssertOrtAccepts(model);
+    }
+
+    [Theory]
+    [InlineData("ai.onnx", 13L, "the default domain twice (opsets 13 and 13)")]
+    [InlineData("", 11L, "the default domain twice (opsets 13 and 11)")]
+    [InlineData("com.example", 1L, "domain 'com.example' twice")]
+    public void RefusesADomainImportedTwice(string domain, long version, string message)
+    {
+        // ONNX Runtime picks one of the two silently; which opset the nodes mean is then a guess.
+        var model = TinyModels.ConvRelu();
+        if (domain == "com.example") model.OpsetImport.Add(new OperatorSetIdProto { Domain = domain, Version = 2 });
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = domain, Version = version });
+        var e = Refusal.ExpectLoad(ErrorCodes.OpsetUnsupported, Write(_dir, model));
+        Assert.Contains(message, e.Message);
     }
 
     [Fact]
