@@ -48,8 +48,9 @@ internal static class ParameterShapeCheck
 
     private static void BatchNormParameters(NodeSite site, long opset, IReadOnlyDictionary<string, StaticType> known)
     {
-        // Before opset 9, spatial=0 normalises per activation and takes parameters of shape [C, D…].
-        if (opset < 9 && site.Node.GetInt("spatial", 1) == 0) return;
+        // Before opset 9, spatial other than 1 normalises per activation and takes parameters of shape [C, D…]
+        // (shape inference checks those).
+        if (opset < 9 && site.Node.GetInt("spatial", 1) != 1) return;
         var x = Dims(site, 0, known);
         long channels = x is { Length: >= 2 } && x[1] >= 0 ? x[1] : -1;
         var source = channels >= 0 ? $"X '{site.Node.Input[0]}' has {channels} channels" : null;

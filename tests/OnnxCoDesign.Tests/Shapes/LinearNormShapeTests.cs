@@ -73,6 +73,34 @@ public class LinearNormShapeTests
     }
 
     [Theory]
+    [InlineData(1L, true)]
+    [InlineData(0L, false)]
+    [InlineData(2L, false)]
+    public void BatchNormalization_before_9_is_per_channel_only_for_spatial_1_as_ort_reads_it(long spatial, bool perChannel)
+    {
+        // [C] parameters fit spatial=1 only; ONNX Runtime treats any other value as per activation ([C, H, W]).
+        var g = BatchNorm(8).Node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], I("spatial", spatial));
+        if (perChannel)
+        {
+            g.AssertMatchesOrt();
+            return;
+        }
+        var e = Assert.Throws<CodesignException>(() => g.Infer());
+        Assert.Equal(ErrorCodes.ShapeMismatch, e.Code);
+        Assert.Contains($"with spatial={spatial} it must be X's shape without the batch, [4,5,6]", e.Message);
+        Assert.True(Loading.Checking.CheckedModels.OrtFails(g.Model), "ONNX Runtime runs the per-activation BN with [C] parameters");
+    }
+
+    [Fact]
+    public void BatchNormalization_per_activation_before_9_takes_parameters_shaped_like_x_without_the_batch()
+    {
+        var g = new OpGraph(8).Input("x", 2, 4, 5, 6).Weight("s", 4, 5, 6).Weight("b", 4, 5, 6).Weight("m", 4, 5, 6).Init(Tensors.Float("v", [4, 5, 6], Enumerable.Repeat(1f, 120).ToArray()))
+            .Node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], I("spatial", 0));
+        g.AssertMatchesOrt();
+        Assert.Equal([2L, 4, 5, 6], g.Dims("y"));
+    }
+
+    [Theory]
     [InlineData(14)]
     [InlineData(15)]
     public void BatchNormalization_training_outputs_from_opset_14_are_per_channel(int opset)

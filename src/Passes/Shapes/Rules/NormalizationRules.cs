@@ -23,7 +23,8 @@ internal static class NormalizationRules
         var dims = x.Dims ?? throw c.Fail("the rank of X is unknown");
         if (dims.Length < 2) throw c.Fail($"X has rank {dims.Length}; BatchNormalization needs [N, C, …]");
         var channels = dims[1];
-        var perChannel = c.Opset >= 9 || c.Proto.GetInt("spatial", 1) != 0;
+        // Before opset 9, spatial other than 1 normalises per activation (ONNX Runtime reads it so: spatial == 1).
+        var perChannel = c.Opset >= 9 || c.Proto.GetInt("spatial", 1) == 1;
         if (perChannel)
         {
             string[] names = ["scale", "B", "mean", "var"];
@@ -33,6 +34,20 @@ internal static class NormalizationRules
                 if (p.Length != 1 || (channels >= 0 && p[0] >= 0 && p[0] != channels))
                 {
                     throw c.Fail($"{names[i - 1]} has shape {Folding.Text(p)} but X has {channels} channels");
+                }
+            }
+        }
+        else
+        {
+            // Per activation: each parameter has X's shape without the batch dimension.
+            var each = dims[1..];
+            string[] names = ["scale", "B", "mean", "var"];
+            for (var i = 1; i <= 4; i++)
+            {
+                var p = c.Dims(i);
+                if (p.Length != each.Length || p.Where((d, k) => d >= 0 && each[k] >= 0 && d != each[k]).Any())
+                {
+                    throw c.Fail($"{names[i - 1]} has shape {Folding.Text(p)}; with spatial={c.Proto.GetInt("spatial", 1)} it must be X's shape without the batch, {Folding.Text(each)}");
                 }
             }
         }
