@@ -6,7 +6,7 @@ namespace OnnxCoDesign.Passes.Loading;
 
 /// <summary>
 /// Writes an output through an existing FIFO or device node: the node is opened for writing as it is (no create, no
-/// truncate, no following a link) and never replaced, so `--json /dev/stderr`'s target or a FIFO a consumer reads
+/// truncate, no following a link) and never replaced, so a terminal's device node or a FIFO a consumer reads
 /// stays what it was. A FIFO nobody reads is refused at once instead of blocking: the open is non-blocking (a FIFO
 /// without a reader fails with ENXIO), and on Linux the handle is switched back to blocking writes afterwards.
 /// </summary>
