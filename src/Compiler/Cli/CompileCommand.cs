@@ -41,7 +41,7 @@ internal static class CompileCommand
         var costModel = cmd.Option("--cost-model <M>", "roofline (default: per node) or paper (the seed's whole-sub-model Eq. 1-8)", CommandOptionType.SingleValue);
         var shape = cmd.Option("--shape <BINDING>", "bind an input's shape (input=1x3x224x224) or a symbolic dimension (batch=4)", CommandOptionType.MultipleValue);
         var verify = cmd.Option("--verify", "run the parts chained in ONNX Runtime and refuse to write unless they match the original", CommandOptionType.NoValue);
-        var inputs = CliConventions.Inputs(cmd, "--verify runs");
+        var inputs = CliConventions.Inputs(cmd, "for --verify");
         var seed = CliConventions.Seed(cmd, "--verify's input generator");
         var json = CliConventions.Json(cmd, "plan.json (also)");
         var measure = cmd.Option("--measure", "time each part on this host in ONNX Runtime beside the host profile's prediction; writes measure.json too", CommandOptionType.NoValue);

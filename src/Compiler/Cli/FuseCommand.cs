@@ -30,7 +30,7 @@ internal static class FuseCommand
         var blocks = cmd.Option("--blocks <RANGE>", "strategy for a range of blocks in topological order, FROM-TO=S or N=S; repeatable, later wins", CommandOptionType.MultipleValue);
         var shape = cmd.Option("--shape <BINDING>", "bind an input's shape (input=1x3x224x224) or a symbolic dimension (batch=4)", CommandOptionType.MultipleValue);
         var verify = cmd.Option("--verify", "run original and rewritten in ONNX Runtime and refuse to write past the tolerance", CommandOptionType.NoValue);
-        var inputs = CliConventions.Inputs(cmd, "--verify and --precision run");
+        var inputs = CliConventions.Inputs(cmd, "for --verify and --precision");
         var seed = CliConventions.Seed(cmd, "the input generator");
         var precision = CliConventions.Precision(cmd, "also measure the rewritten model's deviation with weights rounded to fp32, fp16 or int8");
         var json = CliConventions.Json(cmd, "the report");

@@ -32,7 +32,7 @@ public sealed class FuseCommandTests : IDisposable
     [Fact]
     public void JsonReportListsBlocksStrategiesAndCosts()
     {
-        var run = CliRun.Of("fuse", "--sample", "repvgg-a0", "-o", _dir.File("a0.onnx"), "--strategy", "S4", "--blocks", "0-3=S2", "--blocks", "5=S1", "--json");
+        var run = CliRun.Of("fuse", "--sample", "repvgg-a0", "-o", _dir.File("a0.onnx"), "--strategy", "S4", "--blocks", "0-3=S2", "--blocks", "5=S1", "--json", "-");
         Assert.Equal(0, run.ExitCode);
         using var doc = JsonDocument.Parse(run.Out);
         var blocks = doc.RootElement.GetProperty("blocks").EnumerateArray().ToList();
@@ -68,7 +68,7 @@ public sealed class FuseCommandTests : IDisposable
     {
         var source = _dir.File("inception.onnx");
         BadModels.Write(Samples.Inception(), source);
-        var run = CliRun.Of("fuse", source, "-o", _dir.File("out.onnx"), "--json");
+        var run = CliRun.Of("fuse", source, "-o", _dir.File("out.onnx"), "--json", "-");
         Assert.Equal(0, run.ExitCode);
         using var doc = JsonDocument.Parse(run.Out);
         Assert.Empty(doc.RootElement.GetProperty("blocks").EnumerateArray());

@@ -35,7 +35,7 @@ public sealed class CompileCommandTests : IDisposable
     [Fact]
     public void TheChosenPlanIsNoWorseThanAnyBaseline()
     {
-        var run = CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", _dir.File("o"), "--json", "--lambda", "0.0005", "--link", "50Mbps,5ms");
+        var run = CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", _dir.File("o"), "--json", "-", "--lambda", "0.0005", "--link", "50Mbps,5ms");
         Assert.Equal(0, run.ExitCode);
         using var plan = JsonDocument.Parse(run.Out);
         var chosen = plan.RootElement.GetProperty("totals").GetProperty("lossMs").GetDouble();
@@ -52,7 +52,7 @@ public sealed class CompileCommandTests : IDisposable
     [Fact]
     public void MeasuredAccuracyIsEachStrategysDeviationAtThePrecision()
     {
-        var run = CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", _dir.File("m"), "--json", "--precision", "int8", "--accuracy", "measured");
+        var run = CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", _dir.File("m"), "--json", "-", "--precision", "int8", "--accuracy", "measured");
         Assert.Equal(0, run.ExitCode);
         using var plan = JsonDocument.Parse(run.Out);
         var cost = plan.RootElement.GetProperty("strategyAccuracyCost").EnumerateArray().Select(e => e.GetDouble()).ToArray();

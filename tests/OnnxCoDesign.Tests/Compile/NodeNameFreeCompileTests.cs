@@ -104,7 +104,7 @@ public sealed partial class NodeNameFreeCompileTests : IDisposable
     {
         var path = Save("f", Renamed(Samples.RepVggGrouped(), Naming.AllCleared));
         var output = _dir.File("fused.onnx");
-        var run = CliRun.Of("fuse", path, "-o", output, "--strategy", "S4", "--verify", "--json");
+        var run = CliRun.Of("fuse", path, "-o", output, "--strategy", "S4", "--verify", "--json", "-");
         Assert.True(run.ExitCode == 0, run.Error);
         using var report = JsonDocument.Parse(run.Out);
         var blocks = report.RootElement.GetProperty("blocks").EnumerateArray().Select(b => b.GetProperty("name").GetString()!).ToList();

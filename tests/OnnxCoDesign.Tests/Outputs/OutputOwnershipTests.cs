@@ -138,7 +138,7 @@ public sealed class OutputOwnershipTests : IDisposable
     {
         var output = _dir.File("out");
         Directory.CreateDirectory(output);
-        File.WriteAllText(Path.Combine(output, "nano.json"), CliRun.Of("devices", "jetson-nano", "--json").Out);
+        File.WriteAllText(Path.Combine(output, "nano.json"), CliRun.Of("devices", "jetson-nano", "--json", "-").Out);
         var before = Snapshot();
         AssertRefused(CliRun.Of("compile", "--sample", "repvgg-grouped", "--devices", Path.Combine(output, "nano.json") + ",jetson-xavier-nx", "-o", output, "--force"), "OCD1405");
         AssertUnchanged(before);
