@@ -11,7 +11,7 @@ namespace OnnxCoDesign.Compiler.Cli;
 /// Examples section in each command's help. Each check throws a <see cref="CommandParsingException"/>, which
 /// <see cref="CodesignCli"/> prints as OCD1401 and exits 2 with.
 /// </summary>
-internal static class CliConventions
+public static class CliConventions
 {
     /// <summary>Seeded random inputs a numeric comparison runs (verify, fuse --verify, compile --verify).</summary>
     public const int DefaultInputs = 4;
@@ -61,7 +61,7 @@ internal static class CliConventions
         string? parent;
         try
         {
-            parent = Path.GetDirectoryName(Path.GetFullPath(path));
+            parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {

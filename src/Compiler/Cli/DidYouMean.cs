@@ -6,7 +6,7 @@ namespace OnnxCoDesign.Compiler.Cli;
 /// "did you mean …?" for a misspelt command or option: the known name closest to what was typed, by edit
 /// distance, when it is at most <see cref="MaxDistance"/> edits away.
 /// </summary>
-internal static class DidYouMean
+public static class DidYouMean
 {
     public const int MaxDistance = 2;
 

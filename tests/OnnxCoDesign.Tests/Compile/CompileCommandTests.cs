@@ -145,8 +145,8 @@ public sealed class CompileCommandTests : IDisposable
     public void RefusesAnOutputFolderWhoseParentIsMissing()
     {
         var run = CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", _dir.File("no/such/out"));
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains("error OCD1402", run.Error);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"error OCD1401: --output '{_dir.File("no/such/out")}': the folder '{_dir.File("no/such")}' does not exist", run.Error);
         Assert.Empty(_dir.Files());
     }
 

@@ -146,7 +146,7 @@ public sealed class VerifyCommandTests : IDisposable
     {
         var run = CliRun.Of("verify", _train);
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("ORIGINAL and REWRITTEN", run.Error);
+        Assert.Contains("verify needs (ORIGINAL | --sample NAME) REWRITTEN", run.Error);
     }
 
     private static void AssertOneLineError(CliRun run, string prefix)
