@@ -41,7 +41,11 @@ public static class CodesignCli
         SimulateCommand.Register(app, output);
         ProbeCommand.Register(app, output);
         MeasureCommand.Register(app, output);
-        foreach (var command in app.Commands) command.ResponseFileHandling = app.ResponseFileHandling;
+        foreach (var command in app.Commands)
+        {
+            command.ResponseFileHandling = app.ResponseFileHandling;
+            (command.Out, command.Error) = (output.Out, output.Error); // help goes where the rest goes, in-process too
+        }
         CliConventions.Examples(app, "compile --sample repvgg-a0 -o out", "compile --help");
         app.OnExecute(() =>
         {
