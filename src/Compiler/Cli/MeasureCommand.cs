@@ -46,17 +46,19 @@ internal static class MeasureCommand
             var max = ParseCuts(cmd, cuts.Value());
             var options = timing.Parse(cmd);
             CliConventions.CheckOutput(cmd, json);
+            var bindings = ShapeBindings.Parse(shape.Values!);
+            var compared = compare.Values.Select(v => DeviceCatalog.Resolve(v!)).ToList(); // refused before the probe, if at all
             var profile = HostProfile(host.Value(), options, output);
             string text, report, file;
             if (!isPlan)
             {
                 var profiles = new List<DeviceProfile> { profile };
-                profiles.AddRange(compare.Values.Select(v => DeviceCatalog.Resolve(v!)));
+                profiles.AddRange(compared);
                 var (loaded, name) = ModelSource.Open(target.Value, sample.Value());
                 using (loaded)
                 {
                     using var progress = Progress.For(output);
-                    var result = CutSweep.Run(loaded, name, ShapeBindings.Parse(shape.Values!), profiles, max, options, (label, done, total) => progress.Report(label, done, total));
+                    var result = CutSweep.Run(loaded, name, bindings, profiles, max, options, (label, done, total) => progress.Report(label, done, total));
                     (text, report) = (MeasureReport.SweepJson(result), MeasureReport.SweepText(result));
                 }
                 file = json.Value() ?? "";
