@@ -43,7 +43,7 @@ internal static class CompileCommand
         var verify = cmd.Option("--verify", "run the parts chained in ONNX Runtime and refuse to write unless they match the original", CommandOptionType.NoValue);
         var inputs = CliConventions.Inputs(cmd, "for --verify");
         var seed = CliConventions.Seed(cmd, "--verify's input generator");
-        var json = CliConventions.Json(cmd, "plan.json (also)");
+        var json = CliConventions.Json(cmd, "a copy of plan.json");
         var measure = cmd.Option("--measure", "time each part on this host in ONNX Runtime beside the host profile's prediction; writes measure.json too", CommandOptionType.NoValue);
         var host = cmd.Option("--host <PROFILE>", "with --measure: this host's profile (default: a device named host in --devices, else probe now)", CommandOptionType.SingleValue);
         var force = cmd.Option("--force", "write into an output folder that holds files the compiler did not write, leaving them alone", CommandOptionType.NoValue);
