@@ -179,6 +179,18 @@ public sealed class CliConventionTests(CliFixture fixture) : IClassFixture<CliFi
     }
 
     [Fact]
+    public void MeasureJsonFileTakesThePlaceOfMeasureJsonBesideThePlan()
+    {
+        var file = _dir.File("timed.json");
+        var run = CliRun.Of("measure", fixture.Plan, "--host", "jetson-nano", "--runs", "1", "--warmup", "0", "--json", file);
+        Assert.Equal(0, run.ExitCode);
+        using var doc = JsonDocument.Parse(File.ReadAllText(file));
+        Assert.Equal("plan", doc.RootElement.GetProperty("kind").GetString());
+        Assert.Contains($"wrote {file}", run.Out);
+        Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(fixture.Plan)!, "measure.json")));
+    }
+
+    [Fact]
     public void VerifyTakesASampleInPlaceOfTheOriginal()
     {
         var fused = _dir.File("a0.onnx");
