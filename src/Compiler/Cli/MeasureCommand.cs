@@ -32,7 +32,7 @@ internal static class MeasureCommand
         var cuts = cmd.Option("--cuts <N>", $"sweep: at most N evenly spaced cuts, or all (default {DefaultCuts})", CommandOptionType.SingleValue);
         var shape = cmd.Option("--shape <BINDING>", "bind an input's shape (input=1x3x224x224) or a symbolic dimension (batch=4)", CommandOptionType.MultipleValue);
         var timing = TimingArguments.Add(cmd, TimingOptions.Default);
-        var json = CliConventions.Json(cmd, "the measurements (plan: in place of measure.json beside plan.json)");
+        var json = CliConventions.Json(cmd, "the measurements (for a plan, in place of measure.json beside plan.json)");
         CliConventions.Examples(cmd,
             "measure out/plan.json --host host.json",
             "measure model.onnx --host host.json --compare jetson-nano --cuts 5",
