@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Passes.Partition;
 using OnnxCoDesign.Passes.Shapes;

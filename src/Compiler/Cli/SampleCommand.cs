@@ -1,6 +1,6 @@
 using McMaster.Extensions.CommandLineUtils;
 using OnnxCoDesign.Compiler.Pipeline;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Loading;
 
 namespace OnnxCoDesign.Compiler.Cli;
@@ -19,7 +19,7 @@ internal static class SampleCommand
         {
             if (name.Value is null)
             {
-                foreach (var n in Samples.Names) output.Out.WriteLine(n);
+                foreach (var n in SampleModels.Names) output.Out.WriteLine(n);
                 return ExitCodes.Success;
             }
             var model = ModelSource.Sample(name.Value);

@@ -1,4 +1,4 @@
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Passes.Partition;
 using OnnxCoDesign.Passes.Shapes;
@@ -69,7 +69,7 @@ public sealed class CutPointsTests
     [Fact]
     public void Detector_neck_carries_several_tensors_and_early_results_cross_to_the_end()
     {
-        var (graph, cuts) = Of(Samples.Detector());
+        var (graph, cuts) = Of(SampleModels.Detector());
         var resizes = graph.Nodes.Where(n => n.OpType == "Resize").ToList();
         Assert.Equal(2, resizes.Count);
         // After the first upsample: the upsampled lateral, p4 (for the concat), p3 (for the second concat)
@@ -95,7 +95,7 @@ public sealed class CutPointsTests
     [Fact]
     public void All_sweeps_to_the_same_answer_as_each_cut_alone()
     {
-        foreach (var model in new[] { Samples.Detector(), Samples.Inception(), RandomDag.Build(3), RandomDag.Build(11) })
+        foreach (var model in new[] { SampleModels.Detector(), SampleModels.Inception(), RandomDag.Build(3), RandomDag.Build(11) })
         {
             var (_, cuts) = Of(model);
             var all = cuts.All().ToList();

@@ -1,5 +1,5 @@
 using OnnxCoDesign.Compiler.Simulation;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Seeding;
 
 namespace OnnxCoDesign.Tests.Seeding;

@@ -1,4 +1,4 @@
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>How a trained RepVGG block appears in an exported model.</summary>
 public enum RepVggExportForm

@@ -1,6 +1,6 @@
 using OnnxCoDesign.Passes.Seeding;
 
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>
 /// Deterministic weights from a <see cref="SeededStream"/> (SplitMix64), so sample models are byte-identical

@@ -1,4 +1,4 @@
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>
 /// The trained parameters of one RepVGG block: a 3×3 conv + BN, a 1×1 conv + BN, and an identity BN

@@ -1,7 +1,7 @@
 using Onnx;
 using OnnxCoDesign.Passes.IR;
 
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>
 /// A RepVGG network layout: stage widths and block counts (stage 0 first), the first block of every stage

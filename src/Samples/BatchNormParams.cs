@@ -1,4 +1,4 @@
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>Inference-mode batch-norm parameters of one layer (one value per channel).</summary>
 public sealed record BatchNormParams(float[] Scale, float[] Bias, float[] Mean, float[] Variance, float Epsilon)
