@@ -1,3 +1,5 @@
+using OnnxCoDesign.Passes.Rewrite;
+
 namespace OnnxCoDesign.Samples;
 
 /// <summary>Inference-mode batch-norm parameters of one layer (one value per channel).</summary>
@@ -5,31 +7,24 @@ public sealed record BatchNormParams(float[] Scale, float[] Bias, float[] Mean, 
 {
     public long Channels => Scale.Length;
 
-    /// <summary>γ/σ per channel with σ = sqrt(var + ε), in double so the fold adds no error of its own.</summary>
-    public double[] Multipliers()
-    {
-        var m = new double[Channels];
-        for (long c = 0; c < Channels; c++) m[c] = Scale[c] / Math.Sqrt((double)Variance[c] + Epsilon);
-        return m;
-    }
+    /// <summary>This BN as the affine map the passes fold: m = γ/sqrt(var + ε), s = β − μ·m per channel.</summary>
+    public BatchNormParameters Affine() =>
+        BatchNormParameters.Of(Widen(Scale), Widen(Bias), Widen(Mean), Widen(Variance), Epsilon);
 
     /// <summary>
-    /// Folds this BN into the conv before it: <c>w' = w·γ/σ</c>, <c>b' = β + (b − μ)·γ/σ</c> (b = 0 when the conv
-    /// has none). The weight layout is [Cout, …], so each output channel's block is scaled as one.
+    /// Folds this BN into the conv before it as fold-bn does (<see cref="BranchFolding"/>): <c>w' = w·m</c>,
+    /// <c>b' = b·m + s</c> (b = 0 when the conv has none). The weight layout is [Cout, …].
     /// </summary>
     public (float[] Weight, float[] Bias) FoldInto(float[] weight, float[]? bias)
     {
         if (weight.Length % Channels != 0) throw new ArgumentException("the conv's output channels do not match the BN's");
-        var m = Multipliers();
-        long per = weight.Length / Channels;
+        var affine = Affine();
         var w = new float[weight.Length];
-        var b = new float[Channels];
-        for (long c = 0; c < Channels; c++)
-        {
-            for (long i = c * per; i < (c + 1) * per; i++) w[i] = (float)(weight[i] * m[c]);
-            double convBias = bias?[c] ?? 0.0;
-            b[c] = (float)(Bias[c] + (convBias - Mean[c]) * m[c]);
-        }
-        return (w, b);
+        BranchFolding.FoldWeight(weight, affine.Multiplier, w);
+        var b = new double[Channels];
+        BranchFolding.AddBias(bias, affine, b);
+        return (w, Array.ConvertAll(b, v => (float)v));
     }
+
+    private static double[] Widen(float[] values) => Array.ConvertAll(values, v => (double)v);
 }
