@@ -11,8 +11,9 @@ internal sealed record Kernel(ConstantFloats.SpanAction Weight, float[] Bias);
 /// A block's branches as kernels, by <see cref="BranchFolding"/>'s arithmetic (conv + BN, a 1×1 centred, the
 /// identity as a centre weight), summed in double and rounded once.
 /// <see cref="Prepare"/> only checks that every weight is a constant float32 tensor and reads the small BN
-/// parameters; the kernels are computed one block at a time, straight into the float32 array the new
-/// initializer wraps, so fusing a model holds one block's weights at a time, not every block's.
+/// parameters; the kernels are computed one block at a time, summed in a double buffer of that block's kernel
+/// and rounded into the float32 array the new initializer wraps, so fusing a model holds one block's weights
+/// at a time, not every block's.
 /// </summary>
 internal sealed class BlockKernels
 {
