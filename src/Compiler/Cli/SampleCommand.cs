@@ -1,7 +1,7 @@
 using McMaster.Extensions.CommandLineUtils;
 using OnnxCoDesign.Compiler.Pipeline;
 using OnnxCoDesign.Compiler.Reports;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Loading;
 
 namespace OnnxCoDesign.Compiler.Cli;
@@ -31,7 +31,7 @@ internal static class SampleCommand
             if (name.Value is null)
             {
                 CliConventions.WriteJson(json, ListJson(), output);
-                if (!CliConventions.JsonToStdout(json)) foreach (var n in Samples.Names) output.Out.WriteLine(n);
+                if (!CliConventions.JsonToStdout(json)) foreach (var n in SampleModels.Names) output.Out.WriteLine(n);
                 return ExitCodes.Success;
             }
             var model = ModelSource.Sample(name.Value);
@@ -46,7 +46,7 @@ internal static class SampleCommand
     {
         w.WriteStartObject();
         w.WriteStartArray("samples");
-        foreach (var n in Samples.Names) w.WriteStringValue(n);
+        foreach (var n in SampleModels.Names) w.WriteStringValue(n);
         w.WriteEndArray();
         w.WriteEndObject();
     });

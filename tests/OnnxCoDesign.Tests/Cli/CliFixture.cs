@@ -1,4 +1,4 @@
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Tests.Support;
 
 namespace OnnxCoDesign.Tests.Cli;
@@ -11,7 +11,7 @@ public sealed class CliFixture : IDisposable
     public CliFixture()
     {
         Model = _dir.File("grouped.onnx");
-        BadModels.Write(Samples.RepVggGrouped(), Model);
+        BadModels.Write(SampleModels.RepVggGrouped(), Model);
         Fused = _dir.File("fused.onnx");
         var fuse = CliRun.Of("fuse", Model, "-o", Fused);
         if (fuse.ExitCode != 0) throw new InvalidOperationException("fixture: fuse failed: " + fuse.Error);

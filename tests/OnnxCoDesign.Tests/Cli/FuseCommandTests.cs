@@ -1,5 +1,5 @@
 using System.Text.Json;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Tests.Support;
 
@@ -16,7 +16,7 @@ public sealed class FuseCommandTests : IDisposable
     public void WritesAFusedModelThatMatchesTheOriginalAndTheDeployForm()
     {
         var source = _dir.File("grouped.onnx");
-        BadModels.Write(Samples.RepVggGrouped(), source);
+        BadModels.Write(SampleModels.RepVggGrouped(), source);
         var fused = _dir.File("fused.onnx");
 
         var run = CliRun.Of("fuse", source, "-o", fused, "--verify", "--inputs", "2");
@@ -25,8 +25,8 @@ public sealed class FuseCommandTests : IDisposable
         Assert.Contains("PASS", run.Out);
         using var written = ModelLoader.Load(fused);
         Assert.DoesNotContain(written.Model.Graph.Node, n => n.OpType == "BatchNormalization");
-        Assert.Equal(Analysis.Of(Samples.RepVggGroupedDeploy()).Cost.Flops, Analysis.Of(written.Model).Cost.Flops);
-        Assert.True(OrtCompare.RelativeError(Samples.RepVggGrouped(), ModelLoaderCopy(written)) < 1e-5);
+        Assert.Equal(Analysis.Of(SampleModels.RepVggGroupedDeploy()).Cost.Flops, Analysis.Of(written.Model).Cost.Flops);
+        Assert.True(OrtCompare.RelativeError(SampleModels.RepVggGrouped(), ModelLoaderCopy(written)) < 1e-5);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class FuseCommandTests : IDisposable
     public void AModelWithoutBlocksIsWrittenUnchangedInFunction()
     {
         var source = _dir.File("inception.onnx");
-        BadModels.Write(Samples.Inception(), source);
+        BadModels.Write(SampleModels.Inception(), source);
         var run = CliRun.Of("fuse", source, "-o", _dir.File("out.onnx"), "--json", "-");
         Assert.Equal(0, run.ExitCode);
         using var doc = JsonDocument.Parse(run.Out);

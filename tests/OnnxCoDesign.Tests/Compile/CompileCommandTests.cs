@@ -154,7 +154,7 @@ public sealed class CompileCommandTests : IDisposable
     public void RefusesATruncatedModelAndWritesNothing()
     {
         var model = _dir.File("cut.onnx");
-        var bytes = Google.Protobuf.MessageExtensions.ToByteArray(OnnxCoDesign.Passes.Building.Samples.RepVggGrouped());
+        var bytes = Google.Protobuf.MessageExtensions.ToByteArray(OnnxCoDesign.Samples.SampleModels.RepVggGrouped());
         File.WriteAllBytes(model, bytes[..(bytes.Length / 3)]);
         var run = CliRun.Of("compile", model, "-o", _dir.File("out"));
         Assert.Equal(1, run.ExitCode);
