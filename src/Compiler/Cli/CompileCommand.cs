@@ -75,6 +75,7 @@ internal static class CompileCommand
             {
                 claim.RefuseInputs(ExternalDataFiles(loaded));
                 var outcome = CompilePipeline.Run(loaded, name, settings, bindings);
+                WarningLines.Write(outcome.Warnings, loaded.Path ?? name, output.Error);
                 if (verify.HasValue())
                 {
                     var parts = outcome.Plan.Parts.Where(p => p.Model is not null).Select(p => loaded.Derived(p.Model!)).ToList();

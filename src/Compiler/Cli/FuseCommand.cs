@@ -54,6 +54,7 @@ internal static class FuseCommand
             using (loaded)
             {
                 var outcome = FusePipeline.Run(loaded, name, plan, bindings);
+                WarningLines.Write(outcome.Warnings, loaded.Path ?? name, output.Error);
                 VerifyReport? check = null;
                 if (verify.HasValue() || target is not null)
                 {

@@ -59,6 +59,7 @@ internal static class MeasureCommand
                 {
                     using var progress = Progress.For(output);
                     var result = CutSweep.Run(loaded, name, bindings, profiles, max, options, (label, done, total) => progress.Report(label, done, total));
+                    WarningLines.Write(result.Warnings, loaded.Path ?? name, output.Error);
                     (text, report) = (MeasureReport.SweepJson(result), MeasureReport.SweepText(result));
                 }
                 file = json.Value() ?? "";

@@ -84,7 +84,7 @@ public static class PlanJson
             w.Real("throughputFpsS1", pt.Static.Throughput);
             w.Real("latencyMs", pt.Best.Latency * 1e3);
             w.Real("throughputFps", pt.Best.Throughput);
-            w.WriteString("strategies", string.Join(",", pt.BestChoice.Strategies.Select(x => "S" + (x + 1))));
+            w.WriteString("strategies", pt.BestChoice.StrategyNames());
             w.Real("accuracyCost", pt.Best.Accuracy);
             w.WriteEndObject();
         }
@@ -152,7 +152,7 @@ public static class PlanJson
         w.WriteStartArray("cuts");
         foreach (var c in plan.Choice.Cuts) w.WriteNumberValue(c);
         w.WriteEndArray();
-        w.WriteString("strategies", string.Join(",", plan.Choice.Strategies.Select(x => "S" + (x + 1))));
+        w.WriteString("strategies", plan.Choice.StrategyNames());
         w.Real("latencyMs", plan.Score.Latency * 1e3);
         w.Real("periodMs", plan.Score.Period * 1e3);
         w.Real("throughputFps", plan.Score.Throughput);

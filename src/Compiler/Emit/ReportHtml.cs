@@ -36,7 +36,7 @@ public static class ReportHtml
                   $"cost model {Esc(s.CostModel.ToString().ToLowerInvariant())}; {o.Planning.Units.Count} units, {o.Planning.BlockCount} RepVGG blocks</p>\n");
         sb.Append("<dl class=\"summary\">");
         Fact(sb, "cuts", string.Join(", ", chosen.Choice.Cuts.Select(c => $"after {After(o, c)}")));
-        Fact(sb, "strategies", string.Join(", ", chosen.Choice.Strategies.Select(x => "S" + (x + 1))));
+        Fact(sb, "strategies", chosen.Choice.StrategyNames(", "));
         Fact(sb, "latency", string.Create(C, $"{chosen.Score.Latency * 1e3:0.###} ms"));
         Fact(sb, "throughput", string.Create(C, $"{chosen.Score.Throughput:0.##} /s (period {chosen.Score.Period * 1e3:0.###} ms)"));
         Fact(sb, "accuracy cost", string.Create(C, $"{chosen.Score.Accuracy:0.####}"));

@@ -23,6 +23,12 @@ public sealed record MeasuredPart(int Boundary, string After, int Part, int Node
 /// </summary>
 public sealed record SweepResult(string Model, IReadOnlyList<DeviceProfile> Profiles, TimingOptions Timing, int Units, IReadOnlyList<int> Boundaries, IReadOnlyList<MeasuredPart> Parts)
 {
+    /// <summary>Warnings of the passes and analyses the sweep ran, each once.</summary>
+    public IReadOnlyList<Passes.Diagnostics.Diagnostic> Warnings { get; init; } = [];
+
+    /// <summary>How many times each pass and analysis ran.</summary>
+    public Passes.Pipeline.PassTrace Trace { get; init; } = new();
+
     public DeviceProfile Host => Profiles[0];
 
     public double Spearman(int profile = 0) => Statistics.Spearman(Parts.Select(p => p.Predicted[profile]).ToList(), Parts.Select(p => p.MeasuredSeconds).ToList());
@@ -59,7 +65,8 @@ public static class CutSweep
         {
             progress?.Invoke("measure: extracting parts", k, boundaries.Count);
             var choice = new PlanChoice([b], [0, 0]);
-            var plan = PlanRealizer.Realize(planning, costs, choice, bindings);
+            // Every cut fuses every block by S1: the variant is built and analysed once, for the first cut.
+            var plan = PlanRealizer.Realize(planning, costs, choice);
             foreach (var part in plan.Parts.Where(p => p.Model is not null))
             {
                 var j = part.Index;
@@ -78,7 +85,11 @@ public static class CutSweep
         }
         var rows = pending.Select((x, i) => new MeasuredPart(x.Boundary, problem.UnitNames[x.Boundary], x.Part.Index, x.Part.Nodes.Count,
             x.Part.Flops, x.Part.Bytes, x.Predicted, measured[i])).ToList();
-        return new SweepResult(displayName, profiles, timing, planning.Units.Count, boundaries, rows);
+        return new SweepResult(displayName, profiles, timing, planning.Units.Count, boundaries, rows)
+        {
+            Warnings = planning.Context.Diagnostics.Items,
+            Trace = planning.Context.Trace,
+        };
     }
 
     /// <summary>

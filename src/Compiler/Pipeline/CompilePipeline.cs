@@ -1,7 +1,9 @@
 using OnnxCoDesign.Compiler.Planning;
 using OnnxCoDesign.Compiler.Verification;
+using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Precision;
+using OnnxCoDesign.Passes.Rewrite;
 using OnnxCoDesign.Passes.Rewrite.Fusion;
 using OnnxCoDesign.Passes.Shapes;
 
@@ -15,7 +17,11 @@ public sealed record CompileOutcome(
     StageCosts Costs,
     PlanSearchResult Search,
     RealizedPlan Plan,
-    IReadOnlyList<double> StrategyAccuracyCost);
+    IReadOnlyList<double> StrategyAccuracyCost)
+{
+    /// <summary>Warnings of every pass and analysis of this compile (shape inference's OCW2001 among them), each once.</summary>
+    public IReadOnlyList<Diagnostic> Warnings => Planning.Context.Diagnostics.Items;
+}
 
 /// <summary>
 /// The main job: fold BN, find blocks and cuts, cost every unit under every strategy on every device,
@@ -25,14 +31,14 @@ public static class CompilePipeline
 {
     public static CompileOutcome Run(LoadedModel source, string displayName, PlannerSettings settings, ShapeBindings bindings)
     {
-        var planning = PlanningModel.Build(source, displayName, bindings);
+        var planning = PlanningModel.Build(source, displayName, new PassContext(source.ExternalData) { Bindings = bindings });
         var accuracy = settings.Accuracy == AccuracyModel.Prior
             ? PlannerSettings.PriorAccuracyCost
             : MeasuredAccuracy(source, planning, settings, bindings);
         var problem = planning.Problem(settings.Devices, settings.Precision, settings.Link, settings.Objective, settings.CostModel, settings.Lambda, accuracy);
         var costs = new StageCosts(problem);
         var search = PlanSearch.Run(costs);
-        var plan = PlanRealizer.Realize(planning, costs, search.Chosen.Choice, bindings);
+        var plan = PlanRealizer.Realize(planning, costs, search.Chosen.Choice);
         return new CompileOutcome(displayName, settings, planning, costs, search, plan, accuracy);
     }
 
@@ -44,10 +50,11 @@ public static class CompilePipeline
     {
         var target = settings.Precision;
         var inputs = InputGenerator.Generate(InputGenerator.ResolveInputs(source, bindings).Inputs, 4, 0);
-        // The planner's variants carry no weights (structure only); each strategy is fused for real here, one at a time.
+        // The planner's variants carry no weights (structure only); each strategy is fused for real here, once:
+        // the realized plan reuses the variant it needs.
         return Enum.GetValues<FusionStrategy>().Select(strategy =>
         {
-            using var fused = source.Derived(planning.Fuse(new StrategyPlan(strategy), bindings).Analysis.Graph.Model);
+            using var fused = source.Derived(planning.Variant(new StrategyPlan(strategy)).Graph.Model);
             var report = PrecisionDeviation.Measure(source, fused, target, inputs);
             return report.Outputs.Max(o => o.Deviation.RelativeL2);
         }).ToArray();

@@ -2,6 +2,8 @@ using OnnxCoDesign.Passes.Cost;
 using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Passes.Loading;
+using OnnxCoDesign.Passes.Pipeline;
+using OnnxCoDesign.Passes.Rewrite;
 using OnnxCoDesign.Passes.Shapes;
 
 namespace OnnxCoDesign.Compiler.Pipeline;
@@ -24,5 +26,15 @@ public sealed record ModelAnalysis(string DisplayName, ModelGraph Graph, ShapeIn
         var shapes = ShapeInference.Run(graph, bindings, externalData);
         var cost = AnnotateCost.Run(graph, shapes);
         return new ModelAnalysis(displayName, graph, shapes, cost);
+    }
+
+    /// <summary>
+    /// The analysis of a graph the pipeline has verified, from the context's cache: each graph version is
+    /// analysed once, its declared shapes checked against the inferred ones, its warnings kept in the context.
+    /// </summary>
+    public static ModelAnalysis Of(ModelGraph graph, PassContext context, string displayName)
+    {
+        var analysis = context.Analyses.Of(graph, context);
+        return new ModelAnalysis(displayName, graph, analysis.Shapes, analysis.Cost);
     }
 }

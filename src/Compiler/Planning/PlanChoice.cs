@@ -1,3 +1,5 @@
+using OnnxCoDesign.Passes.Rewrite.Fusion;
+
 namespace OnnxCoDesign.Compiler.Planning;
 
 /// <summary>
@@ -9,11 +11,22 @@ public sealed record PlanChoice(int[] Cuts, int[] Strategies)
 {
     public int Parts => Strategies.Length;
 
+    /// <summary>Index i (0..3) as the strategy it stands for (S1..S4): the one place the encoding is crossed.</summary>
+    public static FusionStrategy StrategyOf(int index) => (FusionStrategy)(index + 1);
+
+    /// <summary>The strategy index (0..3) of a strategy.</summary>
+    public static int IndexOf(FusionStrategy strategy) => (int)strategy - 1;
+
+    public FusionStrategy Strategy(int part) => StrategyOf(Strategies[part]);
+
+    /// <summary>The parts' strategies as text: "S1,S2".</summary>
+    public string StrategyNames(string separator = ",") => FusionStrategies.Names(Strategies.Select(StrategyOf), separator);
+
     public int First(int part) => part == 0 ? 0 : Cuts[part - 1] + 1;
 
     public int Last(int part, int units) => part == Parts - 1 ? units - 1 : Cuts[part];
 
-    public override string ToString() => $"cuts [{string.Join(",", Cuts)}] strategies [{string.Join(",", Strategies.Select(s => "S" + (s + 1)))}]";
+    public override string ToString() => $"cuts [{string.Join(",", Cuts)}] strategies [{StrategyNames()}]";
 }
 
 /// <summary>

@@ -12,7 +12,7 @@ namespace OnnxCoDesign.Compiler.Planning;
 /// </summary>
 public static class PlanRealizer
 {
-    public static RealizedPlan Realize(PlanningModel planning, StageCosts costs, PlanChoice choice, ShapeBindings bindings)
+    public static RealizedPlan Realize(PlanningModel planning, StageCosts costs, PlanChoice choice)
     {
         var n = planning.Units.Count;
         var k = choice.Parts;
@@ -21,11 +21,11 @@ public static class PlanRealizer
         {
             foreach (var b in Range(choice, j, n).SelectMany(u => planning.Units[u].Blocks))
             {
-                strategies.Region(b, b, (FusionStrategy)(choice.Strategies[j] + 1));
+                strategies.Region(b, b, choice.Strategy(j));
             }
         }
 
-        var (fused, fusion) = planning.Fuse(strategies, bindings);
+        var (fused, fusion) = planning.Fuse(strategies);
         var (graph, shapes) = (fused.Graph, fused.Shapes);
         var cost = fused.Cost.Nodes.ToDictionary(c => c.Node, StringComparer.Ordinal);
         var symbolic = SymbolicInputs(planning.Base.Graph);
@@ -35,9 +35,9 @@ public static class PlanRealizer
         {
             var units = Range(choice, j, n).Select(u => planning.Units[u]).ToList();
             var names = units.SelectMany(u => u.BaseNodes.Where(x => !planning.BlockNodes.Contains(x))
-                .Concat(u.Blocks.SelectMany(b => fusion.Blocks[b].Nodes))).ToHashSet(StringComparer.Ordinal);
+                .Concat(u.Blocks.SelectMany(b => fusion.Block(planning.BlockOutputs[b]).Nodes))).ToHashSet(StringComparer.Ordinal);
             var nodes = graph.Nodes.Where(x => names.Contains(x.Name)).ToList();
-            var strategy = units.Any(u => u.HasBlocks) ? (FusionStrategy?)(choice.Strategies[j] + 1) : null;
+            var strategy = units.Any(u => u.HasBlocks) ? choice.Strategy(j) : (FusionStrategy?)null;
             var stage = costs.Stage(j, choice.Strategies[j], choice.First(j), choice.Last(j, n));
             if (nodes.Count == 0)
             {
@@ -45,6 +45,7 @@ public static class PlanRealizer
                 continue;
             }
             var part = PartExtractor.Extract(graph, shapes, nodes, $"part{j}");
+            BindSymbolicDims(part, shapes);
             var initializers = part.Graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
             var inputs = part.Graph.Input.Where(i => !initializers.Contains(i.Name))
                 .Select(i => TensorSpec.Of(i.Name, shapes, symbolic.Contains(i.Name))).ToList();
@@ -54,6 +55,28 @@ public static class PlanRealizer
                 nodes.Sum(x => (double)(cost[x.Name].Flops ?? 0)), nodes.Sum(x => (double)cost[x.Name].Bytes), stage, inputs, outputs));
         }
         return new RealizedPlan(parts, Transfers(planning, costs, choice, shapes), strategies, fusion);
+    }
+
+    /// <summary>
+    /// A part's declared shapes carry the values the plan was made for: symbolic dimensions of its inputs,
+    /// outputs and value_info become the bound (or defaulted) sizes, so every shape in it agrees.
+    /// </summary>
+    private static void BindSymbolicDims(Onnx.ModelProto part, ShapeInferenceResult shapes)
+    {
+        foreach (var info in part.Graph.Input.Concat(part.Graph.Output).Concat(part.Graph.ValueInfo))
+        {
+            var declared = info.Type?.TensorType?.Shape;
+            var dims = shapes.TypeOf(info.Name)?.Dims;
+            if (declared is null || dims is null || declared.Dim.Count != dims.Length) continue;
+            for (var d = 0; d < dims.Length; d++)
+            {
+                var dim = declared.Dim[d];
+                if (dim.ValueCase != Onnx.TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue && dims[d] > 0)
+                {
+                    dim.DimValue = dims[d];
+                }
+            }
+        }
     }
 
     private static IEnumerable<int> Range(PlanChoice choice, int part, int units) =>

@@ -5,6 +5,7 @@ using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Partition;
+using OnnxCoDesign.Passes.Pipeline;
 using OnnxCoDesign.Passes.Rewrite;
 using OnnxCoDesign.Passes.Rewrite.Fusion;
 using OnnxCoDesign.Passes.Shapes;
@@ -16,20 +17,28 @@ namespace OnnxCoDesign.Compiler.Planning;
 /// RepVGG blocks are atomic groups, so its candidate cuts split it into units; each unit is costed under
 /// each strategy from a variant of the model with every block fused that way. Crossing bytes come from
 /// the folded model (block outputs keep their names, so what crosses is the same in every variant).
+/// Blocks are known by their output tensor (<see cref="BlockOutputs"/>), the same in every variant. Each
+/// distinct variant (the strategy each block gets, and the weight mode) is fused once and kept.
 /// </summary>
 public sealed class PlanningModel
 {
-    private PlanningModel(LoadedModel source, ModelAnalysis baseAnalysis, IReadOnlyList<PlanningUnit> units, CutPoints cuts,
-        HashSet<string> blockNodes, PassResult foldBn, int blocks)
+    private readonly Dictionary<(string Strategies, WeightMode Mode), (ModelGraph Graph, FusionResult Fusion)> _variants = new();
+
+    private PlanningModel(LoadedModel source, PassContext context, ModelAnalysis baseAnalysis, IReadOnlyList<PlanningUnit> units, CutPoints cuts,
+        HashSet<string> blockNodes, PassResult foldBn, IReadOnlyList<string> blockOutputs)
     {
         Source = source;
+        Context = context;
         Base = baseAnalysis;
         Units = units;
         Cuts = cuts;
         BlockNodes = blockNodes;
         FoldBn = foldBn;
-        BlockCount = blocks;
+        BlockOutputs = blockOutputs;
     }
+
+    /// <summary>The context every pass and analysis of this compile ran under: its diagnostics and trace.</summary>
+    public PassContext Context { get; }
 
     public LoadedModel Source { get; }
 
@@ -47,29 +56,36 @@ public sealed class PlanningModel
 
     public PassResult FoldBn { get; }
 
-    public int BlockCount { get; }
+    public int BlockCount => BlockOutputs.Count;
 
-    public static PlanningModel Build(LoadedModel source, string displayName, ShapeBindings bindings)
+    /// <summary>Block b's output tensor: its stable name.</summary>
+    public IReadOnlyList<string> BlockOutputs { get; }
+
+    public static PlanningModel Build(LoadedModel source, string displayName, ShapeBindings bindings) =>
+        Build(source, displayName, new PassContext(source.ExternalData) { Bindings = bindings });
+
+    public static PlanningModel Build(LoadedModel source, string displayName, PassContext context)
     {
         var model = source.Model.Clone();
         var graph = new ModelGraph(model, source.Path);
-        var context = new PassContext(source.ExternalData);
-        var foldBn = FoldBatchNorm.Run(graph, context);
+        context.Trace.Count(PassTrace.VerifyGraph);
         GraphVerifier.Verify(graph);
-        var baseAnalysis = ModelAnalysis.Run(graph, source.ExternalData, displayName, bindings);
+        var foldBn = Pipelines.FoldBn().Run(graph, context).Single();
+        var baseAnalysis = ModelAnalysis.Of(graph, context, displayName);
 
+        context.Trace.Count(PassTrace.MatchRepVgg);
         var blocks = RepVggMatcher.FindAll(baseAnalysis.Graph).Select(o => o.Block).OfType<RepVggBlock>().ToList();
         var groups = blocks.Select(b => b.Nodes.Select(n => n.Name).ToList()).ToList();
         var blockNodes = groups.SelectMany(g => g).ToHashSet(StringComparer.Ordinal);
         var cuts = CutPoints.Of(baseAnalysis.Graph, baseAnalysis.Shapes, groups);
         var units = Segment(baseAnalysis.Graph, cuts, groups);
 
-        var planning = new PlanningModel(source, baseAnalysis, units, cuts, blockNodes, foldBn, blocks.Count);
+        var planning = new PlanningModel(source, context, baseAnalysis, units, cuts, blockNodes, foldBn, blocks.Select(b => b.Output).ToList());
         // The variants are cost models: their fused weights are never run or saved, so none are computed.
         planning.Variants = Enum.GetValues<FusionStrategy>().Select(s =>
         {
-            var (analysis, fusion) = planning.Fuse(new StrategyPlan(s), bindings, structureOnly: true);
-            return new StrategyVariant(s, analysis.Graph, analysis.Shapes, analysis.Cost, fusion);
+            var (analysis, fusion) = planning.Fuse(new StrategyPlan(s), WeightMode.StructureOnly);
+            return new StrategyVariant(s, analysis.Graph, analysis.Shapes, analysis.Cost, fusion, planning.BlockOutputs);
         }).ToList();
         return planning;
     }
@@ -94,16 +110,27 @@ public sealed class PlanningModel
     }
 
     /// <summary>
-    /// A copy of the BN-folded model with its blocks fused by <paramref name="plan"/>, verified and analysed
-    /// (shapes, costs). With <paramref name="structureOnly"/> the new weights are zeros: for costing only.
+    /// A copy of the BN-folded model with its blocks fused by <paramref name="plan"/> (pipeline fuse-branches,
+    /// verified), built once per distinct variant: plans giving every block the same strategy share it.
+    /// With <see cref="WeightMode.StructureOnly"/> the new weights are zeros: for costing only.
     /// </summary>
-    public (ModelAnalysis Analysis, FusionResult Fusion) Fuse(StrategyPlan plan, ShapeBindings bindings, bool structureOnly = false)
+    public (ModelGraph Graph, FusionResult Fusion) Variant(StrategyPlan plan, WeightMode mode = WeightMode.Computed)
     {
+        var key = (FusionStrategies.Names(BlockOutputs.Select((o, b) => plan.For(b, o))), mode);
+        if (_variants.TryGetValue(key, out var built)) return built;
         // The copy keeps the folded model's node identities, so units (named in it) find their nodes here.
         var graph = Base.Graph.Copy();
-        var context = new PassContext(Source.ExternalData) { StructureOnly = structureOnly };
-        var fusion = FuseBranches.Run(graph, context, plan);
-        return (ModelAnalysis.Run(graph, Source.ExternalData, Base.DisplayName, bindings), fusion);
+        var results = Pipelines.FuseBranches(plan).Run(graph, Context.With(mode));
+        built = (graph, results.OfType<FusionPassResult>().Single().Fusion);
+        _variants[key] = built;
+        return built;
+    }
+
+    /// <summary>The variant for <paramref name="plan"/> and its analysis (shapes, costs), each computed once.</summary>
+    public (ModelAnalysis Analysis, FusionResult Fusion) Fuse(StrategyPlan plan, WeightMode mode = WeightMode.Computed)
+    {
+        var (graph, fusion) = Variant(plan, mode);
+        return (ModelAnalysis.Of(graph, Context, Base.DisplayName), fusion);
     }
 
     /// <summary>The optimizer's view for a chain of devices.</summary>

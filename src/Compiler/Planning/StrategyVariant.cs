@@ -9,7 +9,8 @@ namespace OnnxCoDesign.Compiler.Planning;
 /// The BN-folded model with every block fused by one strategy, analysed: the planner reads each unit's
 /// cost under that strategy from here (the blocks' rewritten nodes, every other node as it was).
 /// </summary>
-public sealed record StrategyVariant(FusionStrategy Strategy, ModelGraph Graph, ShapeInferenceResult Shapes, CostReport Cost, FusionResult Fusion)
+public sealed record StrategyVariant(FusionStrategy Strategy, ModelGraph Graph, ShapeInferenceResult Shapes, CostReport Cost, FusionResult Fusion,
+    IReadOnlyList<string> BlockOutputs)
 {
     private readonly Dictionary<string, NodeCost> _costs = Cost.Nodes.ToDictionary(n => n.Node, StringComparer.Ordinal);
     private readonly Dictionary<string, GraphNode> _nodes = Graph.Nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
@@ -24,7 +25,7 @@ public sealed record StrategyVariant(FusionStrategy Strategy, ModelGraph Graph, 
         foreach (var name in unit.BaseNodes.Where(n => !blockNodes.Contains(n))) yield return name;
         foreach (var b in unit.Blocks)
         {
-            foreach (var name in Fusion.Blocks[b].Nodes) yield return name;
+            foreach (var name in Fusion.Block(BlockOutputs[b]).Nodes) yield return name;
         }
     }
 }

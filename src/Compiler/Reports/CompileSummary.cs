@@ -30,7 +30,7 @@ public static class CompileSummary
         foreach (var b in o.Search.Baselines.Append(o.Search.Chosen))
         {
             var cuts = string.Join(",", b.Choice.Cuts);
-            var strategies = string.Join(",", b.Choice.Strategies.Select(x => "S" + (x + 1)));
+            var strategies = b.Choice.StrategyNames();
             w.WriteLine(string.Create(C, $"  {b.Name,-22} {cuts,-10} {strategies,-12} {b.Score.Latency * 1e3,11:F3} {b.Score.Throughput,13:F2} {b.Score.Accuracy,7:F3} {b.Score.Loss(s.Objective, s.Lambda) * 1e3,10:F3}"));
         }
         w.WriteLine();

@@ -13,4 +13,13 @@ public sealed class DiagnosticBag
     public IReadOnlyList<Diagnostic> Items => _items;
 
     public void Warn(string code, string message) => _items.Add(new Diagnostic(Severity.Warning, code, message));
+
+    /// <summary>Adds a diagnostic unless an equal one is already here (analyses of several variants raise the same).</summary>
+    public void Add(Diagnostic diagnostic)
+    {
+        lock (_items)
+        {
+            if (!_items.Contains(diagnostic)) _items.Add(diagnostic);
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using OnnxCoDesign.Passes.IR;
+using OnnxCoDesign.Passes.Pipeline;
 
 namespace OnnxCoDesign.Passes.Rewrite;
 
@@ -15,9 +16,15 @@ namespace OnnxCoDesign.Passes.Rewrite;
 /// The folded weight and bias are new initializers (NAME_bnfolded); the old ones go once nothing uses them,
 /// so a weight shared with another node stays as that node needs it.
 /// </summary>
-public static class FoldBatchNorm
+public sealed class FoldBatchNorm : IGraphPass
 {
     public const string Name = "fold-bn";
+
+    string IGraphPass.Name => Name;
+
+    public IReadOnlyList<string> TargetOps { get; } = ["BatchNormalization", "Conv"];
+
+    PassResult IGraphPass.Run(ModelGraph graph, PassContext context) => Run(graph, context);
 
     public static PassResult Run(ModelGraph graph, PassContext context)
     {

@@ -1,9 +1,27 @@
 using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.Loading;
+using OnnxCoDesign.Passes.Pipeline;
+using OnnxCoDesign.Passes.Shapes;
 
 namespace OnnxCoDesign.Passes.Rewrite;
 
-/// <summary>What a pass may use besides the graph: where weights are read from, and where to report.</summary>
+/// <summary>How a pass writes the weights it creates.</summary>
+public enum WeightMode
+{
+    /// <summary>Computed for real: for a model that is run or saved.</summary>
+    Computed,
+
+    /// <summary>
+    /// The structure only: new weights are zeros (one shared buffer), no arithmetic. For analysis variants of a
+    /// model whose shapes and costs are wanted, never for a model that is run or saved.
+    /// </summary>
+    StructureOnly,
+}
+
+/// <summary>
+/// What every pass gets besides the graph: where weights are read from, how new ones are written, the shape
+/// bindings, the diagnostics every command prints, the analysis cache and the trace of what ran.
+/// </summary>
 public sealed class PassContext(ExternalDataStore weights)
 {
     public static PassContext InMemory => new(ExternalDataStore.None);
@@ -11,11 +29,21 @@ public sealed class PassContext(ExternalDataStore weights)
     /// <summary>Resolves initializers whose bytes live in a file (external or left in the model file).</summary>
     public ExternalDataStore Weights { get; } = weights;
 
-    public DiagnosticBag Diagnostics { get; } = new();
+    public WeightMode Mode { get; init; } = WeightMode.Computed;
 
-    /// <summary>
-    /// Rewrite the structure only: new weights are zeros (one shared buffer), no arithmetic. For analysis
-    /// variants of a model whose shapes and costs are wanted, never for a model that is run or saved.
-    /// </summary>
-    public bool StructureOnly { get; init; }
+    public ShapeBindings Bindings { get; init; } = ShapeBindings.Empty;
+
+    /// <summary>Warnings raised by passes and analyses, each once; commands print them and JSON outputs list them.</summary>
+    public DiagnosticBag Diagnostics { get; init; } = new();
+
+    /// <summary>Shapes and costs per graph version; a pass that changes a graph invalidates its entry.</summary>
+    public AnalysisCache Analyses { get; init; } = new();
+
+    public PassTrace Trace { get; init; } = new();
+
+    public bool StructureOnly => Mode == WeightMode.StructureOnly;
+
+    /// <summary>This context with another weight mode; diagnostics, analyses and trace are shared.</summary>
+    public PassContext With(WeightMode mode) =>
+        new(Weights) { Mode = mode, Bindings = Bindings, Diagnostics = Diagnostics, Analyses = Analyses, Trace = Trace };
 }

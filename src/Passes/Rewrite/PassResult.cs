@@ -7,7 +7,4 @@ public sealed record Rewrite(string Anchor, string Detail);
 public sealed record LeftAlone(string Anchor, string Reason);
 
 /// <summary>What a pass changed. Passes return this rather than a bare flag.</summary>
-public sealed record PassResult(string Pass, IReadOnlyList<Rewrite> Rewrites, IReadOnlyList<LeftAlone> LeftAlone)
-{
-    public bool Changed => Rewrites.Count > 0;
-}
+public record PassResult(string Pass, IReadOnlyList<Rewrite> Rewrites, IReadOnlyList<LeftAlone> LeftAlone);

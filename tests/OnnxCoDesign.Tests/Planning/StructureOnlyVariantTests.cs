@@ -22,7 +22,7 @@ public sealed class StructureOnlyVariantTests
         {
             var model = original.Clone();
             var graph = new ModelGraph(model);
-            FuseBranches.Run(graph, new PassContext(OnnxCoDesign.Passes.Loading.ExternalDataStore.None) { StructureOnly = structureOnly }, new StrategyPlan(strategy));
+            FuseBranches.Run(graph, new PassContext(OnnxCoDesign.Passes.Loading.ExternalDataStore.None) { Mode = structureOnly ? WeightMode.StructureOnly : WeightMode.Computed }, new StrategyPlan(strategy));
             var shapes = ShapeInference.Run(graph);
             printout = GraphPrinter.Print(graph, shapes);
             return AnnotateCost.Run(graph, shapes);

@@ -62,7 +62,7 @@ public static class ReportTables
             var b = plans[i];
             var chosen = i == plans.Count - 1;
             sb.Append($"<tr{(chosen ? " class=\"chosen\"" : "")}><td>{(chosen ? "●" : (i + 1).ToString(C))}</td><td title=\"{Esc(b.Description)}\">{Esc(b.Name)}</td>");
-            sb.Append($"<td>{Esc(string.Join(",", b.Choice.Cuts))}</td><td>{Esc(string.Join(",", b.Choice.Strategies.Select(x => "S" + (x + 1))))}</td>");
+            sb.Append($"<td>{Esc(string.Join(",", b.Choice.Cuts))}</td><td>{Esc(b.Choice.StrategyNames())}</td>");
             sb.Append(string.Create(C, $"<td class=\"n\">{b.Score.Latency * 1e3:0.###}</td><td class=\"n\">{b.Score.Throughput:0.##}</td><td class=\"n\">{b.Score.Accuracy:0.####}</td><td class=\"n\">{b.Score.Loss(s.Objective, s.Lambda) * 1e3:0.###}</td></tr>\n"));
         }
         return sb.Append("</tbody>\n</table></div>\n").ToString();

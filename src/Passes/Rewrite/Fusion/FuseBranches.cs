@@ -1,4 +1,5 @@
 using OnnxCoDesign.Passes.IR;
+using OnnxCoDesign.Passes.Pipeline;
 
 namespace OnnxCoDesign.Passes.Rewrite.Fusion;
 
@@ -9,9 +10,21 @@ namespace OnnxCoDesign.Passes.Rewrite.Fusion;
 public sealed record BlockReport(int Index, string Name, string Branches, FusionStrategy Strategy, string Result, int BranchesFused)
 {
     public IReadOnlyList<string> Nodes { get; init; } = [];
+
+    /// <summary>The block's output tensor: its stable name, the same in every variant and every matcher run.</summary>
+    public string Output { get; init; } = "";
 }
 
-public sealed record FusionResult(PassResult Pass, IReadOnlyList<BlockReport> Blocks);
+public sealed record FusionResult(PassResult Pass, IReadOnlyList<BlockReport> Blocks)
+{
+    private readonly Dictionary<string, BlockReport> _byOutput = Blocks.ToDictionary(b => b.Output, StringComparer.Ordinal);
+
+    /// <summary>The block whose output tensor is <paramref name="output"/>.</summary>
+    public BlockReport Block(string output) => _byOutput[output];
+}
+
+/// <summary>fuse-branches' result as a pipeline returns it: the pass result, with the block reports.</summary>
+public sealed record FusionPassResult(FusionResult Fusion) : PassResult(Fusion.Pass.Pass, Fusion.Pass.Rewrites, Fusion.Pass.LeftAlone);
 
 /// <summary>
 /// Pass <c>fuse-branches</c>: re-parameterizes RepVGG blocks by each block's strategy.
@@ -26,12 +39,22 @@ public sealed record FusionResult(PassResult Pass, IReadOnlyList<BlockReport> Bl
 /// arithmetic). Blocks are numbered in topological order; <see cref="StrategyPlan"/> maps numbers to
 /// strategies. A block failing a precondition stays as it was and is reported with the reason.
 /// </summary>
-public static class FuseBranches
+public sealed class FuseBranches(StrategyPlan plan) : IGraphPass
 {
     public const string Name = "fuse-branches";
 
+    string IGraphPass.Name => Name;
+
+    /// <summary>The plan this pass fuses by: its argument.</summary>
+    public StrategyPlan Plan { get; } = plan;
+
+    public IReadOnlyList<string> TargetOps { get; } = ["Add", "Sum", "Conv", "BatchNormalization"];
+
+    PassResult IGraphPass.Run(ModelGraph graph, PassContext context) => new FusionPassResult(Run(graph, context, Plan));
+
     public static FusionResult Run(ModelGraph graph, PassContext context, StrategyPlan plan)
     {
+        context.Trace.Count(PassTrace.MatchRepVgg);
         var outcomes = RepVggMatcher.FindAll(graph);
         var leftAlone = outcomes.Where(o => o.Block is null).Select(o => new LeftAlone(o.Root.Name, o.Reason!)).ToList();
         var planned = new List<(RepVggBlock Block, FusionStrategy Strategy, BlockKernels Kernels, int Report)>();
@@ -39,17 +62,17 @@ public static class FuseBranches
         var index = 0;
         foreach (var block in outcomes.Select(o => o.Block).OfType<RepVggBlock>())
         {
-            var strategy = plan.For(index);
+            var strategy = plan.For(index, block.Output);
             var (kernels, reason) = BlockKernels.Prepare(graph, block, context);
             if (kernels is null)
             {
                 leftAlone.Add(new LeftAlone(block.Name, reason!));
-                reports.Add(new BlockReport(index++, block.Name, block.BranchText, strategy, "left alone: " + reason, 0) { Nodes = block.Nodes.Select(n => n.Name).ToList() });
+                reports.Add(new BlockReport(index++, block.Name, block.BranchText, strategy, "left alone: " + reason, 0) { Nodes = block.Nodes.Select(n => n.Name).ToList(), Output = block.Output });
                 continue;
             }
             planned.Add((block, strategy, kernels, reports.Count));
             var fused = strategy.BranchesFused(block.OneByOne is not null, block.Identity is not null);
-            reports.Add(new BlockReport(index++, block.Name, block.BranchText, strategy, Describe(block, strategy), fused));
+            reports.Add(new BlockReport(index++, block.Name, block.BranchText, strategy, Describe(block, strategy), fused) { Output = block.Output });
         }
 
         // Every match is complete and every block checked before the first edit; each block's kernels are

@@ -18,6 +18,9 @@ public static class FusionStrategies
     public static int BranchesFused(this FusionStrategy s, bool hasOneByOne, bool hasIdentity) =>
         (hasOneByOne && !s.KeepsOneByOne() ? 1 : 0) + (hasIdentity && !s.KeepsIdentity() ? 1 : 0);
 
+    /// <summary>The one text form of a list of strategies: "S1,S2".</summary>
+    public static string Names(IEnumerable<FusionStrategy> strategies, string separator = ",") => string.Join(separator, strategies);
+
     public static FusionStrategy Parse(string text) => text.Trim().ToUpperInvariant() switch
     {
         "S1" or "1" => FusionStrategy.S1,

@@ -6,11 +6,13 @@ namespace OnnxCoDesign.Passes.Rewrite.Fusion;
 /// <summary>
 /// Which strategy each block gets: a default, overridden by regions of blocks counted in topological order
 /// (0-based, inclusive). A later region wins where regions overlap, so a plan can set a range and then
-/// single blocks inside it. This is how the partitioner gives each part its own strategy.
+/// single blocks inside it. Blocks can also be named by their output tensor (<see cref="Block"/>), which wins
+/// over regions: this is how the planner gives each part's blocks that part's strategy.
 /// </summary>
 public sealed class StrategyPlan
 {
     private readonly List<(int From, int To, FusionStrategy Strategy)> _regions = new();
+    private readonly Dictionary<string, FusionStrategy> _named = new(StringComparer.Ordinal);
 
     public StrategyPlan(FusionStrategy fallback = FusionStrategy.S1) => Default = fallback;
 
@@ -24,6 +26,16 @@ public sealed class StrategyPlan
         _regions.Add((from, to, strategy));
         return this;
     }
+
+    /// <summary>Gives the block whose output tensor is <paramref name="output"/> its own strategy.</summary>
+    public StrategyPlan Block(string output, FusionStrategy strategy)
+    {
+        _named[output] = strategy;
+        return this;
+    }
+
+    /// <summary>The strategy of block number <paramref name="block"/> with output tensor <paramref name="output"/>.</summary>
+    public FusionStrategy For(int block, string output) => _named.TryGetValue(output, out var s) ? s : For(block);
 
     public FusionStrategy For(int block)
     {

@@ -1,0 +1,20 @@
+using OnnxCoDesign.Passes.Rewrite;
+using OnnxCoDesign.Passes.Rewrite.Fusion;
+
+namespace OnnxCoDesign.Passes.Pipeline;
+
+/// <summary>
+/// Every pipeline the compiler runs, in one place. Adding a pass is one new sealed class implementing
+/// <see cref="IGraphPass"/> and one line here.
+/// </summary>
+public static class Pipelines
+{
+    /// <summary>fold-bn: what every strategy starts from (the planner's base model).</summary>
+    public static PassPipeline FoldBn() => new("fold-bn", [new FoldBatchNorm()]);
+
+    /// <summary>fuse-branches(plan): a BN-folded model's blocks fused by the plan.</summary>
+    public static PassPipeline FuseBranches(StrategyPlan plan) => new("fuse-branches", [new FuseBranches(plan)]);
+
+    /// <summary>reparameterize(plan) = [fold-bn, fuse-branches(plan)]: the fuse command's whole rewrite.</summary>
+    public static PassPipeline Reparameterize(StrategyPlan plan) => new("reparameterize", [new FoldBatchNorm(), new FuseBranches(plan)]);
+}
