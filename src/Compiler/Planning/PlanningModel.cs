@@ -122,6 +122,11 @@ public sealed class PlanningModel
         var graph = Base.Graph.Copy();
         var results = Pipelines.FuseBranches(plan).Run(graph, Context.With(mode));
         built = (graph, results.OfType<FusionPassResult>().Single().Fusion);
+        // The same graph version is analysed once: a variant no block changed is the folded model itself, and
+        // the two weight modes of one variant have the same structure (only weight values differ).
+        if (built.Fusion.Pass.Rewrites.Count == 0) Context.Analyses.Share(Base.Graph, graph);
+        var other = (key.Item1, mode == WeightMode.Computed ? WeightMode.StructureOnly : WeightMode.Computed);
+        if (_variants.TryGetValue(other, out var twin)) Context.Analyses.Share(twin.Graph, graph);
         _variants[key] = built;
         return built;
     }

@@ -31,6 +31,15 @@ public sealed class AnalysisCache
         return analysis;
     }
 
+    /// <summary>
+    /// Lets <paramref name="to"/>, a graph of the same version as <paramref name="from"/> (a copy no pass changed,
+    /// or the same rewrite with other weight values), use its analysis instead of running one.
+    /// </summary>
+    public void Share(ModelGraph from, ModelGraph to)
+    {
+        if (_analyses.TryGetValue(from, out var analysis)) _analyses.AddOrUpdate(to, analysis);
+    }
+
     public bool Has(ModelGraph graph) => _analyses.TryGetValue(graph, out _);
 
     public void Invalidate(ModelGraph graph) => _analyses.Remove(graph);
