@@ -16,11 +16,7 @@ public sealed record ModelAnalysis(string DisplayName, ModelGraph Graph, ShapeIn
     public static ModelAnalysis Run(LoadedModel model, string displayName, ShapeBindings bindings) =>
         Run(new ModelGraph(model.Model, model.Path), model.ExternalData, displayName, bindings);
 
-    /// <summary>
-    /// Analyses a graph a pass has rewritten, keeping its node identities: a fresh <see cref="ModelGraph"/> of
-    /// the same model would name unnamed nodes by their new positions, not as the original did.
-    /// </summary>
-    public static ModelAnalysis Run(ModelGraph graph, ExternalDataStore externalData, string displayName, ShapeBindings bindings)
+    private static ModelAnalysis Run(ModelGraph graph, ExternalDataStore externalData, string displayName, ShapeBindings bindings)
     {
         GraphVerifier.Verify(graph);
         var shapes = ShapeInference.Run(graph, bindings, externalData);

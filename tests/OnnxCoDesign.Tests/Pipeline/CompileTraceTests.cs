@@ -3,6 +3,7 @@ using OnnxCoDesign.Compiler.Pipeline;
 using OnnxCoDesign.Compiler.Planning;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Pipeline;
+using OnnxCoDesign.Passes.Rewrite.Fusion;
 using OnnxCoDesign.Passes.Shapes;
 using OnnxCoDesign.Samples;
 
@@ -42,5 +43,33 @@ public sealed class CompileTraceTests
         Assert.Equal(
             [("cost-analysis", 1), ("fold-bn", 1), ("fuse-branches", 2), ("match-repvgg", 3), ("shape-inference", 1), ("verify-graph", 4)],
             trace.Counts);
+    }
+
+    [Fact]
+    public void MeasuredAccuracyFusesEachStrategyOnceWithWeightsAndTheRealizedPlanReusesIt()
+    {
+        using var source = LoadedModel.InMemory(RepVggBuild.Symbolic());
+        var settings = new PlannerSettings { Devices = DeviceCatalog.ResolveList("jetson-nano,jetson-xavier-nx"), Accuracy = AccuracyModel.Measured };
+        var outcome = CompilePipeline.Run(source, "tiny", settings, new ShapeBindings().Add("batch", 2));
+        var trace = outcome.Planning.Context.Trace;
+        var strategies = outcome.Plan.Parts.Select(p => p.Strategy).OfType<FusionStrategy>().Distinct().Count();
+        // Four structure-only variants, four with weights (one per strategy); a plan mixing strategies is one more.
+        Assert.Equal(8 + (strategies > 1 ? 1 : 0), trace[FuseBranches.Name]);
+        // The folded model and the four structures: weights do not change shapes or costs.
+        Assert.Equal(5, trace[PassTrace.ShapeInference]);
+        Assert.Equal(5, trace[PassTrace.CostAnalysis]);
+        Assert.Empty(outcome.Warnings); // the batch is bound
+    }
+
+    [Fact]
+    public void FuseRunsReparameterizeOnceAndAnalysesBeforeAndAfter()
+    {
+        using var source = LoadedModel.InMemory(RepVggBuild.Symbolic());
+        var outcome = FusePipeline.Run(source, "tiny", new StrategyPlan(FusionStrategy.S2), ShapeBindings.Empty);
+        Assert.Equal(
+            [("cost-analysis", 2), ("fold-bn", 1), ("fuse-branches", 1), ("match-repvgg", 1), ("shape-inference", 2), ("verify-graph", 3)],
+            outcome.Trace.Counts);
+        var warning = Assert.Single(outcome.Warnings);
+        Assert.Equal(OnnxCoDesign.Passes.Diagnostics.WarningCodes.SymbolicDimensionDefaulted, warning.Code);
     }
 }
