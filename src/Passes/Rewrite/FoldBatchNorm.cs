@@ -28,18 +28,21 @@ public sealed class FoldBatchNorm : IGraphPass
 
     public static PassResult Run(ModelGraph graph, PassContext context)
     {
-        var rewrites = new List<Rewrite>();
+        var matches = new List<FoldMatch>();
         var leftAlone = new List<LeftAlone>();
         foreach (var bn in graph.Nodes.Where(n => n.OpType == "BatchNormalization" && n.Domain.Length == 0).ToList())
         {
             var (match, reason) = Match(graph, bn, context);
-            if (match is null)
-            {
-                if (reason is not null) leftAlone.Add(new LeftAlone(bn.Name, reason));
-                continue;
-            }
+            if (match is not null) matches.Add(match);
+            else if (reason is not null) leftAlone.Add(new LeftAlone(bn.Name, reason));
+        }
+
+        // Every pair is matched before the first edit; pairs are disjoint (a conv feeding only its BN).
+        var rewrites = new List<Rewrite>();
+        foreach (var match in matches)
+        {
             Apply(graph, match, context);
-            rewrites.Add(new Rewrite(bn.Name, $"folded into conv '{match.Conv.Name}'"));
+            rewrites.Add(new Rewrite(match.Bn.Name, $"folded into conv '{match.Conv.Name}'"));
         }
         if (rewrites.Count > 0) graph.Refresh();
         return new PassResult(Name, rewrites, leftAlone);
