@@ -116,6 +116,8 @@ public sealed class PlanningModel
     /// </summary>
     public (ModelGraph Graph, FusionResult Fusion) Variant(StrategyPlan plan, WeightMode mode = WeightMode.Computed)
     {
+        // With no block, no weight is computed either way: one variant serves both modes.
+        if (BlockCount == 0) mode = WeightMode.Computed;
         var key = (FusionStrategies.Names(BlockOutputs.Select((o, b) => plan.For(b, o))), mode);
         if (_variants.TryGetValue(key, out var built)) return built;
         // The copy keeps the folded model's node identities, so units (named in it) find their nodes here.
