@@ -1,6 +1,7 @@
 using System.Globalization;
 using McMaster.Extensions.CommandLineUtils;
 using OnnxCoDesign.Compiler.Devices;
+using OnnxCoDesign.Compiler.Schema;
 using OnnxCoDesign.Compiler.Reports;
 
 namespace OnnxCoDesign.Compiler.Cli;
@@ -25,7 +26,7 @@ internal static class DevicesCommand
             if (spec.Value is { } one)
             {
                 var device = DeviceCatalog.Resolve(one);
-                output.Out.Write(json.HasValue() ? JsonText.Write(w => DeviceProfileJson.Write(w, device)) : Detail(device));
+                output.Out.Write(json.HasValue() ? DeviceProfileJson.WriteText(device) : Detail(device));
             }
             else
             {
@@ -35,15 +36,9 @@ internal static class DevicesCommand
         });
     });
 
-    /// <summary>The same shape as catalog.json: {"devices": [profile, …]}.</summary>
-    public static string CatalogJson(IEnumerable<DeviceProfile> devices) => JsonText.Write(w =>
-    {
-        w.WriteStartObject();
-        w.WriteStartArray("devices");
-        foreach (var d in devices) DeviceProfileJson.Write(w, d);
-        w.WriteEndArray();
-        w.WriteEndObject();
-    });
+    /// <summary>The same shape as catalog.json: {"devices": [profile, …]}, with schemaVersion first and warnings last.</summary>
+    public static string CatalogJson(IEnumerable<DeviceProfile> devices) =>
+        CodesignJson.Write(new CatalogDocument { Devices = devices.Select(d => DeviceProfileJson.Document(d)).ToList() }, CodesignJson.Default.CatalogDocument);
 
     public static string Table(IEnumerable<DeviceProfile> devices)
     {
