@@ -71,8 +71,10 @@ public static class PlanReader
             {
                 throw Malformed(Printable(e.Message), planPath);
             }
+            CheckNoNullEntries(plan, planPath);
             CheckBaselines(plan, planPath);
-            return plan;
+            // A plan from before schemaVersion is version 1 (CheckVersion let only 1 or none through).
+            return plan with { SchemaVersion = CodesignJson.SchemaVersion };
         }
     }
 
@@ -141,6 +143,23 @@ public static class PlanReader
             position++;
         }
     }
+
+    /// <summary>
+    /// No array lists null where the schema has an object or a string: the serializer checks null only for
+    /// properties, not for an array's entries.
+    /// </summary>
+    private static void CheckNoNullEntries(PlanDocument plan, string planPath)
+    {
+        var tensors = plan.Parts.SelectMany(p => p.Inputs.Concat(p.Outputs)).Concat(plan.Transfers.SelectMany(t => t.Tensors));
+        var nullAt =
+            Null("devices", plan.Devices) ?? Null("sources of a device", plan.Devices.SelectMany(d => d.Sources)) ??
+            Null("transfers", plan.Transfers) ?? Null("tensors", tensors) ??
+            Null("baselines", plan.Baselines) ?? Null("pareto", plan.Pareto) ?? Null("sweep", plan.Sweep) ??
+            Null("blocks", plan.Blocks) ?? Null("unknownOps", plan.UnknownOps) ?? Null("warnings", plan.Warnings ?? []);
+        if (nullAt is not null) throw Malformed($"{nullAt} lists null", planPath);
+    }
+
+    private static string? Null<T>(string name, IEnumerable<T?> entries) where T : class => entries.Any(e => e is null) ? $"\"{name}\"" : null;
 
     /// <summary>Each baseline's stages and transfers (when listed) fit the chain and are times.</summary>
     private static void CheckBaselines(PlanDocument plan, string planPath)
