@@ -2,7 +2,6 @@ using System.Globalization;
 using McMaster.Extensions.CommandLineUtils;
 using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Schema;
-using OnnxCoDesign.Compiler.Reports;
 
 namespace OnnxCoDesign.Compiler.Cli;
 

@@ -3,7 +3,6 @@ using McMaster.Extensions.CommandLineUtils;
 using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Measurement;
 using OnnxCoDesign.Compiler.Probing;
-using OnnxCoDesign.Compiler.Reports;
 using OnnxCoDesign.Passes.Loading;
 
 namespace OnnxCoDesign.Compiler.Cli;

@@ -122,7 +122,8 @@ public static partial class DeviceProfileJson
         {
             if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetInt32(out var v) || v != CodesignJson.SchemaVersion)
             {
-                throw Malformed($"'schemaVersion' is {p.Value.GetRawText()}; this tool reads schema version {CodesignJson.SchemaVersion}", file);
+                var found = p.Value.ValueKind == JsonValueKind.Number && p.Value.GetRawText().Length <= 20 ? p.Value.GetRawText() : Kind(p.Value);
+                throw Malformed($"'schemaVersion' is {found}; this tool reads schema version {CodesignJson.SchemaVersion}", file);
             }
             return true;
         }
