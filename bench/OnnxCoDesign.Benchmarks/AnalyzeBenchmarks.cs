@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Onnx;
 using OnnxCoDesign.Compiler.Pipeline;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Shapes;
 
@@ -21,7 +21,7 @@ public class AnalyzeBenchmarks
     public void Setup()
     {
         _path = Path.Combine(Path.GetTempPath(), "codesign-bench-resnet50.onnx");
-        if (!File.Exists(_path)) ModelSaver.Save(Samples.ResNet50(), _path);
+        if (!File.Exists(_path)) ModelSaver.Save(SampleModels.ResNet50(), _path);
     }
 
     [Benchmark(Baseline = true, Description = "read the file")]

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML.OnnxRuntime;
 using OnnxCoDesign.Compiler.Pipeline;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Rewrite.Fusion;
 using OnnxCoDesign.Passes.Shapes;
@@ -26,7 +26,7 @@ public class FusedInferenceBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var original = LoadedModel.InMemory(Samples.RepVggA0());
+        var original = LoadedModel.InMemory(SampleModels.RepVggA0());
         var model = Model == "original"
             ? original.Model
             : FusePipeline.Run(original, "repvgg-a0", new StrategyPlan(FusionStrategies.Parse(Model)), ShapeBindings.Empty).Fused.Model;

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Planning;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Shapes;
 
@@ -37,7 +37,7 @@ public class PlanningBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var model = Case.Model == "resnet50" ? Samples.ResNet50() : ConvChain.Build(1000);
+        var model = Case.Model == "resnet50" ? SampleModels.ResNet50() : ConvChain.Build(1000);
         using var source = LoadedModel.InMemory(model);
         var planning = PlanningModel.Build(source, Case.Model, ShapeBindings.Empty);
         var devices = DeviceCatalog.Builtin.Take(Case.Devices).ToList();

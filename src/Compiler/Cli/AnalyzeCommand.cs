@@ -6,7 +6,7 @@ using OnnxCoDesign.Passes.Shapes;
 
 namespace OnnxCoDesign.Compiler.Cli;
 
-/// <summary>`analyze MODEL [--shape NAME=DIMS]... [--json FILE|-] [--csv FILE|-]`: shapes and costs per node.</summary>
+/// <summary>`analyze (MODEL | --sample NAME) [--shape NAME=DIMS]... [--json FILE|-] [--csv FILE|-]`: shapes and costs per node.</summary>
 internal static class AnalyzeCommand
 {
     public static void Register(CommandLineApplication app, CliOutput output) => app.Command("analyze", cmd =>
@@ -16,10 +16,13 @@ internal static class AnalyzeCommand
         var model = cmd.Argument("MODEL", "the ONNX model file");
         var sample = cmd.Option("--sample <NAME>", "analyze a built-in sample instead of a file (repvgg-a0, resnet50, …)", CommandOptionType.SingleValue);
         var shape = cmd.Option("--shape <BINDING>", "bind an input's shape (input=1x3x224x224) or a symbolic dimension (batch=4)", CommandOptionType.MultipleValue);
-        var json = cmd.Option("--json <FILE>", "write the analysis as JSON to FILE, or to stdout with -", CommandOptionType.SingleValue);
+        var json = CliConventions.Json(cmd, "the analysis");
         var csv = cmd.Option("--csv <FILE>", "write the per-node table as CSV to FILE, or to stdout with -", CommandOptionType.SingleValue);
+        CliConventions.Examples(cmd, "analyze model.onnx", "analyze --sample resnet50 --json analysis.json", "analyze model.onnx --shape batch=4 --csv -");
         cmd.OnExecute(() =>
         {
+            CliConventions.CheckOutput(cmd, json);
+            CliConventions.CheckOutput(cmd, csv);
             var bindings = ShapeBindings.Parse(shape.Values);
             var (loaded, name) = ModelSource.Open(model.Value, sample.Value());
             using (loaded)

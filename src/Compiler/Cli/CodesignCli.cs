@@ -5,17 +5,22 @@ namespace OnnxCoDesign.Compiler.Cli;
 
 /// <summary>
 /// The command line: `dotnet codesign-compile COMMAND …`. Library code throws coded errors; this is the
-/// one place that turns them into a line on stderr in MSBuild's canonical form and an exit code.
+/// one place that turns them into a line on stderr in MSBuild's canonical form and an exit code
+/// (<see cref="ExitCodes.For"/>). The conventions every command follows are in <see cref="CliConventions"/>.
 /// </summary>
 public static class CodesignCli
 {
+    /// <summary>The origin of the tool's own diagnostics (`codesign-compile: error CODE: …`).</summary>
     public const string ToolName = "codesign-compile";
+
+    /// <summary>How the tool is run: what the usage line, the examples and hints name.</summary>
+    public const string CommandLine = "dotnet codesign-compile";
 
     public static int Run(string[] args, CliOutput output)
     {
         var app = new CommandLineApplication(throwOnUnexpectedArg: true)
         {
-            Name = ToolName,
+            Name = CommandLine,
             FullName = "OnnxCoDesign compiler",
             Description = "Co-designs a CNN's structure and its partition across edge devices from its ONNX model.",
             Out = output.Out,
@@ -26,6 +31,7 @@ public static class CodesignCli
         };
         app.HelpOption("-h|--help");
         app.VersionOption("--version", () => typeof(CodesignCli).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+        var debug = app.Option("--debug", "on an internal error (OCD9999), print the whole exception with its stack trace", CommandOptionType.NoValue, inherited: true);
         AnalyzeCommand.Register(app, output);
         SampleCommand.Register(app, output);
         CompileCommand.Register(app, output);
@@ -35,7 +41,12 @@ public static class CodesignCli
         SimulateCommand.Register(app, output);
         ProbeCommand.Register(app, output);
         MeasureCommand.Register(app, output);
-        foreach (var command in app.Commands) command.ResponseFileHandling = app.ResponseFileHandling;
+        foreach (var command in app.Commands)
+        {
+            command.ResponseFileHandling = app.ResponseFileHandling;
+            (command.Out, command.Error) = (output.Out, output.Error); // help goes where the rest goes, in-process too
+        }
+        CliConventions.Examples(app, "compile --sample repvgg-a0 -o out", "compile --help");
         app.OnExecute(() =>
         {
             app.ShowHelp();
@@ -44,22 +55,34 @@ public static class CodesignCli
 
         try
         {
-            return app.Execute(ResponseFiles.Expand(args));
+            var expanded = ResponseFiles.Expand(args);
+            if (CliConventions.BareJson(expanded) is { } bare) return Usage(output, bare);
+            return app.Execute(expanded);
         }
         catch (CodesignException e)
         {
             output.Error.WriteLine(e.Canonical);
-            return ExitCodes.InputError;
+            return ExitCodes.For(e.Code);
+        }
+        catch (UnrecognizedCommandParsingException e)
+        {
+            return Usage(output, e.Message + DidYouMean.Hint(e));
         }
         catch (CommandParsingException e)
         {
-            output.Error.WriteLine($"{ToolName}: error {ErrorCodes.UsageError}: {e.Message}");
-            return ExitCodes.UsageError;
+            return Usage(output, e.Message);
         }
-        catch (Exception e) when (Environment.GetEnvironmentVariable("CODESIGN_DEBUG") is null)
+        catch (Exception e)
         {
-            output.Error.WriteLine($"{ToolName}: error OCD9999: internal error ({e.GetType().Name}): {e.Message.ReplaceLineEndings(" ")}");
+            output.Error.WriteLine($"{ToolName}: error {ExitCodes.InternalErrorCode}: internal error ({e.GetType().Name}): {e.Message.ReplaceLineEndings(" ")}");
+            if (debug.HasValue()) output.Error.WriteLine(e.ToString());
             return ExitCodes.InternalError;
         }
+    }
+
+    private static int Usage(CliOutput output, string message)
+    {
+        output.Error.WriteLine($"{ToolName}: error {ErrorCodes.UsageError}: {message}");
+        return ExitCodes.For(ErrorCodes.UsageError);
     }
 }

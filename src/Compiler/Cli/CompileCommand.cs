@@ -15,7 +15,7 @@ namespace OnnxCoDesign.Compiler.Cli;
 /// <summary>
 /// `compile (MODEL | --sample NAME) -o DIR [--devices D1,D2[,...]] [--link SPEC] [--objective latency|throughput]
 /// [--lambda X] [--precision fp32|fp16|int8] [--accuracy prior|measured] [--cost-model roofline|paper]
-/// [--shape NAME=DIMS]... [--verify] [--measure [--host PROFILE]] [--json] [--force]`: the main job. Writes partK.onnx, plan.json and
+/// [--shape NAME=DIMS]... [--verify [--inputs N] [--seed S]] [--measure [--host PROFILE]] [--json FILE|-] [--force]`: the main job. Writes partK.onnx, plan.json and
 /// build-engines.sh into DIR as one set; with --verify the chained parts must match the original first;
 /// with --measure each part is also timed here in ONNX Runtime beside the host profile's prediction (measure.json).
 /// DIR is checked before any work (<see cref="OutputClaim"/>): a new folder, or one holding only what the compiler
@@ -36,26 +36,35 @@ internal static class CompileCommand
         var link = cmd.Option("--link <SPEC>", "link between consecutive devices, e.g. 100Mbps or 107.4Mbps,13ms (default 100Mbps)", CommandOptionType.SingleValue);
         var objective = cmd.Option("--objective <O>", "latency (default) or throughput (pipelined: 1 / slowest stage)", CommandOptionType.SingleValue);
         var lambda = cmd.Option("--lambda <X>", "weight of the accuracy cost in L = T + lambda·A, seconds per unit (default 0)", CommandOptionType.SingleValue);
-        var precision = cmd.Option("--precision <P>", "fp32, fp16 (default) or int8", CommandOptionType.SingleValue);
+        var precision = CliConventions.Precision(cmd, "fp32, fp16 (default) or int8");
         var accuracy = cmd.Option("--accuracy <A>", "prior (default: one unit per branch fused away) or measured (deviation at the precision)", CommandOptionType.SingleValue);
         var costModel = cmd.Option("--cost-model <M>", "roofline (default: per node) or paper (the seed's whole-sub-model Eq. 1-8)", CommandOptionType.SingleValue);
         var shape = cmd.Option("--shape <BINDING>", "bind an input's shape (input=1x3x224x224) or a symbolic dimension (batch=4)", CommandOptionType.MultipleValue);
         var verify = cmd.Option("--verify", "run the parts chained in ONNX Runtime and refuse to write unless they match the original", CommandOptionType.NoValue);
-        var json = cmd.Option("--json", "print plan.json instead of the summary", CommandOptionType.NoValue);
+        var inputs = CliConventions.Inputs(cmd, "for --verify");
+        var seed = CliConventions.Seed(cmd, "--verify's input generator");
+        var json = CliConventions.Json(cmd, "a copy of plan.json");
         var measure = cmd.Option("--measure", "time each part on this host in ONNX Runtime beside the host profile's prediction; writes measure.json too", CommandOptionType.NoValue);
         var host = cmd.Option("--host <PROFILE>", "with --measure: this host's profile (default: a device named host in --devices, else probe now)", CommandOptionType.SingleValue);
         var force = cmd.Option("--force", "write into an output folder that holds files the compiler did not write, leaving them alone", CommandOptionType.NoValue);
+        CliConventions.Examples(cmd,
+            "compile --sample repvgg-a0 -o out",
+            "compile model.onnx -o out --devices jetson-nano,jetson-xavier-nx --link 100Mbps --precision int8 --verify",
+            "compile model.onnx -o out --objective throughput --json -");
         cmd.OnExecute(() =>
         {
             if (!outDir.HasValue()) throw new CommandParsingException(cmd, "compile needs -o DIR");
-            if (outDir.Value() == "-") throw new CommandParsingException(cmd, "compile writes a folder, not a stream: give -o DIR (--json prints plan.json)");
+            if (outDir.Value() == "-") throw new CommandParsingException(cmd, "compile writes a folder, not a stream: give -o DIR (--json - prints plan.json)");
+            CliConventions.CheckOutput(cmd, outDir);
+            CliConventions.CheckOutput(cmd, json);
+            var verifyOptions = (Inputs: CliConventions.ParseInputs(cmd, inputs), Seed: CliConventions.ParseSeed(cmd, seed));
             var settings = new PlannerSettings
             {
                 Devices = DeviceCatalog.ResolveList(devices.Value() ?? DefaultDevices),
                 Link = link.HasValue() ? LinkSpec.Parse(link.Value()!) : LinkProfile.Default,
                 Objective = Choice(cmd, objective, "--objective", Objective.Latency),
                 Lambda = lambda.HasValue() ? ParseLambda(cmd, lambda.Value()!) : 0,
-                Precision = Choice(cmd, precision, "--precision", Precision.Fp16),
+                Precision = CliConventions.ParsePrecision(cmd, precision) ?? Precision.Fp16,
                 Accuracy = Choice(cmd, accuracy, "--accuracy", AccuracyModel.Prior),
                 CostModel = Choice(cmd, costModel, "--cost-model", CostModelKind.Roofline),
             };
@@ -69,8 +78,8 @@ internal static class CompileCommand
                 if (verify.HasValue())
                 {
                     var parts = outcome.Plan.Parts.Where(p => p.Model is not null).Select(p => loaded.Derived(p.Model!)).ToList();
-                    var report = ChainedVerifier.Compare(loaded, parts, new VerifyOptions { Inputs = 2, Bindings = bindings });
-                    VerifyReportText.Write(report, name, "chained parts", json.HasValue() ? output.Error : output.Out);
+                    var report = ChainedVerifier.Compare(loaded, parts, new VerifyOptions { Inputs = verifyOptions.Inputs, Seed = verifyOptions.Seed, Bindings = bindings });
+                    VerifyReportText.Write(report, name, "chained parts", CliConventions.JsonToStdout(json) ? output.Error : output.Out);
                     if (!report.Passed)
                     {
                         output.Error.WriteLine($"{loaded.Path ?? name}: error: the chained parts do not match the original; nothing written");
@@ -94,9 +103,10 @@ internal static class CompileCommand
                         output.Error.WriteLine($"{left}: warning: the previous outputs were removed, but this folder holds files the compiler did not write and was left in place");
                     }
                 }
-                if (json.HasValue()) output.Out.Write(planText);
-                else CompileSummary.Write(outcome, outDir.Value()!, output.Out, measured is not null);
-                if (measured is not null && !json.HasValue()) output.Out.Write("\n" + MeasureReport.PlanText(measured));
+                CliConventions.WriteJson(json, planText, output);
+                if (CliConventions.JsonToStdout(json)) return ExitCodes.Success;
+                CompileSummary.Write(outcome, outDir.Value()!, output.Out, measured is not null);
+                if (measured is not null) output.Out.Write("\n" + MeasureReport.PlanText(measured));
             }
             return ExitCodes.Success;
         });

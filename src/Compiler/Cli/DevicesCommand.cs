@@ -6,8 +6,8 @@ using OnnxCoDesign.Compiler.Schema;
 namespace OnnxCoDesign.Compiler.Cli;
 
 /// <summary>
-/// `devices [NAME|FILE] [--json]`: the built-in device catalog as a table, or one profile with its sources.
-/// The JSON of one profile is a valid profile file, so `devices jetson-nano --json > mine.json` is the way
+/// `devices [NAME|FILE] [--json FILE|-]`: the built-in device catalog as a table, or one profile with its sources.
+/// The JSON of one profile is a valid profile file, so `devices jetson-nano --json mine.json` is the way
 /// to start a custom device.
 /// </summary>
 internal static class DevicesCommand
@@ -19,17 +19,21 @@ internal static class DevicesCommand
         cmd.Description = "List the built-in device profiles, or show one (a built-in name or a profile file) with its sources.";
         cmd.HelpOption("-h|--help");
         var spec = cmd.Argument("DEVICE", "a built-in device name or a device profile file (NAME.json)");
-        var json = cmd.Option("--json", "print JSON (every field, sources included) instead of a table", CommandOptionType.NoValue);
+        var json = CliConventions.Json(cmd, "the profile(s), every field and source included (one profile's JSON is a valid profile file)");
+        CliConventions.Examples(cmd, "devices", "devices jetson-nano", "devices jetson-nano --json my-nano.json");
         cmd.OnExecute(() =>
         {
+            CliConventions.CheckOutput(cmd, json);
             if (spec.Value is { } one)
             {
                 var device = DeviceCatalog.Resolve(one);
-                output.Out.Write(json.HasValue() ? DeviceProfileJson.WriteText(device) : Detail(device));
+                CliConventions.WriteJson(json, DeviceProfileJson.WriteText(device), output);
+                if (!CliConventions.JsonToStdout(json)) output.Out.Write(Detail(device));
             }
             else
             {
-                output.Out.Write(json.HasValue() ? CatalogJson(DeviceCatalog.Builtin) : Table(DeviceCatalog.Builtin));
+                CliConventions.WriteJson(json, CatalogJson(DeviceCatalog.Builtin), output);
+                if (!CliConventions.JsonToStdout(json)) output.Out.Write(Table(DeviceCatalog.Builtin));
             }
             return ExitCodes.Success;
         });

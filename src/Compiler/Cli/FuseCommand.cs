@@ -1,10 +1,8 @@
-using System.Globalization;
 using McMaster.Extensions.CommandLineUtils;
 using OnnxCoDesign.Compiler.Pipeline;
 using OnnxCoDesign.Compiler.Reports;
 using OnnxCoDesign.Compiler.Verification;
 using OnnxCoDesign.Passes.Loading;
-using OnnxCoDesign.Passes.Precision;
 using OnnxCoDesign.Passes.Rewrite.Fusion;
 using OnnxCoDesign.Passes.Shapes;
 
@@ -12,7 +10,7 @@ namespace OnnxCoDesign.Compiler.Cli;
 
 /// <summary>
 /// `fuse (MODEL | --sample NAME) -o OUT [--strategy S1|S2|S3|S4] [--blocks FROM-TO=S]... [--verify]
-/// [--precision fp16|int8] [--json]`: folds BN into convs and re-parameterizes RepVGG blocks, then writes
+/// [--inputs N] [--seed S] [--precision fp32|fp16|int8] [--json FILE|-]`: folds BN into convs and re-parameterizes RepVGG blocks, then writes
 /// the model. With --verify the rewritten model must match the original in ONNX Runtime before anything is
 /// written (exit 3 otherwise).
 /// </summary>
@@ -32,22 +30,25 @@ internal static class FuseCommand
         var blocks = cmd.Option("--blocks <RANGE>", "strategy for a range of blocks in topological order, FROM-TO=S or N=S; repeatable, later wins", CommandOptionType.MultipleValue);
         var shape = cmd.Option("--shape <BINDING>", "bind an input's shape (input=1x3x224x224) or a symbolic dimension (batch=4)", CommandOptionType.MultipleValue);
         var verify = cmd.Option("--verify", "run original and rewritten in ONNX Runtime and refuse to write past the tolerance", CommandOptionType.NoValue);
-        var inputs = cmd.Option("--inputs <N>", "seeded random inputs for --verify (default 4)", CommandOptionType.SingleValue);
-        var precision = cmd.Option("--precision <P>", "also measure the rewritten model's deviation with weights rounded to fp16 or int8", CommandOptionType.SingleValue);
-        var json = cmd.Option("--json", "print the report as JSON instead of a table", CommandOptionType.NoValue);
+        var inputs = CliConventions.Inputs(cmd, "for --verify and --precision");
+        var seed = CliConventions.Seed(cmd, "the input generator");
+        var precision = CliConventions.Precision(cmd, "also measure the rewritten model's deviation with weights rounded to fp32, fp16 or int8");
+        var json = CliConventions.Json(cmd, "the report");
+        CliConventions.Examples(cmd,
+            "fuse model.onnx -o fused.onnx --verify",
+            "fuse --sample repvgg-a0 -o a0.onnx --strategy S4 --blocks 0-3=S2 --precision fp16 --json -");
         cmd.OnExecute(() =>
         {
             if (!outPath.HasValue()) throw new CommandParsingException(cmd, "fuse needs -o FILE");
             if (outPath.Value() == "-") throw new CommandParsingException(cmd, StdoutModel);
+            CliConventions.CheckOutput(cmd, outPath);
+            CliConventions.CheckOutput(cmd, json);
             var plan = new StrategyPlan(strategy.HasValue() ? FusionStrategies.Parse(strategy.Value()!) : FusionStrategy.S1);
             foreach (var region in blocks.Values) plan.Region(region!);
             var bindings = ShapeBindings.Parse(shape.Values!);
-            var target = precision.HasValue()
-                ? TargetPrecisionNames.Parse(precision.Value()!) ?? throw new CommandParsingException(cmd, $"--precision '{precision.Value()}' is not fp16 or int8")
-                : (TargetPrecision?)null;
-            var count = inputs.HasValue()
-                ? int.TryParse(inputs.Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new CommandParsingException(cmd, $"--inputs '{inputs.Value()}' is not a positive integer")
-                : 4;
+            var target = CliConventions.ParsePrecision(cmd, precision);
+            var count = CliConventions.ParseInputs(cmd, inputs);
+            var seedValue = CliConventions.ParseSeed(cmd, seed);
 
             var (loaded, name) = ModelSource.Open(model.Value, sample.Value());
             using (loaded)
@@ -56,12 +57,12 @@ internal static class FuseCommand
                 VerifyReport? check = null;
                 if (verify.HasValue() || target is not null)
                 {
-                    check = ModelVerifier.Compare(loaded, outcome.Fused, new VerifyOptions { Inputs = count, Bindings = bindings, Precision = target });
+                    check = ModelVerifier.Compare(loaded, outcome.Fused, new VerifyOptions { Inputs = count, Seed = seedValue, Bindings = bindings, Precision = target });
                 }
                 var passed = check is null || !verify.HasValue() || check.Passed;
                 if (passed) ModelSaver.Save(outcome.Fused.Model, outPath.Value()!, loaded.ExternalData);
-                if (json.HasValue()) output.Out.Write(FuseReportJson.Write(outcome, plan, check, passed ? Path.GetFileName(outPath.Value()) : null));
-                else FuseReportText.Write(outcome, plan, check, passed ? outPath.Value() : null, output.Out);
+                if (json.HasValue()) CliConventions.WriteJson(json, FuseReportJson.Write(outcome, plan, check, passed ? Path.GetFileName(outPath.Value()) : null), output);
+                if (!CliConventions.JsonToStdout(json)) FuseReportText.Write(outcome, plan, check, passed ? outPath.Value() : null, output.Out);
                 return passed ? ExitCodes.Success : ExitCodes.CheckFailed;
             }
         });

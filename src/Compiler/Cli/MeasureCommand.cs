@@ -10,11 +10,12 @@ using OnnxCoDesign.Passes.Shapes;
 namespace OnnxCoDesign.Compiler.Cli;
 
 /// <summary>
-/// `measure DIR/plan.json [--host PROFILE]` times each part of a compiled plan on this host and sets it beside
-/// the host profile's prediction (measure.json beside plan.json, or -o FILE).
-/// `measure (--model FILE | --sample NAME) [--host PROFILE] [--compare PROFILE]… [--cuts N|all]` sweeps
+/// `measure DIR/plan.json [--host PROFILE] [--json FILE|-]` times each part of a compiled plan on this host and sets it
+/// beside the host profile's prediction (measure.json beside plan.json, or --json FILE; --json - prints it instead).
+/// `measure (MODEL | --sample NAME) [--host PROFILE] [--compare PROFILE]… [--cuts N|all] [--json FILE|-]` sweeps
 /// two-part cuts of a model instead and reports how well the host profile ranks and predicts the parts:
 /// Spearman's rank correlation and the mean absolute percentage error. Without --host the host is probed first.
+/// A first argument ending in .json is a plan; any other is a model.
 /// </summary>
 internal static class MeasureCommand
 {
@@ -24,59 +25,62 @@ internal static class MeasureCommand
     {
         cmd.Description = "Time a compiled plan's parts (or a sweep of a model's cuts) on this host against the host profile's predictions.";
         cmd.HelpOption("-h|--help");
-        var plan = cmd.Argument("PLAN", "a plan.json written by compile (its partK.onnx files beside it)");
-        var modelFile = cmd.Option("--model <FILE>", "sweep the cuts of this ONNX model instead of a plan", CommandOptionType.SingleValue);
+        var target = cmd.Argument("PLAN|MODEL", "a plan.json written by compile (its partK.onnx files beside it), or an ONNX model whose cuts to sweep");
         var sample = cmd.Option("--sample <NAME>", "sweep the cuts of a built-in sample (repvgg-a0, resnet50, …)", CommandOptionType.SingleValue);
         var host = cmd.Option("--host <PROFILE>", "this host's profile (from probe); default: probe now", CommandOptionType.SingleValue);
         var compare = cmd.Option("--compare <PROFILE>", "sweep: also score another profile's predictions against the same measurements", CommandOptionType.MultipleValue);
         var cuts = cmd.Option("--cuts <N>", $"sweep: at most N evenly spaced cuts, or all (default {DefaultCuts})", CommandOptionType.SingleValue);
         var shape = cmd.Option("--shape <BINDING>", "bind an input's shape (input=1x3x224x224) or a symbolic dimension (batch=4)", CommandOptionType.MultipleValue);
         var timing = TimingArguments.Add(cmd, TimingOptions.Default);
-        var outFile = cmd.Option("-o|--output <FILE>", "where to write the JSON (plan: default measure.json beside plan.json), or - to print it instead of the table", CommandOptionType.SingleValue);
-        var json = cmd.Option("--json", "print the JSON instead of the table", CommandOptionType.NoValue);
+        var json = CliConventions.Json(cmd, "the measurements (for a plan, in place of measure.json beside plan.json)");
+        CliConventions.Examples(cmd,
+            "measure out/plan.json --host host.json",
+            "measure model.onnx --host host.json --compare jetson-nano --cuts 5",
+            "measure --sample repvgg-a0 --runs 5 --json sweep.json");
         cmd.OnExecute(() =>
         {
-            var sweep = modelFile.HasValue() || sample.HasValue();
-            if (sweep == (plan.Value is not null))
-            {
-                throw new CommandParsingException(cmd, "measure needs either PLAN (a plan.json) or --model FILE / --sample NAME");
-            }
+            var isPlan = target.Value is { } first && first.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+            if (target.Value is null && !sample.HasValue()) throw new CommandParsingException(cmd, "measure needs PLAN (a plan.json), MODEL or --sample NAME");
+            if (isPlan && sample.HasValue()) throw new CommandParsingException(cmd, "give either PLAN or --sample, not both");
+            if (isPlan && (compare.HasValue() || cuts.HasValue())) throw new CommandParsingException(cmd, "--compare and --cuts are for a sweep (MODEL or --sample NAME), not a plan");
+            var max = ParseCuts(cmd, cuts.Value());
             var options = timing.Parse(cmd);
+            CliConventions.CheckOutput(cmd, json);
+            var bindings = ShapeBindings.Parse(shape.Values!);
+            var compared = compare.Values.Select(v => DeviceCatalog.Resolve(v!)).ToList(); // refused before the probe, if at all
             var profile = HostProfile(host.Value(), options, output);
-            string text, report, target;
-            if (sweep)
+            string text, report, file;
+            if (!isPlan)
             {
-                var max = ParseCuts(cmd, cuts.Value());
                 var profiles = new List<DeviceProfile> { profile };
-                profiles.AddRange(compare.Values.Select(v => DeviceCatalog.Resolve(v!)));
-                var (loaded, name) = ModelSource.Open(modelFile.Value(), sample.Value());
+                profiles.AddRange(compared);
+                var (loaded, name) = ModelSource.Open(target.Value, sample.Value());
                 using (loaded)
                 {
                     using var progress = Progress.For(output);
-                    var result = CutSweep.Run(loaded, name, ShapeBindings.Parse(shape.Values!), profiles, max, options, (label, done, total) => progress.Report(label, done, total));
+                    var result = CutSweep.Run(loaded, name, bindings, profiles, max, options, (label, done, total) => progress.Report(label, done, total));
                     (text, report) = (MeasureReport.SweepJson(result), MeasureReport.SweepText(result));
                 }
-                target = outFile.Value() ?? "";
+                file = json.Value() ?? "";
             }
             else
             {
                 PlanMeasurementResult result;
                 using (var progress = Progress.For(output))
                 {
-                    result = PlanMeasurement.FromFile(plan.Value!, profile, options, (label, done, total) => progress.Report(label, done, total));
+                    result = PlanMeasurement.FromFile(target.Value!, profile, options, (label, done, total) => progress.Report(label, done, total));
                 }
                 (text, report) = (MeasureReport.PlanJson(result), MeasureReport.PlanText(result));
-                target = outFile.Value() ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(plan.Value!))!, MeasureReport.FileName);
+                file = json.Value() ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(target.Value!))!, MeasureReport.FileName);
             }
-            var toStdout = target == "-";
-            if (toStdout) target = "";
-            if (target.Length > 0) AtomicFile.WriteText(target, text);
-            if (json.HasValue() || toStdout) output.Out.Write(text);
-            else
+            if (file == "-")
             {
-                output.Out.Write(report);
-                if (target.Length > 0) output.Out.WriteLine($"wrote {target}");
+                output.Out.Write(text);
+                return ExitCodes.Success;
             }
+            if (file.Length > 0) AtomicFile.WriteText(file, text);
+            output.Out.Write(report);
+            if (file.Length > 0) output.Out.WriteLine($"wrote {file}");
             return ExitCodes.Success;
         });
     });
@@ -85,7 +89,7 @@ internal static class MeasureCommand
     public static DeviceProfile HostProfile(string? spec, TimingOptions timing, CliOutput output)
     {
         if (spec is not null) return DeviceCatalog.Resolve(spec);
-        output.Error.WriteLine("no --host profile given: probing this host first (save one with `codesign-compile probe -o host.json`)");
+        output.Error.WriteLine($"no --host profile given: probing this host first (save one with `{CodesignCli.CommandLine} probe -o host.json`)");
         ProbeResult probe;
         using (var progress = Progress.For(output))
         {

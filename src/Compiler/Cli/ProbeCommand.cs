@@ -27,6 +27,7 @@ internal static class ProbeCommand
         var timing = TimingArguments.Add(cmd, new ProbeOptions().Timing);
         var plain = cmd.Option("--plain", "the plain roofline profile: no single-op fits (one efficiency for every op, the DRAM copy's bandwidth)", CommandOptionType.NoValue);
         var plainOut = cmd.Option("--plain-output <FILE>", "also write the plain profile of the same measurements (named NAME-plain); - prints it instead of the summary (needs -o FILE)", CommandOptionType.SingleValue);
+        CliConventions.Examples(cmd, "probe -o host.json", "probe -o host.json --plain-output host-plain.json --runs 20 --threads 4");
         cmd.OnExecute(() =>
         {
             var profileFile = outFile.Value() is "-" ? null : outFile.Value();
@@ -34,6 +35,8 @@ internal static class ProbeCommand
             {
                 throw new CommandParsingException(cmd, "--plain-output - needs -o FILE: two profiles cannot both be printed");
             }
+            CliConventions.CheckOutput(cmd, outFile);
+            CliConventions.CheckOutput(cmd, plainOut);
             var options = new ProbeOptions
             {
                 Name = name.Value() ?? "host",

@@ -1,7 +1,6 @@
 using System.Globalization;
 using McMaster.Extensions.CommandLineUtils;
 using OnnxCoDesign.Compiler.Simulation;
-using OnnxCoDesign.Passes.Loading;
 
 namespace OnnxCoDesign.Compiler.Cli;
 
@@ -21,8 +20,9 @@ internal static class SimulateCommand
         var plan = cmd.Argument("PLAN", "plan.json written by compile, or its folder");
         var rates = cmd.Option("--rates <LIST>", "arrival rates in requests per second, comma-separated (10,40,80)", CommandOptionType.SingleValue);
         var requests = cmd.Option("--requests <N>", "requests per rate", CommandOptionType.SingleValue);
-        var seed = cmd.Option("--seed <S>", "seed of the arrival times (default 1)", CommandOptionType.SingleValue);
-        var json = cmd.Option("--json <FILE>", "also write the results as JSON to FILE; '-' prints JSON instead of the table", CommandOptionType.SingleValue);
+        var seed = CliConventions.Seed(cmd, "the arrival times");
+        var json = CliConventions.Json(cmd, "the results");
+        CliConventions.Examples(cmd, "simulate out/plan.json --rates 10,40,80 --requests 10000", "simulate out --rates 100 --requests 2000 --seed 3 --json -");
         cmd.OnExecute(() =>
         {
             if (string.IsNullOrEmpty(plan.Value)) throw new CommandParsingException(cmd, "simulate needs a plan.json (or the folder compile wrote)");
@@ -32,9 +32,8 @@ internal static class SimulateCommand
             var count = int.TryParse(requests.Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxRequests
                 ? n
                 : throw new CommandParsingException(cmd, $"--requests '{requests.Value()}' is not a whole number from 1 to {MaxRequests}");
-            var seedValue = !seed.HasValue() ? 1UL
-                : ulong.TryParse(seed.Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var sv) ? sv
-                : throw new CommandParsingException(cmd, $"--seed '{seed.Value()}' is not a non-negative whole number");
+            var seedValue = CliConventions.ParseSeed(cmd, seed);
+            CliConventions.CheckOutput(cmd, json);
 
             var file = PlanFile.Read(plan.Value!);
             IReadOnlyList<PlanResults> results;
@@ -42,10 +41,8 @@ internal static class SimulateCommand
             {
                 results = Simulator.Run(file.Plans, rateList, count, seedValue, (label, done, total) => progress.Report(label, done, total));
             }
-            var jsonTarget = json.Value();
-            if (jsonTarget is not null && jsonTarget != "-") AtomicFile.WriteText(jsonTarget, SimulationJson.Write(file, results, rateList, count, seedValue));
-            if (jsonTarget == "-") output.Out.Write(SimulationJson.Write(file, results, rateList, count, seedValue));
-            else SimulationText.Write(file, results, count, seedValue, output.Out);
+            if (json.HasValue()) CliConventions.WriteJson(json, SimulationJson.Write(file, results, rateList, count, seedValue), output);
+            if (!CliConventions.JsonToStdout(json)) SimulationText.Write(file, results, count, seedValue, output.Out);
             return ExitCodes.Success;
         });
     });

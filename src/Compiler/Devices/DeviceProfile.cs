@@ -1,8 +1,5 @@
 namespace OnnxCoDesign.Compiler.Devices;
 
-/// <summary>Numeric precision a part is built and run at.</summary>
-public enum Precision { Fp32, Fp16, Int8 }
-
 /// <summary>
 /// A device as the roofline model sees it: peak arithmetic rate per precision, memory bandwidth, the
 /// fraction of each a real kernel attains (efficiencies), and a fixed cost per node (kernel launch).

@@ -42,12 +42,7 @@ public static class CompilePipeline
     /// </summary>
     private static double[] MeasuredAccuracy(LoadedModel source, PlanningModel planning, PlannerSettings settings, ShapeBindings bindings)
     {
-        var target = settings.Precision switch
-        {
-            Devices.Precision.Fp32 => TargetPrecision.Fp32,
-            Devices.Precision.Fp16 => TargetPrecision.Fp16,
-            _ => TargetPrecision.Int8,
-        };
+        var target = settings.Precision;
         var inputs = InputGenerator.Generate(InputGenerator.ResolveInputs(source, bindings).Inputs, 4, 0);
         // The planner's variants carry no weights (structure only); each strategy is fused for real here, one at a time.
         return Enum.GetValues<FusionStrategy>().Select(strategy =>

@@ -1,4 +1,4 @@
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.Loading;
 
@@ -19,7 +19,7 @@ public static class ModelSource
     }
 
     public static Onnx.ModelProto Sample(string name) =>
-        Samples.Names.Contains(name, StringComparer.Ordinal)
-            ? Samples.ByName(name)
-            : throw new CodesignException(ErrorCodes.UnknownSample, $"no sample named '{name}' (known: {string.Join(", ", Samples.Names)})");
+        SampleModels.Names.Contains(name, StringComparer.Ordinal)
+            ? SampleModels.ByName(name)
+            : throw new CodesignException(ErrorCodes.UnknownSample, $"no sample named '{name}' (known: {string.Join(", ", SampleModels.Names)})");
 }

@@ -3,7 +3,7 @@ using Onnx;
 using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Measurement;
 using OnnxCoDesign.Compiler.Pipeline;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Passes.Loading;

@@ -26,6 +26,8 @@ namespace OnnxCoDesign.Compiler.Schema;
 [JsonSerializable(typeof(SimulationDocument))]
 [JsonSerializable(typeof(MeasureSweepDocument))]
 [JsonSerializable(typeof(MeasurePlanDocument))]
+[JsonSerializable(typeof(SampleListDocument))]
+[JsonSerializable(typeof(SampleWrittenDocument))]
 public sealed partial class CodesignJson : JsonSerializerContext
 {
     /// <summary>

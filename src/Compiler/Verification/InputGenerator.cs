@@ -1,14 +1,14 @@
 using System.Buffers.Binary;
-using OnnxCoDesign.Passes.Building;
 using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Passes.Loading;
+using OnnxCoDesign.Passes.Seeding;
 using OnnxCoDesign.Passes.Shapes;
 
 namespace OnnxCoDesign.Compiler.Verification;
 
 /// <summary>
-/// Seeded, deterministic inputs. One SplitMix64 stream (<see cref="WeightGenerator"/>) per seed fills the
+/// Seeded, deterministic inputs. One SplitMix64 stream (<see cref="SeededStream"/>) per seed fills the
 /// samples in order, and within a sample the inputs in graph order, element by element; so the same seed
 /// gives the same inputs on every platform, and sample k does not depend on how many samples are asked for.
 /// Values: float and double uniform in [-1, 1) from the top 24 bits (k/2^23 − 1, exact in float);
@@ -42,7 +42,7 @@ public static class InputGenerator
     public static IReadOnlyList<IReadOnlyDictionary<string, TensorData>> Generate(IReadOnlyList<(string Name, TensorInfo Type)> inputs, int count, ulong seed)
     {
         foreach (var (name, type) in inputs) CheckGeneratable(name, type);
-        var gen = new WeightGenerator(seed);
+        var gen = new SeededStream(seed);
         var samples = new List<IReadOnlyDictionary<string, TensorData>>(count);
         for (var k = 0; k < count; k++)
         {
@@ -68,7 +68,7 @@ public static class InputGenerator
         }
     }
 
-    private static TensorData Random(string name, TensorInfo type, WeightGenerator gen)
+    private static TensorData Random(string name, TensorInfo type, SeededStream gen)
     {
         CheckGeneratable(name, type);
         var size = ElementType.SizeOf(type.ElemType);

@@ -33,10 +33,6 @@ public static class FlopCounter
 
     private static readonly HashSet<string> Variadic = new(StringComparer.Ordinal) { "Sum", "Max", "Min", "Mean" };
 
-    public static bool Knows(string opType) =>
-        DataMovement.Contains(opType) || Elementwise.Contains(opType) || opType is "Conv" or "ConvTranspose" or "Gemm" or "MatMul"
-            or "BatchNormalization" or "MaxPool" or "AveragePool" or "GlobalAveragePool" or "GlobalMaxPool" or "ReduceMean";
-
     /// <summary>(FLOPs, MACs) of the node, or null when unknown.</summary>
     public static (long Flops, long Macs)? Count(GraphNode node, Func<string, TensorInfo?> typeOf)
     {

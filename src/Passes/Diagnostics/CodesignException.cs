@@ -20,7 +20,5 @@ public sealed class CodesignException : Exception
     /// <summary>The MSBuild canonical form: <c>path: error CODE: message</c>.</summary>
     public string Canonical => $"{File ?? "codesign-compile"}: error {Code}: {Message}";
 
-    public CodesignException WithFile(string file) => File is null ? new CodesignException(Code, Message, file, this) : this;
-
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

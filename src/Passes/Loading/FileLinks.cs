@@ -17,8 +17,6 @@ internal static partial class FileLinks
         return (1, File.Exists(path) && (File.GetAttributes(path) & (FileAttributes.Directory | FileAttributes.ReparsePoint | FileAttributes.Device)) == 0);
     }
 
-    public static long HardLinkCount(string path) => Describe(path).Links;
-
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxType = 0x1;

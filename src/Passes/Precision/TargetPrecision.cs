@@ -10,11 +10,11 @@ public enum TargetPrecision
 
 public static class TargetPrecisionNames
 {
-    /// <summary>Parses fp32, fp16 or int8 (case-insensitive); null when the text is none of them.</summary>
-    public static TargetPrecision? Parse(string text) => text.Trim().ToLowerInvariant() switch
+    /// <summary>Parses exactly fp32, fp16 or int8 (case-insensitive): the names the CLI, plans and reports use; null otherwise.</summary>
+    public static TargetPrecision? Parse(string text) => text.ToLowerInvariant() switch
     {
-        "fp32" or "float32" => TargetPrecision.Fp32,
-        "fp16" or "float16" or "half" => TargetPrecision.Fp16,
+        "fp32" => TargetPrecision.Fp32,
+        "fp16" => TargetPrecision.Fp16,
         "int8" => TargetPrecision.Int8,
         _ => null,
     };

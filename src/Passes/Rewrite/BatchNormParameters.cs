@@ -6,7 +6,7 @@ namespace OnnxCoDesign.Passes.Rewrite;
 /// An inference-mode BatchNormalization as a per-channel affine map:
 ///   y = γ·(x − μ)/σ + β = m·x + s,  with σ = sqrt(var + ε), m = γ/σ, s = β − μ·m.
 /// </summary>
-internal sealed record BatchNormParameters(double[] Multiplier, double[] Shift)
+public sealed record BatchNormParameters(double[] Multiplier, double[] Shift)
 {
     public int Channels => Multiplier.Length;
 
@@ -37,14 +37,20 @@ internal sealed record BatchNormParameters(double[] Multiplier, double[] Shift)
         }
         var channels = values[0].Length;
         if (values.Any(v => v.Length != channels)) return (null, "its parameters differ in length");
-        var epsilon = bn.Proto.GetFloat("epsilon", 1e-5f);
+        return (Of(values[0], values[1], values[2], values[3], bn.Proto.GetFloat("epsilon", 1e-5f)), null);
+    }
+
+    /// <summary>m = γ/sqrt(var + ε) and s = β − μ·m per channel, in double (float32 parameters are exact in it).</summary>
+    public static BatchNormParameters Of(IReadOnlyList<double> scale, IReadOnlyList<double> bias, IReadOnlyList<double> mean, IReadOnlyList<double> variance, double epsilon)
+    {
+        var channels = scale.Count;
         var m = new double[channels];
         var s = new double[channels];
         for (var c = 0; c < channels; c++)
         {
-            m[c] = values[0][c] / Math.Sqrt(values[3][c] + epsilon);
-            s[c] = values[1][c] - values[2][c] * m[c];
+            m[c] = scale[c] / Math.Sqrt(variance[c] + epsilon);
+            s[c] = bias[c] - mean[c] * m[c];
         }
-        return (new BatchNormParameters(m, s), null);
+        return new BatchNormParameters(m, s);
     }
 }

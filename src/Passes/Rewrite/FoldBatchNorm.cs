@@ -61,15 +61,9 @@ public static class FoldBatchNorm
         var channels = m.WeightDims[0];
         var p = m.Parameters;
         var conv = m.Conv.Proto;
-        var weightName = edit.AddInitializer(conv.Input[1] + "_bnfolded", m.WeightDims, w =>
-        {
-            var source = ConvParameters.Weight(graph, m.Conv, context);
-            var perChannel = source.Length / (int)channels;
-            for (var i = 0; i < source.Length; i++) w[i] = (float)(source[i] * p.Multiplier[i / perChannel]);
-        });
-        var bias = ConvParameters.Bias(graph, m.Conv, channels, context);
+        var weightName = edit.AddInitializer(conv.Input[1] + "_bnfolded", m.WeightDims, w => BranchFolding.FoldWeight(ConvParameters.Weight(graph, m.Conv, context), p.Multiplier, w));
         var b = new double[channels];
-        for (var o = 0; o < channels; o++) b[o] = bias[o] * p.Multiplier[o] + p.Shift[o];
+        BranchFolding.AddBias(ConvParameters.Bias(graph, m.Conv, channels, context), p, b);
         var biasName = edit.AddInitializer((conv.Input.Count > 2 && conv.Input[2].Length > 0 ? conv.Input[2] : m.Conv.Name + ".bias") + "_bnfolded", b, b.Length);
         conv.Input[1] = weightName;
         if (conv.Input.Count > 2) conv.Input[2] = biasName;

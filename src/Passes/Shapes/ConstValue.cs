@@ -59,7 +59,5 @@ public sealed class ConstValue
 
     public IEnumerable<double> AsReals() => Ints?.Select(v => (double)v) ?? Reals!;
 
-    public TensorInfo Info => new(ElemType, Dims);
-
     public ConstValue Reshaped(long[] dims) => new(ElemType, dims, Ints, Reals);
 }

@@ -29,7 +29,7 @@ public static class CliInvoker
             }
             catch (Exception e)
             {
-                // Only reachable when CODESIGN_DEBUG is set: the CLI then lets internal errors escape.
+                // Not expected: the CLI prints every exception as OCD9999 (exit 70), with --debug its trace too.
                 escaped = e;
             }
             finally

@@ -47,7 +47,7 @@ public static class AttributeMutations
                 1 => new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8("x") },
                 2 => new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = 2 },
                 3 => Ints(name, 1, 2, 3),
-                4 => new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Tensor, T = Passes.Building.TensorFactory.Float("t", [1f], 1) },
+                4 => new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Tensor, T = OnnxCoDesign.Samples.TensorFactory.Float("t", [1f], 1) },
                 _ => new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Undefined },
             };
             n.Attribute[n.Attribute.IndexOf(a)] = replacement;

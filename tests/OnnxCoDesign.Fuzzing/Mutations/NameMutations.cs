@@ -33,7 +33,7 @@ public static class NameMutations
         {
             // An initializer with the graph input's name (IR 4 allows it as a default) but a wrong, tiny shape.
             if (c.Graph.Input.Count == 0) return;
-            c.Graph.Initializer.Add(Passes.Building.TensorFactory.Float(c.Graph.Input[0].Name, [1f], 1));
+            c.Graph.Initializer.Add(OnnxCoDesign.Samples.TensorFactory.Float(c.Graph.Input[0].Name, [1f], 1));
         }),
         new("tensor-name-emptied", Class, c =>
         {

@@ -1,5 +1,5 @@
 using Onnx;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 
 namespace OnnxCoDesign.Fuzzing.Mutations;
 

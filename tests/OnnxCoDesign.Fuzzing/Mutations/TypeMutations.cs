@@ -30,7 +30,7 @@ public static class TypeMutations
         {
             // A value_info for an intermediate tensor with the wrong type or shape.
             if (c.PickNode() is not { Output.Count: > 0 } n) return;
-            var info = Passes.Building.TensorFactory.ValueInfo(n.Output[0], c.Random.Pick(1, 7, 11), c.Random.Chance(0.5) ? [1L, 5L] : [1L, 3L, 7L, 7L, 7L]);
+            var info = OnnxCoDesign.Samples.TensorFactory.ValueInfo(n.Output[0], c.Random.Pick(1, 7, 11), c.Random.Chance(0.5) ? [1L, 5L] : [1L, 3L, 7L, 7L, 7L]);
             c.Graph.ValueInfo.Add(info);
         }),
         new("opset-extreme", Class, c =>

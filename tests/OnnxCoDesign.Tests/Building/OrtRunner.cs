@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 
 namespace OnnxCoDesign.Tests.Building;
 

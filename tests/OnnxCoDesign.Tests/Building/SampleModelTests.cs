@@ -1,17 +1,17 @@
 using Google.Protobuf;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 
 namespace OnnxCoDesign.Tests.Building;
 
 public class SampleModelTests
 {
-    public static TheoryData<string> SampleNames => new(Samples.Names);
+    public static TheoryData<string> SampleNames => new(SampleModels.Names);
 
     [Theory]
     [MemberData(nameof(SampleNames))]
     public void Sample_runs_in_onnxruntime_with_the_expected_output_shapes(string name)
     {
-        var model = Samples.ByName(name);
+        var model = SampleModels.ByName(name);
         var outputs = OrtRunner.Run(model);
 
         long[][] expected = name == "detector"
@@ -28,13 +28,13 @@ public class SampleModelTests
     [MemberData(nameof(SampleNames))]
     public void Building_twice_gives_identical_bytes(string name)
     {
-        Assert.True(Samples.ByName(name).ToByteArray().AsSpan().SequenceEqual(Samples.ByName(name).ToByteArray()));
+        Assert.True(SampleModels.ByName(name).ToByteArray().AsSpan().SequenceEqual(SampleModels.ByName(name).ToByteArray()));
     }
 
     [Fact]
     public void Graph_outputs_carry_float_type_and_shape()
     {
-        var output = Assert.Single(Samples.RepVggA0().Graph.Output);
+        var output = Assert.Single(SampleModels.RepVggA0().Graph.Output);
         Assert.Equal(1, output.Type.TensorType.ElemType);
         Assert.Equal([1L, 1000L], output.Type.TensorType.Shape.Dim.Select(d => d.DimValue));
     }
@@ -42,8 +42,8 @@ public class SampleModelTests
     [Fact]
     public void Seed_changes_the_weights_but_not_the_structure()
     {
-        var a = Samples.RepVggGrouped(seed: 1);
-        var b = Samples.RepVggGrouped(seed: 2);
+        var a = SampleModels.RepVggGrouped(seed: 1);
+        var b = SampleModels.RepVggGrouped(seed: 2);
         Assert.Equal(a.Graph.Node.Select(n => n.OpType), b.Graph.Node.Select(n => n.OpType));
         Assert.NotEqual(a.Graph.Initializer[0].RawData, b.Graph.Initializer[0].RawData);
     }
@@ -51,7 +51,7 @@ public class SampleModelTests
     [Fact]
     public void Unknown_sample_name_lists_the_known_ones()
     {
-        var e = Assert.Throws<ArgumentException>(() => Samples.ByName("vgg16"));
+        var e = Assert.Throws<ArgumentException>(() => SampleModels.ByName("vgg16"));
         Assert.Contains("repvgg-a0", e.Message);
     }
 
@@ -63,7 +63,7 @@ public class SampleModelTests
     [InlineData(17)]
     public void Detector_upsampling_form_follows_the_opset(int opset)
     {
-        var model = Samples.Detector(opset: opset);
+        var model = SampleModels.Detector(opset: opset);
         var ops = model.Graph.Node.Select(n => n.OpType).ToHashSet();
         Assert.Contains(opset == 9 ? "Upsample" : "Resize", ops);
         var resize = model.Graph.Node.First(n => n.OpType is "Resize" or "Upsample");

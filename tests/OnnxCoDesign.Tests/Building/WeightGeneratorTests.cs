@@ -1,4 +1,4 @@
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 
 namespace OnnxCoDesign.Tests.Building;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Tests.Support;
 
@@ -41,7 +41,7 @@ public sealed class AnalyzeCommandTests : IDisposable
         var run = CliRun.Of("analyze", "--sample", "inception", "--csv", csv);
         Assert.Equal(0, run.ExitCode);
         var lines = File.ReadAllLines(csv);
-        var nodes = Analysis.Of(Samples.Inception()).Graph.Nodes.Count;
+        var nodes = Analysis.Of(SampleModels.Inception()).Graph.Nodes.Count;
         Assert.Equal(nodes + 1, lines.Length);
         Assert.StartsWith("name,op,outputs,shapes,flops", lines[0]);
         Assert.Contains("paperIntensity", run.Out);
@@ -66,7 +66,7 @@ public sealed class AnalyzeCommandTests : IDisposable
     public void SymbolicBatchDefaultsToOneWithAWarningOrBindsFromShape()
     {
         var model = _dir.File("sym.onnx");
-        BadModels.Write(Samples.ResNet50(batchSymbol: "batch"), model);
+        BadModels.Write(SampleModels.ResNet50(batchSymbol: "batch"), model);
 
         var unbound = CliRun.Of("analyze", model, "--json", "-");
         Assert.Equal(0, unbound.ExitCode);
@@ -114,6 +114,6 @@ public sealed class AnalyzeCommandTests : IDisposable
     {
         var run = CliRun.Of("sample");
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal(Samples.Names, run.Out.TrimEnd('\n').Split('\n'));
+        Assert.Equal(SampleModels.Names, run.Out.TrimEnd('\n').Split('\n'));
     }
 }

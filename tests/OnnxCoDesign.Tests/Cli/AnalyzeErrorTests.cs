@@ -95,7 +95,7 @@ public sealed class AnalyzeErrorTests : IDisposable
                 File.WriteAllBytes(path, []);
                 break;
             case "truncated":
-                var bytes = Google.Protobuf.MessageExtensions.ToByteArray(OnnxCoDesign.Passes.Building.Samples.RepVggA0());
+                var bytes = Google.Protobuf.MessageExtensions.ToByteArray(OnnxCoDesign.Samples.SampleModels.RepVggA0());
                 File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
                 break;
             case "not-onnx":

@@ -1,5 +1,5 @@
 using Onnx;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Passes.Shapes;
 using OnnxCoDesign.Tests.Support;
@@ -90,7 +90,7 @@ public sealed class ArithmeticRefusalTests : IDisposable
     [Fact]
     public void ResNet50AtBatch64CostsExactly64TimesBatch1()
     {
-        var model = Samples.ResNet50(batchSymbol: "batch");
+        var model = SampleModels.ResNet50(batchSymbol: "batch");
         var one = Analysis.Of(model, new ShapeBindings().Add("batch", 1)).Cost;
         var many = Analysis.Of(model, new ShapeBindings().Add("batch", 64)).Cost;
         Assert.True(one.Flops > 4_000_000_000, $"ResNet-50 should be about 8 GFLOPs, was {one.Flops}");

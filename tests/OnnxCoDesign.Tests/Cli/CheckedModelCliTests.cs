@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using Onnx;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Tests.Support;
 
@@ -54,7 +54,7 @@ public sealed class CheckedModelCliTests : IDisposable
 
     private static ModelProto Mutated(string kind)
     {
-        var model = Samples.RepVggGrouped(kind.StartsWith("conv-bias", StringComparison.Ordinal) ? RepVggExportForm.BnFolded : RepVggExportForm.BnSeparate);
+        var model = SampleModels.RepVggGrouped(kind.StartsWith("conv-bias", StringComparison.Ordinal) ? RepVggExportForm.BnFolded : RepVggExportForm.BnSeparate);
         var graph = model.Graph;
         TensorProto Init(string name) => graph.Initializer.Single(t => t.Name == name);
         var bn = graph.Node.FirstOrDefault(n => n.OpType == "BatchNormalization");

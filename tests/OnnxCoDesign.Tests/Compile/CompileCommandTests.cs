@@ -35,7 +35,7 @@ public sealed class CompileCommandTests : IDisposable
     [Fact]
     public void TheChosenPlanIsNoWorseThanAnyBaseline()
     {
-        var run = CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", _dir.File("o"), "--json", "--lambda", "0.0005", "--link", "50Mbps,5ms");
+        var run = CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", _dir.File("o"), "--json", "-", "--lambda", "0.0005", "--link", "50Mbps,5ms");
         Assert.Equal(0, run.ExitCode);
         using var plan = JsonDocument.Parse(run.Out);
         var chosen = plan.RootElement.GetProperty("totals").GetProperty("lossMs").GetDouble();
@@ -52,7 +52,7 @@ public sealed class CompileCommandTests : IDisposable
     [Fact]
     public void MeasuredAccuracyIsEachStrategysDeviationAtThePrecision()
     {
-        var run = CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", _dir.File("m"), "--json", "--precision", "int8", "--accuracy", "measured");
+        var run = CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", _dir.File("m"), "--json", "-", "--precision", "int8", "--accuracy", "measured");
         Assert.Equal(0, run.ExitCode);
         using var plan = JsonDocument.Parse(run.Out);
         var cost = plan.RootElement.GetProperty("strategyAccuracyCost").EnumerateArray().Select(e => e.GetDouble()).ToArray();
@@ -145,8 +145,8 @@ public sealed class CompileCommandTests : IDisposable
     public void RefusesAnOutputFolderWhoseParentIsMissing()
     {
         var run = CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", _dir.File("no/such/out"));
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains("error OCD1402", run.Error);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"error OCD1401: --output '{_dir.File("no/such/out")}': the folder '{_dir.File("no/such")}' does not exist", run.Error);
         Assert.Empty(_dir.Files());
     }
 
@@ -154,7 +154,7 @@ public sealed class CompileCommandTests : IDisposable
     public void RefusesATruncatedModelAndWritesNothing()
     {
         var model = _dir.File("cut.onnx");
-        var bytes = Google.Protobuf.MessageExtensions.ToByteArray(OnnxCoDesign.Passes.Building.Samples.RepVggGrouped());
+        var bytes = Google.Protobuf.MessageExtensions.ToByteArray(OnnxCoDesign.Samples.SampleModels.RepVggGrouped());
         File.WriteAllBytes(model, bytes[..(bytes.Length / 3)]);
         var run = CliRun.Of("compile", model, "-o", _dir.File("out"));
         Assert.Equal(1, run.ExitCode);

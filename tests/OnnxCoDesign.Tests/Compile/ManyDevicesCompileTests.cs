@@ -1,6 +1,6 @@
 using System.Text.Json;
 using OnnxCoDesign.Compiler.Devices;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Tests.Support;
 
 namespace OnnxCoDesign.Tests.Compile;

@@ -6,7 +6,7 @@ using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Emit;
 using OnnxCoDesign.Compiler.Pipeline;
 using OnnxCoDesign.Compiler.Planning;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Shapes;
 using OnnxCoDesign.Tests.Support;
@@ -63,7 +63,7 @@ public sealed partial class NodeNameFreeCompileTests : IDisposable
     [InlineData(Naming.OpTypeForEveryNode)]
     public void PlansAsTheNamedModel(Naming naming)
     {
-        var model = Samples.RepVggGrouped();
+        var model = SampleModels.RepVggGrouped();
         Assert.Contains(model.Graph.Node, n => n.OpType == "Gemm" && n.Name.Length > 0);
         Assert.Equal(Figures(model), Figures(Renamed(model, naming)));
     }
@@ -71,7 +71,7 @@ public sealed partial class NodeNameFreeCompileTests : IDisposable
     [Fact]
     public void PlanAndPartsOfAnUnnamedModelUseGeneratedIdentitiesAndKeepTheEmptyNames()
     {
-        var path = Save("m", Renamed(Samples.RepVggGrouped(), Naming.AllCleared));
+        var path = Save("m", Renamed(SampleModels.RepVggGrouped(), Naming.AllCleared));
         var output = _dir.File("out");
         var run = CliRun.Of("compile", path, "-o", output, "--verify");
         Assert.True(run.ExitCode == 0, run.Error);
@@ -102,9 +102,9 @@ public sealed partial class NodeNameFreeCompileTests : IDisposable
     [Fact]
     public void FuseOfAnUnnamedModelVerifiesAndKeepsItsNodesUnnamed()
     {
-        var path = Save("f", Renamed(Samples.RepVggGrouped(), Naming.AllCleared));
+        var path = Save("f", Renamed(SampleModels.RepVggGrouped(), Naming.AllCleared));
         var output = _dir.File("fused.onnx");
-        var run = CliRun.Of("fuse", path, "-o", output, "--strategy", "S4", "--verify", "--json");
+        var run = CliRun.Of("fuse", path, "-o", output, "--strategy", "S4", "--verify", "--json", "-");
         Assert.True(run.ExitCode == 0, run.Error);
         using var report = JsonDocument.Parse(run.Out);
         var blocks = report.RootElement.GetProperty("blocks").EnumerateArray().Select(b => b.GetProperty("name").GetString()!).ToList();
@@ -119,7 +119,7 @@ public sealed partial class NodeNameFreeCompileTests : IDisposable
     [InlineData(Naming.AllCleared, @"^(Conv|BatchNormalization|Add|Relu|GlobalAveragePool|Flatten|Gemm)_\d+$")]
     public void AnalyzeReportsEveryNodeByAUniqueIdentityWithTheNamedModelsFigures(Naming naming, string pattern)
     {
-        var model = Samples.RepVggGrouped();
+        var model = SampleModels.RepVggGrouped();
         var named = CliRun.Of("analyze", Save("named", model), "--json", "-");
         var renamed = CliRun.Of("analyze", Save("renamed", Renamed(model, naming)), "--json", "-");
         Assert.Equal(0, renamed.ExitCode);

@@ -30,7 +30,7 @@ public sealed class VerifyPlanTests : IDisposable
         var output = _dir.File("out");
         Assert.Equal(0, CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", output, "--link", "1Gbps", "--objective", "throughput").ExitCode);
         var other = _dir.File("other.onnx");
-        BadModels.Write(OnnxCoDesign.Passes.Building.Samples.RepVggGrouped(seed: 99), other);
+        BadModels.Write(OnnxCoDesign.Samples.SampleModels.RepVggGrouped(seed: 99), other);
 
         var run = CliRun.Of("verify", other, "--plan", Path.Combine(output, "plan.json"), "--inputs", "2");
 

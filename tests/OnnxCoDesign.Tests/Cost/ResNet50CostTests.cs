@@ -1,4 +1,4 @@
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Tests.Support;
 
 namespace OnnxCoDesign.Tests.Cost;
@@ -6,7 +6,7 @@ namespace OnnxCoDesign.Tests.Cost;
 /// <summary>The builder's ResNet-50 against published figures for torchvision's resnet50 at 1×3×224×224.</summary>
 public sealed class ResNet50CostTests
 {
-    private static readonly Lazy<Compiler.Pipeline.ModelAnalysis> Folded = new(() => Analysis.Of(Samples.ResNet50()));
+    private static readonly Lazy<Compiler.Pipeline.ModelAnalysis> Folded = new(() => Analysis.Of(SampleModels.ResNet50()));
 
     [Fact]
     public void MacsMatchTorchvisionResNet50()
@@ -28,7 +28,7 @@ public sealed class ResNet50CostTests
     [Fact]
     public void ParametersMatchTorchvisionResNet50()
     {
-        var separate = Samples.ResNet50(BatchNormForm.Separate);
+        var separate = SampleModels.ResNet50(BatchNormForm.Separate);
         Assert.Equal(25_557_032, ParameterCount.Learnable(separate));
         // With BN folded, each conv keeps a bias in place of BN's gamma and beta: 26,560 channels fewer.
         Assert.InRange(Folded.Value.Cost.Parameters, 25.5e6, 25.6e6);
@@ -44,7 +44,7 @@ public sealed class ResNet50CostTests
     [Fact]
     public void BothBatchNormFormsCostTheSameConvolutions()
     {
-        var separate = Analysis.Of(Samples.ResNet50(BatchNormForm.Separate)).Cost;
+        var separate = Analysis.Of(SampleModels.ResNet50(BatchNormForm.Separate)).Cost;
         Assert.Equal(Folded.Value.Cost.Macs, separate.Macs);
     }
 }

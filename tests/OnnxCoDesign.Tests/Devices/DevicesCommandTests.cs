@@ -29,7 +29,7 @@ public sealed class DevicesCommandTests : IDisposable
     [Fact]
     public void JsonHasEveryFieldAndReadsBackAsProfiles()
     {
-        var run = CliRun.Of("devices", "--json");
+        var run = CliRun.Of("devices", "--json", "-");
         Assert.Equal(0, run.ExitCode);
         Assert.DoesNotContain("\r", run.Out);
         using var doc = JsonDocument.Parse(run.Out);
@@ -57,7 +57,7 @@ public sealed class DevicesCommandTests : IDisposable
     [Fact]
     public void OneDeviceJsonIsAProfileFile()
     {
-        var run = CliRun.Of("devices", "rtx-4090", "--json");
+        var run = CliRun.Of("devices", "rtx-4090", "--json", "-");
         Assert.Equal(0, run.ExitCode);
         var path = _dir.File("mine.json");
         File.WriteAllText(path, run.Out.Replace("\"rtx-4090\"", "\"my-4090\""));

@@ -100,7 +100,7 @@ public sealed class FuzzHarnessTests
     [Fact]
     public void AnExceptionIsGroupedByTheProjectFrameThatThrewIt()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => new Passes.Building.OnnxModelBuilder().Output("never-defined"));
+        var e = Assert.Throws<InvalidOperationException>(() => new OnnxCoDesign.Samples.OnnxModelBuilder().Output("never-defined"));
         var (cause, detail) = ExceptionCause.Of(e);
         Assert.Equal("InvalidOperationException in OnnxModelBuilder.AddOutput", cause);
         Assert.Contains("never-defined", detail);

@@ -1,5 +1,5 @@
 using OnnxCoDesign.Compiler.Reports;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Tests.Support;
 
@@ -28,7 +28,7 @@ public sealed class AnalyzeGoldenTests
     [InlineData("repvgg-grouped")]
     public void TypedGraphPrintoutMatchesGolden(string sample)
     {
-        var analysis = Analysis.Of(Samples.ByName(sample));
+        var analysis = Analysis.Of(SampleModels.ByName(sample));
         GoldenFile.Check(sample, "graph.txt", GraphPrinter.Print(analysis.Graph, analysis.Shapes));
     }
 
@@ -51,7 +51,7 @@ public sealed class AnalyzeGoldenTests
         var model = b.Build();
         model.Graph.Node[1].Domain = "com.example";
         model.OpsetImport.Add(new Onnx.OperatorSetIdProto { Domain = "com.example", Version = 1 });
-        model.Graph.ValueInfo.Add(OnnxCoDesign.Passes.Building.TensorFactory.ValueInfo("n", ElementType.Float, ["batch", 8L, 16L, 16L]));
+        model.Graph.ValueInfo.Add(OnnxCoDesign.Samples.TensorFactory.ValueInfo("n", ElementType.Float, ["batch", 8L, 16L, 16L]));
         var analysis = Analysis.Of(model);
         GoldenFile.Check("unknown-op", "analyze.json", AnalyzeJson.Write(analysis with { DisplayName = "unknown-op" }));
         GoldenFile.Check("unknown-op", "graph.txt", GraphPrinter.Print(analysis.Graph, analysis.Shapes));

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Tests.Support;
 
@@ -13,7 +13,7 @@ namespace OnnxCoDesign.Tests.Loading;
 public sealed class DeferredWeightsTests : IDisposable
 {
     private readonly ScratchDirectory _dir = new();
-    private readonly Onnx.ModelProto _original = Samples.Inception();
+    private readonly Onnx.ModelProto _original = SampleModels.Inception();
     private readonly string _path;
 
     public DeferredWeightsTests()

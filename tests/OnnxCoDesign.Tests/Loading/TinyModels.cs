@@ -5,7 +5,7 @@ using OnnxCoDesign.Passes.IR;
 namespace OnnxCoDesign.Tests.Loading;
 
 /// <summary>
-/// Small hand-built ONNX models for loader, saver and graph tests. Independent of src/Passes/Building on
+/// Small hand-built ONNX models for loader, saver and graph tests. Independent of src/Samples on
 /// purpose: these tests must not break when the real model builder changes.
 /// </summary>
 internal static class TinyModels

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Google.Protobuf;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Loading;
 
 namespace OnnxCoDesign.Tests.MSBuild;
@@ -19,7 +19,7 @@ public sealed class MSBuildPackageTests(PackagedFeed feed)
     public void Build_compiles_a_model_once_and_again_only_when_one_of_its_inputs_changes()
     {
         var project = new ConsumerProject(feed, "consumer", Path.Combine("models", "net.onnx"), """Devices="jetson-nano,jetson-xavier-nx" """);
-        ModelSaver.Save(Samples.RepVggGrouped(), project.ModelPath, forceExternal: true);
+        ModelSaver.Save(SampleModels.RepVggGrouped(), project.ModelPath, forceExternal: true);
         Assert.True(File.Exists(project.ModelPath + ".data"));
 
         var first = Succeeds(project.Build());
@@ -58,7 +58,7 @@ public sealed class MSBuildPackageTests(PackagedFeed feed)
     public void Project_and_model_paths_with_spaces_build()
     {
         var project = new ConsumerProject(feed, "my consumer app", Path.Combine("my models", "my net.onnx"), """Shape="input=1x3x64x64" """);
-        File.WriteAllBytes(project.ModelPath, Samples.RepVggGrouped().ToByteArray());
+        File.WriteAllBytes(project.ModelPath, SampleModels.RepVggGrouped().ToByteArray());
 
         var build = Succeeds(project.Build());
 
@@ -71,7 +71,7 @@ public sealed class MSBuildPackageTests(PackagedFeed feed)
     public void Truncated_model_fails_the_build_with_its_path_and_code()
     {
         var project = new ConsumerProject(feed, "truncated", Path.Combine("models", "cut.onnx"));
-        var bytes = Samples.RepVggGrouped().ToByteArray();
+        var bytes = SampleModels.RepVggGrouped().ToByteArray();
         File.WriteAllBytes(project.ModelPath, bytes[..(bytes.Length / 2)]);
 
         var build = project.Build();
@@ -87,7 +87,7 @@ public sealed class MSBuildPackageTests(PackagedFeed feed)
     public void OutputDir_beside_the_model_fails_the_build_with_a_code_and_keeps_the_model()
     {
         var project = new ConsumerProject(feed, "beside", Path.Combine("models", "net.onnx"), """OutputDir="models/" """);
-        ModelSaver.Save(Samples.RepVggGrouped(), project.ModelPath, forceExternal: true);
+        ModelSaver.Save(SampleModels.RepVggGrouped(), project.ModelPath, forceExternal: true);
         var models = Path.GetDirectoryName(project.ModelPath)!;
         var before = Directory.GetFiles(models).ToDictionary(f => f, File.ReadAllBytes);
 
@@ -106,7 +106,7 @@ public sealed class MSBuildPackageTests(PackagedFeed feed)
     public void Clean_deletes_only_the_files_the_manifest_lists()
     {
         var project = new ConsumerProject(feed, "cleaning", Path.Combine("models", "net.onnx"));
-        File.WriteAllBytes(project.ModelPath, Samples.RepVggGrouped().ToByteArray());
+        File.WriteAllBytes(project.ModelPath, SampleModels.RepVggGrouped().ToByteArray());
         Succeeds(project.Build());
         var listed = File.ReadAllLines(Path.Combine(project.OutputDir, ManifestName));
         Assert.Contains("plan.json", listed);

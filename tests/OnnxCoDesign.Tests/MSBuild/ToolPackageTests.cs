@@ -24,6 +24,11 @@ public sealed class ToolPackageTests(PackagedFeed feed)
         var help = DotNetCli.Start(shim, folder, new Dictionary<string, string> { ["DOTNET_ROOT"] = DotNetRoot() }, DotNetCli.DefaultTimeout, "--help");
         Assert.True(help.ExitCode == 0, help.ToString());
         Assert.Contains("compile", help.Output);
+
+        // The sample zoo is a project of its own (src/Samples): the tool must carry it.
+        var samples = DotNetCli.Start(shim, folder, new Dictionary<string, string> { ["DOTNET_ROOT"] = DotNetRoot() }, DotNetCli.DefaultTimeout, "sample");
+        Assert.True(samples.ExitCode == 0, samples.ToString());
+        Assert.Contains("repvgg-a0", samples.Output);
     }
 
     [Fact]
@@ -55,6 +60,8 @@ public sealed class ToolPackageTests(PackagedFeed feed)
         Assert.Contains("build/OnnxCoDesign.MSBuild.Version.props", entries);
         Assert.Contains("tools/net10.0/any/dotnet-codesign-compile.dll", entries);
         Assert.Contains("tools/net10.0/any/dotnet-codesign-compile.runtimeconfig.json", entries);
+        Assert.Contains("tools/net10.0/any/OnnxCoDesign.Passes.dll", entries);
+        Assert.Contains("tools/net10.0/any/OnnxCoDesign.Samples.dll", entries);
         Assert.Contains("tools/net10.0/any/runtimes/linux-x64/native/libonnxruntime.so", entries);
         Assert.Contains(PlanSchemaEntry, entries);
         // MSBuild's process loads only the task: no protobuf, OnnxSharp or ONNX Runtime beside it.

@@ -75,7 +75,7 @@ public sealed class MeasureCommandTests : IDisposable
     public void ASweepReportsRankCorrelationAndMapeOverEveryPart()
     {
         var run = CliRun.Of("measure", "--sample", "repvgg-grouped", "--host", HostFile(), "--compare", "jetson-nano",
-            "--cuts", "3", "--runs", "2", "--warmup", "1", "--json");
+            "--cuts", "3", "--runs", "2", "--warmup", "1", "--json", "-");
         Assert.Equal(0, run.ExitCode);
         using var doc = JsonDocument.Parse(run.Out);
         var root = doc.RootElement;

@@ -1,5 +1,5 @@
 using OnnxCoDesign.Compiler.Emit;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Tests.Support;
 
@@ -21,7 +21,7 @@ public sealed class OutputOwnershipTests : IDisposable
     {
         var project = _dir.File("project");
         Directory.CreateDirectory(Path.Combine(project, "photos"));
-        ModelSaver.Save(Samples.RepVggGrouped(), Path.Combine(project, "m.onnx"), forceExternal: true);
+        ModelSaver.Save(SampleModels.RepVggGrouped(), Path.Combine(project, "m.onnx"), forceExternal: true);
         File.WriteAllText(Path.Combine(project, "notes.txt"), "mine");
         File.WriteAllText(Path.Combine(project, "photos", "cat.jpg"), "meow");
         return project;
@@ -101,7 +101,7 @@ public sealed class OutputOwnershipTests : IDisposable
     {
         var models = _dir.File("models");
         Directory.CreateDirectory(models);
-        ModelSaver.Save(Samples.RepVggGrouped(), Path.Combine(models, "m.onnx"), forceExternal: true);
+        ModelSaver.Save(SampleModels.RepVggGrouped(), Path.Combine(models, "m.onnx"), forceExternal: true);
         var before = Snapshot();
         var run = CliRun.Of("compile", Path.Combine(models, "m.onnx"), "-o", models + Path.DirectorySeparatorChar, "--force");
         AssertRefused(run, "OCD1405");
@@ -115,7 +115,7 @@ public sealed class OutputOwnershipTests : IDisposable
         var model = _dir.File("m.onnx");
         var weights = _dir.File("weights");
         Directory.CreateDirectory(weights);
-        var saved = Samples.RepVggGrouped();
+        var saved = SampleModels.RepVggGrouped();
         ModelSaver.Save(saved, Path.Combine(weights, "w.onnx"), forceExternal: true);
         // The model at the top refers to the data file inside weights/, written with it.
         using (var loaded = ModelLoader.Load(Path.Combine(weights, "w.onnx")))
@@ -138,7 +138,7 @@ public sealed class OutputOwnershipTests : IDisposable
     {
         var output = _dir.File("out");
         Directory.CreateDirectory(output);
-        File.WriteAllText(Path.Combine(output, "nano.json"), CliRun.Of("devices", "jetson-nano", "--json").Out);
+        File.WriteAllText(Path.Combine(output, "nano.json"), CliRun.Of("devices", "jetson-nano", "--json", "-").Out);
         var before = Snapshot();
         AssertRefused(CliRun.Of("compile", "--sample", "repvgg-grouped", "--devices", Path.Combine(output, "nano.json") + ",jetson-xavier-nx", "-o", output, "--force"), "OCD1405");
         AssertUnchanged(before);

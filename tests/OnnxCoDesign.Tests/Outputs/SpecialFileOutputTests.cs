@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using Google.Protobuf;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Tests.Support;
 
@@ -21,7 +21,7 @@ public sealed class SpecialFileOutputTests : IDisposable
     private string Model()
     {
         var path = _dir.File("net.onnx");
-        BadModels.Write(Samples.RepVggGrouped(), path);
+        BadModels.Write(SampleModels.RepVggGrouped(), path);
         return path;
     }
 
@@ -38,7 +38,7 @@ public sealed class SpecialFileOutputTests : IDisposable
 
         Assert.Equal(0, run.ExitCode);
         using var json = JsonDocument.Parse(bytes);
-        Assert.Equal(Analysis.Of(Samples.RepVggGrouped()).Cost.Flops, json.RootElement.GetProperty("flops").GetInt64());
+        Assert.Equal(Analysis.Of(SampleModels.RepVggGrouped()).Cost.Flops, json.RootElement.GetProperty("flops").GetInt64());
         Assert.Equal(FileKind.Fifo, FileKinds.Of(fifo));
         Assert.Equal(["analysis.pipe", "net.onnx"], _dir.Listing());
     }
@@ -118,7 +118,7 @@ public sealed class SpecialFileOutputTests : IDisposable
     {
         var fifo = _dir.File("m.pipe");
         SpecialFiles.CreateFifo(fifo);
-        var error = Assert.Throws<OnnxCoDesign.Passes.Diagnostics.CodesignException>(() => ModelSaver.Save(Samples.RepVggGrouped(), fifo, forceExternal: true));
+        var error = Assert.Throws<OnnxCoDesign.Passes.Diagnostics.CodesignException>(() => ModelSaver.Save(SampleModels.RepVggGrouped(), fifo, forceExternal: true));
         Assert.Equal("OCD1407", error.Code);
         Assert.Equal(["m.pipe"], _dir.Listing());
     }

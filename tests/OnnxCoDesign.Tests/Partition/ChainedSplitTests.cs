@@ -1,5 +1,5 @@
 using OnnxCoDesign.Compiler.Verification;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Partition;
@@ -55,14 +55,14 @@ public sealed class ChainedSplitTests
     [Fact]
     public void Every_cut_of_the_inception_sample_chains_to_the_original()
     {
-        var check = ChainCheck.For(Samples.Inception());
+        var check = ChainCheck.For(SampleModels.Inception());
         foreach (var cut in CutPoints.Of(check.Graph).Candidates) Assert.InRange(check.Check(cut), 0, 1e-5);
     }
 
     [Fact]
     public void Every_cut_of_the_detector_sample_chains_to_the_original()
     {
-        var check = ChainCheck.For(Samples.Detector());
+        var check = ChainCheck.For(SampleModels.Detector());
         foreach (var cut in CutPoints.Of(check.Graph).Candidates) Assert.InRange(check.Check(cut), 0, 1e-5);
     }
 

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using OnnxCoDesign.Compiler.Verification;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Partition;
@@ -39,7 +39,7 @@ public sealed class PartExternalDataTests : IDisposable
     public void External_weights_stay_external_in_a_data_file_beside_each_part()
     {
         var modelPath = _dir.File("detector.onnx");
-        ModelSaver.Save(Samples.Detector(), modelPath, forceExternal: true);
+        ModelSaver.Save(SampleModels.Detector(), modelPath, forceExternal: true);
         Assert.True(File.Exists(modelPath + ".data"));
         using var original = ModelLoader.Load(modelPath);
         Assert.Contains(original.Model.Graph.Initializer, ExternalDataReference.IsExternal);
@@ -82,7 +82,7 @@ public sealed class PartExternalDataTests : IDisposable
     public void Deferred_inline_weights_are_written_inline_in_each_part()
     {
         var modelPath = _dir.File("inception.onnx");
-        File.WriteAllBytes(modelPath, Samples.Inception().ToByteArray());
+        File.WriteAllBytes(modelPath, SampleModels.Inception().ToByteArray());
         using var original = ModelLoader.Load(modelPath);
         Assert.Contains(original.Model.Graph.Initializer, original.ExternalData.IsDeferred);
 

@@ -1,6 +1,6 @@
 using Onnx;
 using OnnxCoDesign.Compiler.Verification;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Partition;
@@ -30,7 +30,7 @@ public sealed class PartExtractorTests
     [Fact]
     public void Parts_verify_infer_and_declare_typed_boundaries()
     {
-        var (graph, shapes) = Typed(Samples.Detector());
+        var (graph, shapes) = Typed(SampleModels.Detector());
         foreach (var cut in new[] { 3, graph.Nodes.Count / 2, graph.Nodes.Count - 2 })
         {
             var parts = PartExtractor.Split(graph, shapes, [cut]);
@@ -51,7 +51,7 @@ public sealed class PartExtractorTests
     [Fact]
     public void Boundaries_match_the_crossing_tensors()
     {
-        var (graph, shapes) = Typed(Samples.Inception());
+        var (graph, shapes) = Typed(SampleModels.Inception());
         var cuts = CutPoints.Of(graph, shapes);
         foreach (var cut in cuts.All())
         {
@@ -197,7 +197,7 @@ public sealed class PartExtractorTests
     [Fact]
     public void Initializers_listed_as_inputs_stay_listed_in_ir3_parts()
     {
-        var model = Samples.Inception(opset: 8);
+        var model = SampleModels.Inception(opset: 8);
         Assert.Equal(3, model.IrVersion);
         var check = ChainCheck.For(model);
         var parts = PartExtractor.Split(check.Graph, check.Shapes, [10]);

@@ -1,4 +1,4 @@
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Cost;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Passes.Rewrite;
@@ -17,7 +17,7 @@ public sealed class StructureOnlyVariantTests
     [InlineData(FusionStrategy.S4)]
     public void StructureOnlyFusionCostsWhatRealFusionCosts(FusionStrategy strategy)
     {
-        var original = Samples.RepVggGrouped();
+        var original = SampleModels.RepVggGrouped();
         CostReport Cost(bool structureOnly, out string printout)
         {
             var model = original.Clone();

@@ -44,7 +44,7 @@ public sealed class ProbeCommandTests : IDisposable
         Assert.Empty(plain.OperatorEfficiency);
         Assert.True(plain.MemoryBandwidth > 0);
 
-        var compiled = CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", _dir.File("out"), "--devices", path + ",jetson-nano", "--json");
+        var compiled = CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", _dir.File("out"), "--devices", path + ",jetson-nano", "--json", "-");
         Assert.Equal(0, compiled.ExitCode);
         using var plan = JsonDocument.Parse(compiled.Out);
         Assert.Equal("host", plan.RootElement.GetProperty("devices")[0].GetProperty("name").GetString());

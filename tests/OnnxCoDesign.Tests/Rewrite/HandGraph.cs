@@ -1,5 +1,5 @@
 using Onnx;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.IR;
 using static OnnxCoDesign.Passes.IR.NodeAttributes;
 

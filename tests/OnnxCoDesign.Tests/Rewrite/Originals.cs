@@ -1,5 +1,5 @@
 using Onnx;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 
 namespace OnnxCoDesign.Tests.Rewrite;
 
@@ -9,14 +9,14 @@ namespace OnnxCoDesign.Tests.Rewrite;
 /// </summary>
 internal static class Originals
 {
-    private static readonly Lazy<ModelProto> _a0Separate = new(() => Samples.RepVggA0(RepVggExportForm.BnSeparate));
-    private static readonly Lazy<ModelProto> _a0Folded = new(() => Samples.RepVggA0(RepVggExportForm.BnFolded));
-    private static readonly Lazy<ModelProto> _a0Deploy = new(() => Samples.RepVggA0Deploy());
-    private static readonly Lazy<ModelProto> _groupedSeparate = new(() => Samples.RepVggGrouped(RepVggExportForm.BnSeparate, groups: 2));
-    private static readonly Lazy<ModelProto> _groupedFolded = new(() => Samples.RepVggGrouped(RepVggExportForm.BnFolded, groups: 2));
-    private static readonly Lazy<ModelProto> _groupedDeploy = new(() => Samples.RepVggGroupedDeploy(groups: 2));
-    private static readonly Lazy<ModelProto> _resNet50Separate = new(() => Samples.ResNet50(BatchNormForm.Separate));
-    private static readonly Lazy<ModelProto> _resNet50Folded = new(() => Samples.ResNet50(BatchNormForm.Folded));
+    private static readonly Lazy<ModelProto> _a0Separate = new(() => SampleModels.RepVggA0(RepVggExportForm.BnSeparate));
+    private static readonly Lazy<ModelProto> _a0Folded = new(() => SampleModels.RepVggA0(RepVggExportForm.BnFolded));
+    private static readonly Lazy<ModelProto> _a0Deploy = new(() => SampleModels.RepVggA0Deploy());
+    private static readonly Lazy<ModelProto> _groupedSeparate = new(() => SampleModels.RepVggGrouped(RepVggExportForm.BnSeparate, groups: 2));
+    private static readonly Lazy<ModelProto> _groupedFolded = new(() => SampleModels.RepVggGrouped(RepVggExportForm.BnFolded, groups: 2));
+    private static readonly Lazy<ModelProto> _groupedDeploy = new(() => SampleModels.RepVggGroupedDeploy(groups: 2));
+    private static readonly Lazy<ModelProto> _resNet50Separate = new(() => SampleModels.ResNet50(BatchNormForm.Separate));
+    private static readonly Lazy<ModelProto> _resNet50Folded = new(() => SampleModels.ResNet50(BatchNormForm.Folded));
 
     public static ModelProto A0Separate => _a0Separate.Value;
     public static ModelProto A0Folded => _a0Folded.Value;

@@ -94,6 +94,17 @@ public sealed class JsonDocumentTests : IDisposable
     }
 
     [Fact]
+    public void SampleListAndSampleWritten()
+    {
+        var list = JsonCli.Run("sample");
+        Assert.Equal(0, list.ExitCode);
+        AssertVersionedWithWarnings(list.Out);
+        var written = JsonCli.Run("sample", "repvgg-grouped", "-o", _dir.File("s.onnx"));
+        Assert.Equal(0, written.ExitCode);
+        AssertVersionedWithWarnings(written.Out);
+    }
+
+    [Fact]
     public void AProfileFileWithItsVersionAndWarningsReadsBackAsTheSameDevice()
     {
         var text = JsonCli.Run("devices", "jetson-xavier-nx").Out;

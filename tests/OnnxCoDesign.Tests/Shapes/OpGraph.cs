@@ -11,7 +11,7 @@ namespace OnnxCoDesign.Tests.Shapes;
 /// Builds a small ModelProto for shape tests: runtime inputs, constant initializers and nodes at one opset.
 /// It can infer shapes with <see cref="ShapeInference"/> and run the same model in ONNX Runtime (zero-filled
 /// inputs), so a test can assert that the inferred shape of every graph output is the one ORT produced.
-/// Self-contained on purpose: it does not depend on the model builder under src/Passes/Building.
+/// Self-contained on purpose: it does not depend on the model builder under src/Samples.
 /// </summary>
 internal sealed class OpGraph
 {

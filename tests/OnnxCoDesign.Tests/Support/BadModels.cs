@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using Onnx;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.IR;
 
 namespace OnnxCoDesign.Tests.Support;

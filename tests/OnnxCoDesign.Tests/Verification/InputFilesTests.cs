@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Onnx;
 using OnnxCoDesign.Compiler.Verification;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Tests.Support;

@@ -1,5 +1,5 @@
 using OnnxCoDesign.Compiler.Verification;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Passes.Loading;
@@ -27,8 +27,8 @@ public sealed class ModelVerifierTests
     [Fact]
     public void Different_weights_fail()
     {
-        var a = LoadedModel.InMemory(Samples.RepVggGrouped(seed: 1));
-        var b = LoadedModel.InMemory(Samples.RepVggGroupedDeploy(seed: 2));
+        var a = LoadedModel.InMemory(SampleModels.RepVggGrouped(seed: 1));
+        var b = LoadedModel.InMemory(SampleModels.RepVggGroupedDeploy(seed: 2));
         var report = ModelVerifier.Compare(a, b, new VerifyOptions { Inputs = 2 });
         Assert.False(report.Passed);
         Assert.True(report.Outputs[0].MaxRelativeError > 1e-2);
@@ -57,8 +57,8 @@ public sealed class ModelVerifierTests
     [Fact]
     public void Same_seed_gives_the_same_report_and_another_seed_other_inputs()
     {
-        var a = LoadedModel.InMemory(Samples.RepVggGrouped());
-        var b = LoadedModel.InMemory(Samples.RepVggGroupedDeploy());
+        var a = LoadedModel.InMemory(SampleModels.RepVggGrouped());
+        var b = LoadedModel.InMemory(SampleModels.RepVggGroupedDeploy());
         var first = ModelVerifier.Compare(a, b, new VerifyOptions { Inputs = 2, Seed = 7 });
         var second = ModelVerifier.Compare(a, b, new VerifyOptions { Inputs = 2, Seed = 7 });
         var other = ModelVerifier.Compare(a, b, new VerifyOptions { Inputs = 2, Seed = 8 });
@@ -105,7 +105,7 @@ public sealed class ModelVerifierTests
     [Fact]
     public void Shape_bindings_set_the_generated_shape()
     {
-        var model = LoadedModel.InMemory(Samples.ResNet50(batchSymbol: "N"));
+        var model = LoadedModel.InMemory(SampleModels.ResNet50(batchSymbol: "N"));
         var (inputs, warnings) = InputGenerator.ResolveInputs(model, new ShapeBindings().Add("N", 3));
         Assert.Equal([3L, 3L, 224L, 224L], inputs[0].Type.Dims!);
         Assert.Empty(warnings);

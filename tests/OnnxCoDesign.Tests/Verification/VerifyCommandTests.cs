@@ -1,5 +1,5 @@
 using System.Text.Json;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Tests.Support;
 
 namespace OnnxCoDesign.Tests.Verification;
@@ -15,8 +15,8 @@ public sealed class VerifyCommandTests : IDisposable
     {
         _train = _dir.File("train.onnx");
         _deploy = _dir.File("deploy.onnx");
-        BadModels.Write(Samples.RepVggGrouped(), _train);
-        BadModels.Write(Samples.RepVggGroupedDeploy(), _deploy);
+        BadModels.Write(SampleModels.RepVggGrouped(), _train);
+        BadModels.Write(SampleModels.RepVggGroupedDeploy(), _deploy);
     }
 
     public void Dispose() => _dir.Dispose();
@@ -36,7 +36,7 @@ public sealed class VerifyCommandTests : IDisposable
     public void Different_weights_fail_with_exit_3()
     {
         var other = _dir.File("other.onnx");
-        BadModels.Write(Samples.RepVggGroupedDeploy(seed: 2), other);
+        BadModels.Write(SampleModels.RepVggGroupedDeploy(seed: 2), other);
         var run = CliRun.Of("verify", _train, other, "--inputs", "1");
         Assert.Equal(3, run.ExitCode);
         Assert.EndsWith("\nFAIL\n", run.Out);
@@ -58,7 +58,7 @@ public sealed class VerifyCommandTests : IDisposable
     public void Tolerance_decides()
     {
         var other = _dir.File("other.onnx");
-        BadModels.Write(Samples.RepVggGroupedDeploy(seed: 2), other);
+        BadModels.Write(SampleModels.RepVggGroupedDeploy(seed: 2), other);
         Assert.Equal(0, CliRun.Of("verify", _train, other, "--inputs", "1", "--tolerance", "1e9").ExitCode);
         Assert.Equal(3, CliRun.Of("verify", _train, _deploy, "--inputs", "1", "--tolerance", "0").ExitCode);
     }
@@ -146,7 +146,7 @@ public sealed class VerifyCommandTests : IDisposable
     {
         var run = CliRun.Of("verify", _train);
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("ORIGINAL and REWRITTEN", run.Error);
+        Assert.Contains("verify needs (ORIGINAL | --sample NAME) REWRITTEN", run.Error);
     }
 
     private static void AssertOneLineError(CliRun run, string prefix)

@@ -1,5 +1,5 @@
 using Onnx;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Passes.Loading;
 
@@ -8,8 +8,8 @@ namespace OnnxCoDesign.Tests.Verification;
 /// <summary>Models for verification tests: RepVGG-A0 built once, and tiny graphs that differ in one way each.</summary>
 internal static class VerifyModels
 {
-    private static readonly Lazy<ModelProto> Train = new(() => Samples.RepVggA0(RepVggExportForm.BnSeparate));
-    private static readonly Lazy<ModelProto> Deploy = new(() => Samples.RepVggA0Deploy());
+    private static readonly Lazy<ModelProto> Train = new(() => SampleModels.RepVggA0(RepVggExportForm.BnSeparate));
+    private static readonly Lazy<ModelProto> Deploy = new(() => SampleModels.RepVggA0Deploy());
 
     /// <summary>RepVGG-A0 with BN kept separate (the unfused original).</summary>
     public static LoadedModel RepVggA0Train => LoadedModel.InMemory(Train.Value);

@@ -90,7 +90,7 @@ public static class RooflineChart
     /// <summary>Number of device colours in the stylesheet (dev0 … dev5); longer chains reuse them.</summary>
     public const int Palette = 6;
 
-    private static string Name(Devices.Precision p) => p.ToString().ToLowerInvariant();
+    private static string Name(Precision p) => p.ToString().ToLowerInvariant();
 
     private static string F(double v) => v.ToString(v >= 100 ? "0" : v >= 10 ? "0.#" : "0.##", CultureInfo.InvariantCulture);
 }

@@ -78,15 +78,6 @@ public sealed class Panel
         return this;
     }
 
-    /// <summary>A vertical line across the whole panel at data x.</summary>
-    public Panel VerticalLine(double x, string cls, string? attributes = null, string? tip = null)
-    {
-        if (!X.Shows(x)) return this;
-        var px = SvgCanvas.N(X.Map(x));
-        _c.Raw($"<line class=\"{cls}\" x1=\"{px}\" y1=\"{SvgCanvas.N(Top)}\" x2=\"{px}\" y2=\"{SvgCanvas.N(Bottom)}\"{Attr(attributes)}>{SvgCanvas.Tip(tip)}</line>");
-        return this;
-    }
-
     /// <summary>A text label at data coordinates, shifted by (dx, dy) pixels.</summary>
     public Panel Label(double x, double y, string text, string cls, double dx = 0, double dy = 0, string anchor = "start")
     {

@@ -8,14 +8,12 @@ namespace OnnxCoDesign.Passes.Rewrite.Fusion;
 internal sealed record Kernel(ConstantFloats.SpanAction Weight, float[] Bias);
 
 /// <summary>
-/// A block's branches as kernels (DESIGN.md, "Re-parameterization"):
-///   conv + BN   W' = W·m, b' = b·m + s   (m = γ/sqrt(var+ε), s = β − μ·m), a missing bias being 0;
-///   1×1         its kernel placed at the centre of a k×k kernel of zeros;
-///   identity    for output channel o, weight m (1 without BN) at the centre of input channel o mod (C/groups)
-///               (the channel it reads within its group), bias s (0 without BN).
+/// A block's branches as kernels, by <see cref="BranchFolding"/>'s arithmetic (conv + BN, a 1×1 centred, the
+/// identity as a centre weight), summed in double and rounded once.
 /// <see cref="Prepare"/> only checks that every weight is a constant float32 tensor and reads the small BN
-/// parameters; the kernels are computed one block at a time, straight into the float32 array the new
-/// initializer wraps, so fusing a model holds one block's weights at a time, not every block's.
+/// parameters; the kernels are computed one block at a time, summed in a double buffer of that block's kernel
+/// and rounded into the float32 array the new initializer wraps, so fusing a model holds one block's weights
+/// at a time, not every block's.
 /// </summary>
 internal sealed class BlockKernels
 {
@@ -63,9 +61,11 @@ internal sealed class BlockKernels
         if (fuseIdentity) AddBias(_block.Identity!, bias);
         return new Kernel(weight =>
         {
-            AddConv(_block.Main, weight, k);
-            if (fuseOne) AddConv(_block.OneByOne!, weight, k);
-            if (fuseIdentity) AddIdentity(_block.Identity!, weight, k);
+            var sum = new double[weight.Length];
+            AddConv(_block.Main, sum, k);
+            if (fuseOne) AddConv(_block.OneByOne!, sum, k);
+            if (fuseIdentity) BranchFolding.AddIdentity(_bn[_block.Identity!]?.Multiplier, _block.Channels, _block.InPerGroup, sum, k);
+            BranchFolding.Round(sum, weight);
         }, Array.ConvertAll(bias, v => (float)v));
     }
 
@@ -74,47 +74,18 @@ internal sealed class BlockKernels
     {
         var bias = new double[_block.Channels];
         AddBias(_block.OneByOne!, bias);
-        return new Kernel(weight => AddConv(_block.OneByOne!, weight, 1), Array.ConvertAll(bias, v => (float)v));
-    }
-
-    private void AddBias(Branch branch, double[] bias)
-    {
-        var p = _bn[branch];
-        var b = branch.Conv is null ? null : ConvParameters.Bias(_graph, branch.Conv, _block.Channels, _context);
-        for (var o = 0; o < _block.Channels; o++) bias[o] += (b?[o] ?? 0) * (p?.Multiplier[o] ?? 1) + (p?.Shift[o] ?? 0);
-    }
-
-    private void AddConv(Branch branch, Span<float> weight, long size)
-    {
-        var w = ConvParameters.Weight(_graph, branch.Conv!, _context);
-        var p = _bn[branch];
-        var k = _graph.ConstantOf(branch.Conv!.Input(1)!)!.Dims[2];
-        var offset = (size - k) / 2;
-        var inPerGroup = _block.InPerGroup;
-        for (var o = 0; o < _block.Channels; o++)
+        return new Kernel(weight =>
         {
-            var m = p?.Multiplier[o] ?? 1;
-            for (var i = 0; i < inPerGroup; i++)
-            {
-                for (var y = 0; y < k; y++)
-                {
-                    for (var x = 0; x < k; x++)
-                    {
-                        weight[(int)(((o * inPerGroup + i) * size + y + offset) * size + x + offset)] += (float)(w[(int)(((o * inPerGroup + i) * k + y) * k + x)] * m);
-                    }
-                }
-            }
-        }
+            var sum = new double[weight.Length];
+            AddConv(_block.OneByOne!, sum, 1);
+            BranchFolding.Round(sum, weight);
+        }, Array.ConvertAll(bias, v => (float)v));
     }
 
-    private void AddIdentity(Branch branch, Span<float> weight, long size)
-    {
-        var p = _bn[branch];
-        var centre = size / 2;
-        var inPerGroup = _block.InPerGroup;
-        for (var o = 0; o < _block.Channels; o++)
-        {
-            weight[(int)(((o * inPerGroup + o % inPerGroup) * size + centre) * size + centre)] += (float)(p?.Multiplier[o] ?? 1);
-        }
-    }
+    private void AddBias(Branch branch, double[] bias) =>
+        BranchFolding.AddBias(branch.Conv is null ? default : ConvParameters.Bias(_graph, branch.Conv, _block.Channels, _context), _bn[branch], bias);
+
+    private void AddConv(Branch branch, Span<double> sum, long size) =>
+        BranchFolding.AddConv(ConvParameters.Weight(_graph, branch.Conv!, _context), _bn[branch]?.Multiplier, _block.Channels, _block.InPerGroup,
+            _graph.ConstantOf(branch.Conv!.Input(1)!)!.Dims[2], sum, size);
 }

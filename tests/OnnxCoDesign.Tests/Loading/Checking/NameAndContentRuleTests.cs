@@ -97,7 +97,7 @@ public sealed class NameAndContentRuleTests : IDisposable
     public void RefusesADeclaredElementTypeTheNodeDoesNotWrite(int declared, string where)
     {
         var model = ConvRelu();
-        if (where == "value_info") model.Graph.ValueInfo.Add(Passes.Building.TensorFactory.ValueInfo("Y0", declared, new object[] { 1L, 16L, 8L, 8L }));
+        if (where == "value_info") model.Graph.ValueInfo.Add(OnnxCoDesign.Samples.TensorFactory.ValueInfo("Y0", declared, new object[] { 1L, 16L, 8L, 8L }));
         else model.Graph.Output[0].Type.TensorType.ElemType = declared;
         var run = CliRun.Of("analyze", Write(_dir, model));
         Assert.Equal(1, run.ExitCode);
@@ -111,7 +111,7 @@ public sealed class NameAndContentRuleTests : IDisposable
     public void AcceptsValueInfoThatAgrees()
     {
         var model = ConvRelu();
-        model.Graph.ValueInfo.Add(Passes.Building.TensorFactory.ValueInfo("Y0", ElementType.Float, new object[] { 1L, 16L, 8L, 8L }));
+        model.Graph.ValueInfo.Add(OnnxCoDesign.Samples.TensorFactory.ValueInfo("Y0", ElementType.Float, new object[] { 1L, 16L, 8L, 8L }));
         var run = CliRun.Of("analyze", Write(_dir, model));
         Assert.True(run.ExitCode == 0, run.Error);
         AssertOrtAccepts(model);

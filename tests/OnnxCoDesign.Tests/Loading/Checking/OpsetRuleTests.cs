@@ -1,5 +1,5 @@
 using Onnx;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Tests.Support;
@@ -122,7 +122,7 @@ public sealed class OpsetRuleTests : IDisposable
     [InlineData(23)]
     public void AcceptsSamplesAcrossTheSupportedOpsets(int opset)
     {
-        var model = Samples.RepVggGrouped(opset: opset);
+        var model = SampleModels.RepVggGrouped(opset: opset);
         ModelLoader.Load(Write(_dir, model)).Dispose();
         AssertOrtAccepts(model);
     }
@@ -130,7 +130,7 @@ public sealed class OpsetRuleTests : IDisposable
     [Fact]
     public void AcceptsAnOpset8ExportWithInitializersListedAsInputs()
     {
-        var model = Samples.RepVggGrouped(opset: 8);
+        var model = SampleModels.RepVggGrouped(opset: 8);
         Assert.Contains(model.Graph.Input, i => i.Name == model.Graph.Initializer[0].Name);
         ModelLoader.Load(Write(_dir, model)).Dispose();
         AssertOrtAccepts(model);

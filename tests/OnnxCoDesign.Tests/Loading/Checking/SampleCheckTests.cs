@@ -1,4 +1,4 @@
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Checking;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Shapes;
@@ -13,13 +13,13 @@ public sealed class SampleCheckTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    public static TheoryData<string> Names => new(Samples.Names);
+    public static TheoryData<string> Names => new(SampleModels.Names);
 
     [Theory]
     [MemberData(nameof(Names))]
     public void EverySamplePassesTheChecker(string name)
     {
-        var model = Samples.ByName(name);
+        var model = SampleModels.ByName(name);
         ModelChecker.Check(model, name);
         // From a file, large weights stay in it (deferred); the checker must see them as raw_data.
         ModelLoader.Load(CheckedModels.Write(_dir, model)).Dispose();
@@ -28,8 +28,8 @@ public sealed class SampleCheckTests : IDisposable
     [Fact]
     public void TrainingAndFoldedExportsOfResNetPassTheChecker()
     {
-        ModelChecker.Check(Samples.ResNet50(BatchNormForm.Separate), "separate");
-        ModelChecker.Check(Samples.ResNet50(BatchNormForm.Folded, batchSymbol: "N"), "folded");
+        ModelChecker.Check(SampleModels.ResNet50(BatchNormForm.Separate), "separate");
+        ModelChecker.Check(SampleModels.ResNet50(BatchNormForm.Folded, batchSymbol: "N"), "folded");
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using Onnx;
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using static OnnxCoDesign.Tests.Rewrite.RewriteChecks;
 
 namespace OnnxCoDesign.Tests.Rewrite;

@@ -1,4 +1,4 @@
-using OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Rewrite.Fusion;
 using static OnnxCoDesign.Tests.Rewrite.RewriteChecks;
 

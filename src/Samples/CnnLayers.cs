@@ -1,7 +1,7 @@
 using OnnxCoDesign.Passes.IR;
 using static OnnxCoDesign.Passes.IR.NodeAttributes;
 
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>
 /// CNN layers on an <see cref="OnnxModelBuilder"/>, written the way PyTorch exports them for the builder's

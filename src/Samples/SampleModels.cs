@@ -1,10 +1,10 @@
 using Onnx;
 using OnnxCoDesign.Passes.IR;
 
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>The sample models, built in code with deterministic weights (same arguments → same bytes).</summary>
-public static class Samples
+public static class SampleModels
 {
     public const ulong DefaultSeed = 1;
 
@@ -40,9 +40,9 @@ public static class Samples
     public static ModelProto RepVggGroupedDeploy(int groups = 2, int batch = 1, int opset = 13, ulong seed = DefaultSeed) =>
         RepVggNet.Deploy(GroupedLayout(groups), new SampleOptions(batch, Opset: opset, Seed: seed));
 
-    /// <summary>torchvision's ResNet-50, BN folded into conv biases by default; see <see cref="Building.ResNet50"/>.</summary>
+    /// <summary>torchvision's ResNet-50, BN folded into conv biases by default; see <see cref="OnnxCoDesign.Samples.ResNet50"/>.</summary>
     public static ModelProto ResNet50(BatchNormForm form = BatchNormForm.Folded, int batch = 1, string? batchSymbol = null, int opset = 13, ulong seed = DefaultSeed) =>
-        Building.ResNet50.Build(new SampleOptions(batch, batchSymbol, opset, seed), form);
+        OnnxCoDesign.Samples.ResNet50.Build(new SampleOptions(batch, batchSymbol, opset, seed), form);
 
     /// <summary>A GoogLeNet-like stem (7×7/2 conv, 3×3/2 maxpool) and inception blocks 3a and 3b, 224×224 → [N, 1000].</summary>
     public static ModelProto Inception(int batch = 1, int opset = 13, ulong seed = DefaultSeed)

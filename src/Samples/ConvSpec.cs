@@ -1,4 +1,4 @@
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>The geometry of a square 2-D convolution; <see cref="Pad"/> &lt; 0 means "same" padding.</summary>
 public readonly record struct ConvSpec(long OutChannels, int Kernel, int Stride = 1, int Pad = -1, int Groups = 1, int Dilation = 1)

@@ -1,4 +1,4 @@
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>
 /// A 4-D NCHW activation as the layer helpers track it: its tensor name and C, H, W. The batch dimension is

@@ -4,7 +4,7 @@ using Google.Protobuf;
 using Onnx;
 using OnnxCoDesign.Passes.IR;
 
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>Makes initializer tensors (raw little-endian data) and value infos.</summary>
 public static class TensorFactory

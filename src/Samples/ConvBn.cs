@@ -1,4 +1,4 @@
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>How a conv followed by batch norm appears in an exported model.</summary>
 public enum BatchNormForm

@@ -1,4 +1,4 @@
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>
 /// What every sample model can vary: batch (a number, or a symbolic name that overrides it), opset, weight
@@ -18,7 +18,7 @@ public sealed record SampleOptions(int Batch = 1, string? BatchSymbol = null, in
     {
         var b = new OnnxModelBuilder(graphName, Opset) { InitializersAsInputs = ListsInitializersAsInputs };
         var x = new FeatureMap("input", channels, height, width);
-        b.Input(x.Name, IR.ElementType.Float, x.Dims(BatchDim));
+        b.Input(x.Name, Passes.IR.ElementType.Float, x.Dims(BatchDim));
         return (new CnnLayers(b, new WeightGenerator(Seed)), x);
     }
 }

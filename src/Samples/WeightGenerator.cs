@@ -1,27 +1,22 @@
-namespace OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Passes.Seeding;
+
+namespace OnnxCoDesign.Samples;
 
 /// <summary>
-/// Deterministic weights from a SplitMix64 stream. System.Random is avoided on purpose: its sequence for
-/// a given seed is not a compatibility promise, and sample models must be byte-identical across runs and
-/// runtimes. Only uniform draws and IEEE basic arithmetic are used (no Log/Cos), so values do not depend
-/// on the platform's math library either.
+/// Deterministic weights from a <see cref="SeededStream"/> (SplitMix64), so sample models are byte-identical
+/// across runs and runtimes. Only uniform draws and IEEE basic arithmetic are used (no Log/Cos), so values do
+/// not depend on the platform's math library either.
 /// </summary>
 public sealed class WeightGenerator
 {
-    private ulong _state;
+    private readonly SeededStream _stream;
 
-    public WeightGenerator(ulong seed) => _state = seed;
+    public WeightGenerator(ulong seed) => _stream = new SeededStream(seed);
 
-    public ulong NextUInt64()
-    {
-        ulong z = _state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public ulong NextUInt64() => _stream.NextUInt64();
 
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
-    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+    public double NextDouble() => _stream.NextDouble();
 
     public float Uniform(double lo, double hi) => (float)(lo + (hi - lo) * NextDouble());
 

@@ -1,6 +1,6 @@
 using Onnx;
 
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>Counts of initializer elements, for checking sample models against their published sizes.</summary>
 public static class ParameterCount

@@ -1,7 +1,7 @@
 using Onnx;
 using OnnxCoDesign.Passes.IR;
 
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>
 /// Low-level fluent builder of a single-graph ONNX model. It checks what exporters guarantee (unique

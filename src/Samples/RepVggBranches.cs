@@ -1,4 +1,6 @@
-namespace OnnxCoDesign.Passes.Building;
+using OnnxCoDesign.Passes.Rewrite;
+
+namespace OnnxCoDesign.Samples;
 
 /// <summary>
 /// The trained parameters of one RepVGG block: a 3×3 conv + BN, a 1×1 conv + BN, and an identity BN
@@ -31,40 +33,26 @@ public sealed record RepVggBranches(
     public static bool HasIdentity(long inChannels, long outChannels, int stride) => inChannels == outChannels && stride == 1;
 
     /// <summary>
-    /// The reference re-parameterization: every branch folded and summed into one 3×3 kernel and bias
-    /// (1×1 padded to the centre tap; identity as a centre 1 on channel o%(Cin/g) of output o).
-    /// Sums are in double, rounded once.
+    /// The re-parameterization fuse-branches does, by the same arithmetic (<see cref="BranchFolding"/>): every
+    /// branch folded and summed into one 3×3 kernel and bias in double, rounded once.
     /// </summary>
     public (float[] Weight, float[] Bias) Fuse()
     {
         long cinPerGroup = InChannels / Groups;
-        var m3 = DenseBn.Multipliers();
-        var m1 = OneByOneBn.Multipliers();
-        var mId = IdentityBn?.Multipliers();
-        var w = new float[OutChannels * cinPerGroup * 9];
-        var b = new float[OutChannels];
-        for (long o = 0; o < OutChannels; o++)
-        {
-            for (long i = 0; i < cinPerGroup; i++)
-            {
-                long kernel = (o * cinPerGroup + i) * 9;
-                for (int t = 0; t < 9; t++)
-                {
-                    double v = Dense[kernel + t] * m3[o];
-                    if (t == 4)
-                    {
-                        v += OneByOne[o * cinPerGroup + i] * m1[o];
-                        if (mId is not null && i == o % cinPerGroup) v += mId[o];
-                    }
-                    w[kernel + t] = (float)v;
-                }
-            }
-            double bias = Shift(DenseBn, m3, o) + Shift(OneByOneBn, m1, o);
-            if (IdentityBn is not null) bias += Shift(IdentityBn, mId!, o);
-            b[o] = (float)bias;
-        }
-        return (w, b);
+        var dense = DenseBn.Affine();
+        var oneByOne = OneByOneBn.Affine();
+        var identity = IdentityBn?.Affine();
+        var w = new double[OutChannels * cinPerGroup * 9];
+        BranchFolding.AddConv(Dense, dense.Multiplier, OutChannels, cinPerGroup, 3, w, 3);
+        BranchFolding.AddConv(OneByOne, oneByOne.Multiplier, OutChannels, cinPerGroup, 1, w, 3);
+        if (identity is not null) BranchFolding.AddIdentity(identity.Multiplier, OutChannels, cinPerGroup, w, 3);
+        var b = new double[OutChannels];
+        BranchFolding.AddBias(default, dense, b);
+        BranchFolding.AddBias(default, oneByOne, b);
+        if (identity is not null) BranchFolding.AddBias(default, identity, b);
+        var (weight, bias) = (new float[w.Length], new float[b.Length]);
+        BranchFolding.Round(w, weight);
+        BranchFolding.Round(b, bias);
+        return (weight, bias);
     }
-
-    private static double Shift(BatchNormParams bn, double[] m, long c) => bn.Bias[c] - bn.Mean[c] * m[c];
 }

@@ -1,4 +1,4 @@
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>GoogLeNet's inception module: four branches over one input, concatenated on channels.</summary>
 public static class InceptionBlock

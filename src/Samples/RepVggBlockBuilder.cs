@@ -1,4 +1,4 @@
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>How a trained RepVGG block appears in an exported model.</summary>
 public enum RepVggExportForm
@@ -11,7 +11,7 @@ public enum RepVggExportForm
 }
 
 /// <summary>RepVGG blocks, named like the reference implementation's modules (rbr_dense, rbr_1x1, rbr_identity).</summary>
-public static class RepVggBlock
+public static class RepVggBlockBuilder
 {
     /// <summary>A training-form block with freshly generated parameters.</summary>
     public static FeatureMap Train(CnnLayers l, FeatureMap x, long outChannels, int stride = 1, int groups = 1,

@@ -1,4 +1,4 @@
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>The IR version that the ONNX release introducing each default-domain opset wrote.</summary>
 public static class OnnxVersions

@@ -1,7 +1,7 @@
 using Onnx;
 using OnnxCoDesign.Passes.IR;
 
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>
 /// torchvision's resnet50 (v1.5: the stride sits on the 3×3 of each stage's first block).

@@ -1,7 +1,7 @@
 using Onnx;
 using OnnxCoDesign.Passes.IR;
 
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>
 /// A RepVGG network layout: stage widths and block counts (stage 0 first), the first block of every stage
@@ -29,11 +29,11 @@ public static class RepVggNet
     public const double BranchGain = 0.45;
 
     public static ModelProto Train(RepVggLayout layout, RepVggExportForm form, SampleOptions o) =>
-        Build(layout, o, "repvgg", (l, x, c, s, g, n) => RepVggBlock.Train(l, x, c, s, g, form, n, BranchGain));
+        Build(layout, o, "repvgg", (l, x, c, s, g, n) => RepVggBlockBuilder.Train(l, x, c, s, g, form, n, BranchGain));
 
     /// <summary>The deploy form; with the same seed it is the exact fusion of <see cref="Train"/>'s model.</summary>
     public static ModelProto Deploy(RepVggLayout layout, SampleOptions o) =>
-        Build(layout, o, "repvgg_deploy", (l, x, c, s, g, n) => RepVggBlock.Deploy(l, x, c, s, g, n, BranchGain));
+        Build(layout, o, "repvgg_deploy", (l, x, c, s, g, n) => RepVggBlockBuilder.Deploy(l, x, c, s, g, n, BranchGain));
 
     private delegate FeatureMap BlockFn(CnnLayers l, FeatureMap x, long outChannels, int stride, int groups, string name);
 

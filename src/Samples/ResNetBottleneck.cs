@@ -1,4 +1,4 @@
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>torchvision's ResNet v1.5 bottleneck: 1×1 → 3×3 (carrying the stride) → 1×1 (×4), plus shortcut.</summary>
 public static class ResNetBottleneck

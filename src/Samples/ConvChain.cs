@@ -1,7 +1,7 @@
 using Onnx;
 using OnnxCoDesign.Passes.IR;
 
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>
 /// A long plain chain, Conv 3×3 → Relu repeated, on a small 8-channel 8×8 map: a model with as many

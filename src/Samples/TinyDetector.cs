@@ -1,7 +1,7 @@
 using Onnx;
 using OnnxCoDesign.Passes.IR;
 
-namespace OnnxCoDesign.Passes.Building;
+namespace OnnxCoDesign.Samples;
 
 /// <summary>
 /// A small YOLO-like detector: stride-2 Conv+SiLU backbone, an FPN-style top-down neck (1×1 lateral,
