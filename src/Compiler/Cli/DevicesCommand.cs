@@ -1,7 +1,7 @@
 using System.Globalization;
 using McMaster.Extensions.CommandLineUtils;
 using OnnxCoDesign.Compiler.Devices;
-using OnnxCoDesign.Compiler.Reports;
+using OnnxCoDesign.Compiler.Schema;
 
 namespace OnnxCoDesign.Compiler.Cli;
 
@@ -27,7 +27,7 @@ internal static class DevicesCommand
             if (spec.Value is { } one)
             {
                 var device = DeviceCatalog.Resolve(one);
-                CliConventions.WriteJson(json, JsonText.Write(w => DeviceProfileJson.Write(w, device)), output);
+                CliConventions.WriteJson(json, DeviceProfileJson.WriteText(device), output);
                 if (!CliConventions.JsonToStdout(json)) output.Out.Write(Detail(device));
             }
             else
@@ -39,15 +39,9 @@ internal static class DevicesCommand
         });
     });
 
-    /// <summary>The same shape as catalog.json: {"devices": [profile, …]}.</summary>
-    public static string CatalogJson(IEnumerable<DeviceProfile> devices) => JsonText.Write(w =>
-    {
-        w.WriteStartObject();
-        w.WriteStartArray("devices");
-        foreach (var d in devices) DeviceProfileJson.Write(w, d);
-        w.WriteEndArray();
-        w.WriteEndObject();
-    });
+    /// <summary>The same shape as catalog.json: {"devices": [profile, …]}, with schemaVersion first and warnings last.</summary>
+    public static string CatalogJson(IEnumerable<DeviceProfile> devices) =>
+        CodesignJson.Write(new CatalogDocument { Devices = devices.Select(d => DeviceProfileJson.Document(d)).ToList() }, CodesignJson.Default.CatalogDocument);
 
     public static string Table(IEnumerable<DeviceProfile> devices)
     {

@@ -3,7 +3,6 @@ using McMaster.Extensions.CommandLineUtils;
 using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Measurement;
 using OnnxCoDesign.Compiler.Probing;
-using OnnxCoDesign.Compiler.Reports;
 using OnnxCoDesign.Passes.Loading;
 
 namespace OnnxCoDesign.Compiler.Cli;
@@ -73,7 +72,7 @@ internal static class ProbeCommand
     /// <summary>The profile's JSON, read back first: a probe never writes a file DeviceCatalog.Resolve refuses.</summary>
     private static string Checked(DeviceProfile profile, string? file)
     {
-        var text = JsonText.Write(w => DeviceProfileJson.Write(w, profile));
+        var text = DeviceProfileJson.WriteText(profile);
         DeviceProfileJson.ParseText(text, file);
         return text;
     }

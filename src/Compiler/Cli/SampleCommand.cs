@@ -1,6 +1,6 @@
 using McMaster.Extensions.CommandLineUtils;
 using OnnxCoDesign.Compiler.Pipeline;
-using OnnxCoDesign.Compiler.Reports;
+using OnnxCoDesign.Compiler.Schema;
 using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Loading;
 
@@ -8,7 +8,8 @@ namespace OnnxCoDesign.Compiler.Cli;
 
 /// <summary>
 /// `sample [NAME -o FILE] [--external-data] [--json FILE|-]`: lists the built-in models, or writes one as an
-/// ONNX file. The JSON is {"samples": [NAME, …]} for the list and {"sample": NAME, "file": FILE} for a write.
+/// ONNX file. The JSON is {"samples": [NAME, …]} for the list and {"sample": NAME, "file": FILE} for a write,
+/// each with schemaVersion first and warnings last.
 /// </summary>
 internal static class SampleCommand
 {
@@ -42,20 +43,9 @@ internal static class SampleCommand
         });
     });
 
-    private static string ListJson() => JsonText.Write(w =>
-    {
-        w.WriteStartObject();
-        w.WriteStartArray("samples");
-        foreach (var n in SampleModels.Names) w.WriteStringValue(n);
-        w.WriteEndArray();
-        w.WriteEndObject();
-    });
+    private static string ListJson() =>
+        CodesignJson.Write(new SampleListDocument { Samples = SampleModels.Names }, CodesignJson.Default.SampleListDocument);
 
-    private static string WrittenJson(string sample, string file) => JsonText.Write(w =>
-    {
-        w.WriteStartObject();
-        w.WriteString("sample", sample);
-        w.WriteString("file", file);
-        w.WriteEndObject();
-    });
+    private static string WrittenJson(string sample, string file) =>
+        CodesignJson.Write(new SampleWrittenDocument { Sample = sample, File = file }, CodesignJson.Default.SampleWrittenDocument);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using McMaster.Extensions.CommandLineUtils;
 using OnnxCoDesign.Compiler.Emit;
 using OnnxCoDesign.Compiler.Pipeline;
+using OnnxCoDesign.Compiler.Schema;
 using OnnxCoDesign.Compiler.Verification;
 using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.Loading;
@@ -81,11 +82,11 @@ internal static class VerifyCommand
     /// <summary>`verify --plan`: the plan's part files, loaded from beside plan.json and run in pipeline order.</summary>
     private static VerifyReport ComparePlan(LoadedModel reference, string planPath, VerifyOptions options)
     {
-        var plan = PlanParts.Read(planPath);
+        var plan = PlanReader.Read(planPath);
         var parts = new List<LoadedModel>();
         try
         {
-            foreach (var part in plan.Parts) parts.Add(ModelLoader.Load(plan.PathOf(part)));
+            foreach (var part in plan.RunnableParts()) parts.Add(ModelLoader.Load(plan.PathOf(part)));
             return ChainedVerifier.Compare(reference, parts, options);
         }
         finally

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using OnnxCoDesign.Compiler.Schema;
 using OnnxCoDesign.Passes.Diagnostics;
 
 namespace OnnxCoDesign.Compiler.Devices;
@@ -43,16 +44,20 @@ public static partial class DeviceProfileJson
         {
             throw Malformed($"not valid JSON ({e.Message})", file);
         }
-        using (document) return Read(document.RootElement, file);
+        using (document) return Read(document.RootElement, file, document: true);
     }
 
-    /// <summary>Reads and validates one profile object.</summary>
-    public static DeviceProfile Read(JsonElement e, string? file)
+    /// <summary>
+    /// Reads and validates one profile object. A whole profile file (<paramref name="document"/>) may also carry
+    /// the schemaVersion and warnings the tool writes around it: the version must be one this tool reads.
+    /// </summary>
+    public static DeviceProfile Read(JsonElement e, string? file, bool document = false)
     {
         if (e.ValueKind != JsonValueKind.Object) throw Malformed("a device profile must be a JSON object", file);
         var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var p in e.EnumerateObject())
         {
+            if (document && DocumentKey(p, file)) continue;
             if (!Keys.Contains(p.Name) && !OptionalKeys.Contains(p.Name)) throw Malformed($"unknown key '{p.Name}' (known: {string.Join(", ", Keys.Concat(OptionalKeys))})", file);
             if (!fields.TryAdd(p.Name, p.Value)) throw Malformed($"key '{p.Name}' appears twice", file);
         }
@@ -85,31 +90,46 @@ public static partial class DeviceProfileJson
     }
 
     /// <summary>Writes one profile in the schema <see cref="Read"/> takes, so the output is a valid profile file.</summary>
-    public static void Write(Utf8JsonWriter w, DeviceProfile d)
+    public static void Write(Utf8JsonWriter w, DeviceProfile d) => JsonSerializer.Serialize(w, Document(d), CodesignJson.Default.DeviceDocument);
+
+    /// <summary>A profile file's text (`devices NAME --json`, `probe`): the profile with schemaVersion first and warnings last.</summary>
+    public static string WriteText(DeviceProfile d) =>
+        CodesignJson.Write(Document(d) with { SchemaVersion = CodesignJson.SchemaVersion, Warnings = Warnings.None }, CodesignJson.Default.DeviceDocument);
+
+    /// <summary>The profile as a record; operator efficiencies sorted by op type so a profile always writes the same bytes.</summary>
+    public static DeviceDocument Document(DeviceProfile d) => new()
     {
-        w.WriteStartObject();
-        w.WriteString("name", d.Name);
-        w.WriteString("displayName", d.DisplayName);
-        w.WriteNumber("fp32Tflops", Unscaled(d.PeakFp32, 1e12m));
-        w.WriteNumber("fp16Tflops", Unscaled(d.PeakFp16, 1e12m));
-        w.WriteNumber("int8Tops", Unscaled(d.PeakInt8, 1e12m));
-        w.WriteNumber("memoryGBps", Unscaled(d.MemoryBandwidth, 1e9m));
-        w.WriteNumber("computeEfficiency", Unscaled(d.ComputeEfficiency, 1m));
-        w.WriteNumber("memoryEfficiency", Unscaled(d.MemoryEfficiency, 1m));
-        w.WriteNumber("nodeOverheadUs", Unscaled(d.NodeOverhead, 1e-6m));
-        if (d.OperatorEfficiency.Count > 0)
+        Name = d.Name,
+        DisplayName = d.DisplayName,
+        Fp32Tflops = Unscaled(d.PeakFp32, 1e12m),
+        Fp16Tflops = Unscaled(d.PeakFp16, 1e12m),
+        Int8Tops = Unscaled(d.PeakInt8, 1e12m),
+        MemoryGBps = Unscaled(d.MemoryBandwidth, 1e9m),
+        ComputeEfficiency = Unscaled(d.ComputeEfficiency, 1m),
+        MemoryEfficiency = Unscaled(d.MemoryEfficiency, 1m),
+        NodeOverheadUs = Unscaled(d.NodeOverhead, 1e-6m),
+        OperatorEfficiency = d.OperatorEfficiency.Count == 0
+            ? null
+            : new SortedDictionary<string, decimal>(d.OperatorEfficiency.ToDictionary(x => x.Key, x => Unscaled(x.Value, 1m)), StringComparer.Ordinal),
+        TensorRt = d.TensorRtVersion,
+        Sources = d.Sources,
+    };
+
+    /// <summary>schemaVersion (the one this tool writes) and warnings (an array) around a profile file's fields.</summary>
+    private static bool DocumentKey(JsonProperty p, string? file)
+    {
+        if (p.Name == "schemaVersion")
         {
-            // Sorted by op type so the same profile always writes the same bytes.
-            w.WriteStartObject("operatorEfficiency");
-            foreach (var (op, e) in d.OperatorEfficiency.OrderBy(x => x.Key, StringComparer.Ordinal)) w.WriteNumber(op, Unscaled(e, 1m));
-            w.WriteEndObject();
+            if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetInt32(out var v) || v != CodesignJson.SchemaVersion)
+            {
+                var found = p.Value.ValueKind == JsonValueKind.Number && p.Value.GetRawText().Length <= 20 ? p.Value.GetRawText() : Kind(p.Value);
+                throw Malformed($"'schemaVersion' is {found}; this tool reads schema version {CodesignJson.SchemaVersion}", file);
+            }
+            return true;
         }
-        if (d.TensorRtVersion is null) w.WriteNull("tensorRt");
-        else w.WriteString("tensorRt", d.TensorRtVersion);
-        w.WriteStartArray("sources");
-        foreach (var s in d.Sources) w.WriteStringValue(s);
-        w.WriteEndArray();
-        w.WriteEndObject();
+        if (p.Name != "warnings") return false;
+        if (p.Value.ValueKind != JsonValueKind.Array) throw Malformed("'warnings' must be an array", file);
+        return true;
     }
 
     /// <summary>SI value back to datasheet units, with trailing zeros dropped (0.472, not 0.4720).</summary>

@@ -1,175 +1,117 @@
-using System.Text.Json;
 using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Pipeline;
 using OnnxCoDesign.Compiler.Planning;
-using OnnxCoDesign.Compiler.Reports;
+using OnnxCoDesign.Compiler.Schema;
 
 namespace OnnxCoDesign.Compiler.Emit;
 
 /// <summary>
-/// plan.json: the setup (devices, link, precision, objective, λ, models), the parts in pipeline order with
-/// their files, devices, strategies, costs and edges, the transfers, the totals, the baselines, the Pareto
-/// front, the per-cut sweep and the strategy of every block. Times in milliseconds; no paths, no clock.
+/// plan.json from a compile: the <see cref="PlanDocument"/> of the outcome (its fields are documented there and
+/// in Schemas/plan.schema.json). Reals are rounded so goldens do not churn on the last bit.
 /// </summary>
 public static class PlanJson
 {
     public const string FileName = "plan.json";
 
-    public static string Write(CompileOutcome o) => JsonText.Write(w =>
+    public static string Write(CompileOutcome o) => CodesignJson.Write(Document(o), CodesignJson.Default.PlanDocument);
+
+    public static PlanDocument Document(CompileOutcome o)
     {
         var s = o.Settings;
         var chosen = o.Search.Chosen;
-        w.WriteStartObject();
-        w.WriteString("model", o.DisplayName);
-        w.WriteString("tool", $"codesign-compile {typeof(PlanJson).Assembly.GetName().Version?.ToString(3)}");
-        w.WriteStartArray("devices");
-        foreach (var d in s.Devices) DeviceProfileJson.Write(w, d);
-        w.WriteEndArray();
-        w.WriteStartObject("link");
-        w.WriteString("spec", LinkSpec.Format(s.Link));
-        w.WriteNumber("bitsPerSecond", s.Link.BitsPerSecond);
-        w.Real("latencyMs", s.Link.LatencySeconds * 1e3);
-        w.WriteEndObject();
-        w.WriteString("precision", s.Precision.ToString().ToLowerInvariant());
-        w.WriteString("objective", s.Objective.ToString().ToLowerInvariant());
-        w.WriteNumber("lambda", s.Lambda);
-        w.WriteString("accuracy", s.Accuracy.ToString().ToLowerInvariant());
-        w.WriteStartArray("strategyAccuracyCost");
-        foreach (var a in o.StrategyAccuracyCost) w.WriteNumberValue(Math.Round(a, 6));
-        w.WriteEndArray();
-        w.WriteString("costModel", s.CostModel.ToString().ToLowerInvariant());
-        w.WriteNumber("units", o.Planning.Units.Count);
-        w.WriteNumber("blockCount", o.Planning.BlockCount);
-
-        w.WriteStartArray("parts");
-        foreach (var p in o.Plan.Parts) Part(w, p);
-        w.WriteEndArray();
-        w.WriteStartArray("transfers");
-        foreach (var t in o.Plan.Transfers)
+        return new PlanDocument
         {
-            w.WriteStartObject();
-            w.WriteNumber("link", t.Link);
-            w.WriteString("from", t.From);
-            w.WriteString("to", t.To);
-            Tensors(w, "tensors", t.Tensors);
-            w.WriteNumber("bytes", t.Bytes);
-            w.Real("ms", t.Seconds * 1e3);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WritePropertyName("totals");
-        Score(w, chosen, s, stages: true);
-        w.WriteStartArray("baselines");
-        foreach (var b in o.Search.Baselines.Append(chosen))
-        {
-            w.WriteStartObject();
-            w.WriteString("name", b.Name);
-            w.WriteString("description", b.Description);
-            w.WritePropertyName("plan");
-            Score(w, b, s, stages: true);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteStartArray("pareto");
-        foreach (var pt in o.Search.Front) Score(w, new NamedPlan("", "", pt.Choice, pt.Score), s);
-        w.WriteEndArray();
-        w.WriteStartArray("sweep");
-        foreach (var pt in o.Search.Sweep)
-        {
-            w.WriteStartObject();
-            w.WriteNumber("boundary", pt.Boundary);
-            w.WriteString("after", pt.After);
-            w.WriteNumber("crossingBytes", pt.CrossingBytes);
-            w.Real("latencyMsS1", pt.Static.Latency * 1e3);
-            w.Real("throughputFpsS1", pt.Static.Throughput);
-            w.Real("latencyMs", pt.Best.Latency * 1e3);
-            w.Real("throughputFps", pt.Best.Throughput);
-            w.WriteString("strategies", pt.BestChoice.StrategyNames());
-            w.Real("accuracyCost", pt.Best.Accuracy);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteStartArray("blocks");
-        foreach (var b in o.Plan.Fusion.Blocks)
-        {
-            w.WriteStartObject();
-            w.WriteNumber("index", b.Index);
-            w.WriteString("name", b.Name);
-            w.WriteNumber("part", o.Plan.Parts.First(p => p.Blocks.Contains(b.Index)).Index);
-            w.WriteString("strategy", b.Strategy.ToString());
-            w.WriteString("result", b.Result);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteStartArray("unknownOps");
-        foreach (var u in o.Planning.Base.Cost.UnknownNodes) w.WriteStringValue($"{u.Node} ({u.OpType})");
-        w.WriteEndArray();
-        w.WriteEndObject();
-    });
-
-    private static void Part(Utf8JsonWriter w, PlannedPart p)
-    {
-        w.WriteStartObject();
-        w.WriteNumber("index", p.Index);
-        if (p.File is null) w.WriteNull("file");
-        else w.WriteString("file", p.File);
-        w.WriteString("device", p.Device.Name);
-        if (p.Strategy is null) w.WriteNull("strategy");
-        else w.WriteString("strategy", p.Strategy.ToString());
-        w.WriteNumber("nodes", p.Nodes.Count);
-        w.WriteNumber("flops", (long)p.Flops);
-        w.WriteNumber("bytes", (long)p.Bytes);
-        w.Real("predictedMs", p.PredictedSeconds * 1e3);
-        Tensors(w, "inputs", p.Inputs);
-        Tensors(w, "outputs", p.Outputs);
-        w.WriteEndObject();
+            Model = o.DisplayName,
+            Tool = $"codesign-compile {typeof(PlanJson).Assembly.GetName().Version?.ToString(3)}",
+            Devices = s.Devices.Select(d => DeviceProfileJson.Document(d)).ToList(),
+            Link = new PlanLink
+            {
+                Spec = LinkSpec.Format(s.Link),
+                BitsPerSecond = s.Link.BitsPerSecond,
+                LatencyMs = CodesignJson.Real(s.Link.LatencySeconds * 1e3),
+            },
+            Precision = s.Precision.ToString().ToLowerInvariant(),
+            Objective = s.Objective.ToString().ToLowerInvariant(),
+            Lambda = s.Lambda,
+            Accuracy = s.Accuracy.ToString().ToLowerInvariant(),
+            StrategyAccuracyCost = o.StrategyAccuracyCost.Select(a => Math.Round(a, 6)).ToList(),
+            CostModel = s.CostModel.ToString().ToLowerInvariant(),
+            Units = o.Planning.Units.Count,
+            BlockCount = o.Planning.BlockCount,
+            Parts = o.Plan.Parts.Select(Part).ToList(),
+            Transfers = o.Plan.Transfers.Select(t => new PlanTransfer
+            {
+                Link = t.Link,
+                From = t.From,
+                To = t.To,
+                Tensors = Tensors(t.Tensors),
+                Bytes = t.Bytes,
+                Ms = CodesignJson.Real(t.Seconds * 1e3),
+            }).ToList(),
+            Totals = Score(chosen, s, stages: true),
+            Baselines = o.Search.Baselines.Append(chosen)
+                .Select(b => new PlanBaseline { Name = b.Name, Description = b.Description, Plan = Score(b, s, stages: true) }).ToList(),
+            Pareto = o.Search.Front.Select(pt => Score(new NamedPlan("", "", pt.Choice, pt.Score), s)).ToList(),
+            Sweep = o.Search.Sweep.Select(pt => new PlanSweepPoint
+            {
+                Boundary = pt.Boundary,
+                After = pt.After,
+                CrossingBytes = pt.CrossingBytes,
+                LatencyMsS1 = CodesignJson.Real(pt.Static.Latency * 1e3),
+                ThroughputFpsS1 = CodesignJson.Real(pt.Static.Throughput),
+                LatencyMs = CodesignJson.Real(pt.Best.Latency * 1e3),
+                ThroughputFps = CodesignJson.Real(pt.Best.Throughput),
+                Strategies = Strategies(pt.BestChoice),
+                AccuracyCost = CodesignJson.Real(pt.Best.Accuracy),
+            }).ToList(),
+            Blocks = o.Plan.Fusion.Blocks.Select(b => new PlanBlock
+            {
+                Index = b.Index,
+                Name = b.Name,
+                Part = o.Plan.Parts.First(p => p.Blocks.Contains(b.Index)).Index,
+                Strategy = b.Strategy.ToString(),
+                Result = b.Result,
+            }).ToList(),
+            UnknownOps = o.Planning.Base.Cost.UnknownNodes.Select(u => $"{u.Node} ({u.OpType})").ToList(),
+            Warnings = Warnings.From(o.Planning.Base.Diagnostics),
+        };
     }
 
-    private static void Tensors(Utf8JsonWriter w, string name, IReadOnlyList<TensorSpec> tensors)
+    private static PlanPart Part(PlannedPart p) => new()
     {
-        w.WriteStartArray(name);
-        foreach (var t in tensors)
-        {
-            w.WriteStartObject();
-            w.WriteString("name", t.Name);
-            w.WriteString("type", t.Type);
-            w.WriteStartArray("shape");
-            foreach (var d in t.Shape) w.WriteNumberValue(d);
-            w.WriteEndArray();
-            w.WriteNumber("bytes", t.Bytes);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-    }
+        Index = p.Index,
+        File = p.File,
+        Device = p.Device.Name,
+        Strategy = p.Strategy?.ToString(),
+        Nodes = p.Nodes.Count,
+        Flops = (long)p.Flops,
+        Bytes = (long)p.Bytes,
+        PredictedMs = CodesignJson.Real(p.PredictedSeconds * 1e3),
+        Inputs = Tensors(p.Inputs),
+        Outputs = Tensors(p.Outputs),
+    };
+
+    private static List<PlanTensor> Tensors(IReadOnlyList<TensorSpec> tensors) =>
+        tensors.Select(t => new PlanTensor { Name = t.Name, Type = t.Type, Shape = t.Shape, Bytes = t.Bytes }).ToList();
+
+    private static string Strategies(PlanChoice choice) => choice.StrategyNames();
 
     /// <param name="stages">
-    /// Also write each part's and each transfer's seconds (stagesMs, transfersMs, in pipeline order), so
+    /// Also list each part's and each transfer's time (stagesMs, transfersMs, in pipeline order), so
     /// `simulate` can queue a baseline's stages as it does the chosen plan's parts; the Pareto front leaves them out.
     /// </param>
-    private static void Score(Utf8JsonWriter w, NamedPlan plan, PlannerSettings s, bool stages = false)
+    private static ScoredPlan Score(NamedPlan plan, PlannerSettings s, bool stages = false) => new()
     {
-        w.WriteStartObject();
-        w.WriteStartArray("cuts");
-        foreach (var c in plan.Choice.Cuts) w.WriteNumberValue(c);
-        w.WriteEndArray();
-        w.WriteString("strategies", plan.Choice.StrategyNames());
-        w.Real("latencyMs", plan.Score.Latency * 1e3);
-        w.Real("periodMs", plan.Score.Period * 1e3);
-        w.Real("throughputFps", plan.Score.Throughput);
-        w.Real("accuracyCost", plan.Score.Accuracy, 6);
-        w.Real("lossMs", plan.Score.Loss(s.Objective, s.Lambda) * 1e3);
-        if (stages)
-        {
-            Milliseconds(w, "stagesMs", plan.Score.StageSeconds);
-            Milliseconds(w, "transfersMs", plan.Score.TransferSeconds);
-        }
-        w.WriteEndObject();
-    }
+        Cuts = plan.Choice.Cuts,
+        Strategies = Strategies(plan.Choice),
+        LatencyMs = CodesignJson.Real(plan.Score.Latency * 1e3),
+        PeriodMs = CodesignJson.Real(plan.Score.Period * 1e3),
+        ThroughputFps = CodesignJson.Real(plan.Score.Throughput),
+        AccuracyCost = CodesignJson.Real(plan.Score.Accuracy, 6),
+        LossMs = CodesignJson.Real(plan.Score.Loss(s.Objective, s.Lambda) * 1e3),
+        StagesMs = stages ? Milliseconds(plan.Score.StageSeconds) : null,
+        TransfersMs = stages ? Milliseconds(plan.Score.TransferSeconds) : null,
+    };
 
-    private static void Milliseconds(Utf8JsonWriter w, string name, IEnumerable<double> seconds)
-    {
-        w.WriteStartArray(name);
-        foreach (var x in seconds) w.WriteNumberValue(Math.Round(x * 1e3, 4));
-        w.WriteEndArray();
-    }
+    private static List<double> Milliseconds(IEnumerable<double> seconds) => seconds.Select(x => Math.Round(x * 1e3, 4)).ToList();
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
 using OnnxCoDesign.Compiler.Devices;
-using OnnxCoDesign.Compiler.Reports;
+using OnnxCoDesign.Compiler.Schema;
 
 namespace OnnxCoDesign.Compiler.Measurement;
 
@@ -31,56 +30,37 @@ public static class MeasureReport
         return w.ToString();
     }
 
-    public static string SweepJson(SweepResult r) => JsonText.Write(w =>
+    public static string SweepJson(SweepResult r) => CodesignJson.Write(new MeasureSweepDocument
     {
-        w.WriteStartObject();
-        w.WriteString("model", r.Model);
-        w.WriteString("kind", "sweep");
-        w.WriteString("strategy", "S1");
-        w.WriteString("precision", "fp32");
-        w.WritePropertyName("host");
-        DeviceProfileJson.Write(w, r.Host);
-        WriteTiming(w, r.Timing);
-        w.WriteNumber("units", r.Units);
-        w.WriteStartArray("cuts");
-        foreach (var b in r.Boundaries) w.WriteNumberValue(b);
-        w.WriteEndArray();
-        w.Real("spearman", r.Spearman());
-        w.Real("mapePercent", r.MapePercent(), 2);
-        w.WriteStartArray("comparedWith");
-        for (var k = 1; k < r.Profiles.Count; k++)
+        Model = r.Model,
+        Strategy = "S1",
+        Precision = "fp32",
+        Host = DeviceProfileJson.Document(r.Host),
+        Timing = TimingOf(r.Timing),
+        Units = r.Units,
+        Cuts = r.Boundaries,
+        Spearman = CodesignJson.Real(r.Spearman()),
+        MapePercent = CodesignJson.Real(r.MapePercent(), 2),
+        ComparedWith = Enumerable.Range(1, r.Profiles.Count - 1).Select(k => new MeasureComparedProfile
         {
-            w.WriteStartObject();
-            w.WriteString("name", r.Profiles[k].Name);
-            w.Real("spearman", r.Spearman(k));
-            w.Real("mapePercent", r.MapePercent(k), 2);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteStartArray("parts");
-        foreach (var p in r.Parts)
+            Name = r.Profiles[k].Name,
+            Spearman = CodesignJson.Real(r.Spearman(k)),
+            MapePercent = CodesignJson.Real(r.MapePercent(k), 2),
+        }).ToList(),
+        Parts = r.Parts.Select(p => new MeasureSweepPart
         {
-            w.WriteStartObject();
-            w.WriteNumber("boundary", p.Boundary);
-            w.WriteString("after", p.After);
-            w.WriteNumber("part", p.Part);
-            w.WriteNumber("nodes", p.Nodes);
-            w.WriteNumber("flops", (long)p.Flops);
-            w.WriteNumber("bytes", (long)p.Bytes);
-            w.Real("predictedMs", p.PredictedSeconds * 1e3);
-            w.Real("measuredMs", p.MeasuredSeconds * 1e3);
-            w.Real("errorPercent", p.ErrorPercent(), 2);
-            if (r.Profiles.Count > 1)
-            {
-                w.WriteStartArray("comparedPredictedMs");
-                for (var k = 1; k < r.Profiles.Count; k++) w.WriteNumberValue(Math.Round(p.Predicted[k] * 1e3, 4));
-                w.WriteEndArray();
-            }
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteEndObject();
-    });
+            Boundary = p.Boundary,
+            After = p.After,
+            Part = p.Part,
+            Nodes = p.Nodes,
+            Flops = (long)p.Flops,
+            Bytes = (long)p.Bytes,
+            PredictedMs = CodesignJson.Real(p.PredictedSeconds * 1e3),
+            MeasuredMs = CodesignJson.Real(p.MeasuredSeconds * 1e3),
+            ErrorPercent = CodesignJson.Real(p.ErrorPercent(), 2),
+            ComparedPredictedMs = r.Profiles.Count > 1 ? Enumerable.Range(1, r.Profiles.Count - 1).Select(k => Math.Round(p.Predicted[k] * 1e3, 4)).ToList() : null,
+        }).ToList(),
+    }, CodesignJson.Default.MeasureSweepDocument);
 
     public static string PlanText(PlanMeasurementResult r)
     {
@@ -98,45 +78,30 @@ public static class MeasureReport
         return w.ToString();
     }
 
-    public static string PlanJson(PlanMeasurementResult r) => JsonText.Write(w =>
+    public static string PlanJson(PlanMeasurementResult r) => CodesignJson.Write(new MeasurePlanDocument
     {
-        w.WriteStartObject();
-        w.WriteString("model", r.Model);
-        w.WriteString("kind", "plan");
-        w.WriteString("precision", "fp32");
-        w.WritePropertyName("host");
-        DeviceProfileJson.Write(w, r.Host);
-        WriteTiming(w, r.Timing);
-        w.Real("spearman", r.Spearman);
-        w.Real("mapePercent", r.MapePercent, 2);
-        w.WriteStartArray("parts");
-        foreach (var p in r.Parts)
+        Model = r.Model,
+        Precision = "fp32",
+        Host = DeviceProfileJson.Document(r.Host),
+        Timing = TimingOf(r.Timing),
+        Spearman = CodesignJson.Real(r.Spearman),
+        MapePercent = CodesignJson.Real(r.MapePercent, 2),
+        Parts = r.Parts.Select(p => new MeasurePlanPart
         {
-            w.WriteStartObject();
-            w.WriteNumber("index", p.Index);
-            w.WriteString("file", p.File);
-            w.WriteString("device", p.Device);
-            w.Real("planPredictedMs", p.PlanPredictedSeconds * 1e3);
-            w.Real("hostPredictedMs", p.HostPredictedSeconds * 1e3);
-            w.Real("measuredMs", p.MeasuredSeconds * 1e3);
-            w.Real("errorPercent", p.ErrorPercent, 2);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteEndObject();
-    });
+            Index = p.Index,
+            File = p.File,
+            Device = p.Device,
+            PlanPredictedMs = CodesignJson.Real(p.PlanPredictedSeconds * 1e3),
+            HostPredictedMs = CodesignJson.Real(p.HostPredictedSeconds * 1e3),
+            MeasuredMs = CodesignJson.Real(p.MeasuredSeconds * 1e3),
+            ErrorPercent = CodesignJson.Real(p.ErrorPercent, 2),
+        }).ToList(),
+    }, CodesignJson.Default.MeasurePlanDocument);
 
     private static string Timing(TimingOptions t) =>
         $"ONNX Runtime CPU, {t.EffectiveThreads} thread(s), median of {t.Runs} run(s) after {t.Warmup} warm-up";
 
-    private static void WriteTiming(Utf8JsonWriter w, TimingOptions t)
-    {
-        w.WriteStartObject("timing");
-        w.WriteNumber("runs", t.Runs);
-        w.WriteNumber("warmup", t.Warmup);
-        w.WriteNumber("threads", t.EffectiveThreads);
-        w.WriteEndObject();
-    }
+    private static MeasureTiming TimingOf(TimingOptions t) => new() { Runs = t.Runs, Warmup = t.Warmup, Threads = t.EffectiveThreads };
 
     private static string Fmt(double x) => double.IsFinite(x) ? x.ToString("F3", C) : "n/a";
 }

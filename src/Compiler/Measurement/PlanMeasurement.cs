@@ -1,5 +1,6 @@
 using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Emit;
+using OnnxCoDesign.Compiler.Schema;
 using OnnxCoDesign.Passes.Loading;
 
 namespace OnnxCoDesign.Compiler.Measurement;
@@ -42,15 +43,15 @@ public static class PlanMeasurement
     /// <summary>Reads plan.json and loads its part files (with their external data) from the same folder.</summary>
     public static PlanMeasurementResult FromFile(string planPath, DeviceProfile host, TimingOptions timing, Action<string, int, int>? progress = null)
     {
-        var plan = PlanParts.Read(planPath);
+        var plan = PlanReader.Read(planPath);
         var loaded = new List<PlanPartInput>();
         try
         {
-            foreach (var part in plan.Parts)
+            foreach (var part in plan.RunnableParts())
             {
-                loaded.Add(new PlanPartInput(part.Index, part.File, part.Device, part.PredictedMs / 1e3, ModelLoader.Load(plan.PathOf(part))));
+                loaded.Add(new PlanPartInput(part.Index, part.File!, part.Device, (part.PredictedMs ?? 0) / 1e3, ModelLoader.Load(plan.PathOf(part))));
             }
-            return Run(plan.Model, loaded, host, timing, progress);
+            return Run(plan.Document.Model, loaded, host, timing, progress);
         }
         finally
         {

@@ -1,75 +1,44 @@
-using System.Text.Json;
 using OnnxCoDesign.Compiler.Pipeline;
+using OnnxCoDesign.Compiler.Schema;
 using OnnxCoDesign.Compiler.Verification;
-using OnnxCoDesign.Passes.Cost;
 using OnnxCoDesign.Passes.Rewrite;
 using OnnxCoDesign.Passes.Rewrite.Fusion;
 
 namespace OnnxCoDesign.Compiler.Reports;
 
-/// <summary>fuse's report as JSON: plan, blocks, left-alone reasons, cost before and after, verification.</summary>
+/// <summary>fuse's report as JSON (<see cref="FuseDocument"/>): plan, blocks, left-alone reasons, cost before and after, verification.</summary>
 public static class FuseReportJson
 {
-    public static string Write(FuseOutcome o, StrategyPlan plan, VerifyReport? check, string? written) => JsonText.Write(w =>
+    public static string Write(FuseOutcome o, StrategyPlan plan, VerifyReport? check, string? written) => CodesignJson.Write(new FuseDocument
     {
-        w.WriteStartObject();
-        w.WriteString("model", o.Before.DisplayName);
-        w.WriteString("strategy", plan.Default.ToString());
-        w.WriteStartArray("regions");
-        foreach (var (from, to, s) in plan.Regions)
+        Model = o.Before.DisplayName,
+        Strategy = plan.Default.ToString(),
+        Regions = plan.Regions.Select(r => new FuseRegion { From = r.From, To = r.To, Strategy = r.Strategy.ToString() }).ToList(),
+        FoldedBatchNorms = o.FoldBn.Rewrites.Count,
+        Blocks = o.Fusion.Blocks.Select(b => new FuseBlock
         {
-            w.WriteStartObject();
-            w.WriteNumber("from", from);
-            w.WriteNumber("to", to);
-            w.WriteString("strategy", s.ToString());
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteNumber("foldedBatchNorms", o.FoldBn.Rewrites.Count);
-        w.WriteStartArray("blocks");
-        foreach (var b in o.Fusion.Blocks)
-        {
-            w.WriteStartObject();
-            w.WriteNumber("index", b.Index);
-            w.WriteString("name", b.Name);
-            w.WriteString("branches", b.Branches);
-            w.WriteString("strategy", b.Strategy.ToString());
-            w.WriteString("result", b.Result);
-            w.WriteNumber("branchesFused", b.BranchesFused);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteStartArray("leftAlone");
-        foreach (var (pass, l) in o.FoldBn.LeftAlone.Select(l => (FoldBatchNorm.Name, l)).Concat(o.Fusion.Pass.LeftAlone.Select(l => (FuseBranches.Name, l))))
-        {
-            w.WriteStartObject();
-            w.WriteString("pass", pass);
-            w.WriteString("at", l.Anchor);
-            w.WriteString("reason", l.Reason);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        Cost(w, "before", o.Before);
-        Cost(w, "after", o.After);
-        if (check is not null)
-        {
-            w.WritePropertyName("verify");
-            using var doc = JsonDocument.Parse(VerifyReportJson.Write(check, o.Before.DisplayName, "rewritten"));
-            doc.RootElement.WriteTo(w);
-        }
-        if (written is null) w.WriteNull("written");
-        else w.WriteString("written", written);
-        w.WriteEndObject();
-    });
+            Index = b.Index,
+            Name = b.Name,
+            Branches = b.Branches,
+            Strategy = b.Strategy.ToString(),
+            Result = b.Result,
+            BranchesFused = b.BranchesFused,
+        }).ToList(),
+        LeftAlone = o.FoldBn.LeftAlone.Select(l => (Pass: FoldBatchNorm.Name, l))
+            .Concat(o.Fusion.Pass.LeftAlone.Select(l => (Pass: FuseBranches.Name, l)))
+            .Select(x => new FuseLeftAlone { Pass = x.Pass, At = x.l.Anchor, Reason = x.l.Reason }).ToList(),
+        Before = Cost(o.Before),
+        After = Cost(o.After),
+        Verify = check is null ? null : VerifyReportJson.Document(check, o.Before.DisplayName, "rewritten"),
+        Written = written,
+        Warnings = Warnings.From(o.Before.Diagnostics),
+    }, CodesignJson.Default.FuseDocument);
 
-    private static void Cost(Utf8JsonWriter w, string name, ModelAnalysis a)
+    private static FuseCost Cost(ModelAnalysis a) => new()
     {
-        CostReport c = a.Cost;
-        w.WriteStartObject(name);
-        w.WriteNumber("flops", c.Flops);
-        w.WriteNumber("bytes", c.Bytes);
-        w.WriteNumber("weightBytes", c.WeightBytes);
-        w.WriteNumber("nodes", a.Graph.Nodes.Count);
-        w.WriteEndObject();
-    }
+        Flops = a.Cost.Flops,
+        Bytes = a.Cost.Bytes,
+        WeightBytes = a.Cost.WeightBytes,
+        Nodes = a.Graph.Nodes.Count,
+    };
 }

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Xml.Linq;
+using OnnxCoDesign.Tests.Support;
 
 namespace OnnxCoDesign.Tests.MSBuild;
 
@@ -45,6 +46,9 @@ public sealed class ToolPackageTests(PackagedFeed feed)
         Assert.Contains("compile", help.Output);
     }
 
+    /// <summary>plan.json's JSON Schema, shipped beside the compiler in both packages.</summary>
+    private const string PlanSchemaEntry = "tools/net10.0/any/Schemas/plan.schema.json";
+
     [Fact]
     public void MSBuild_package_carries_the_task_the_build_assets_and_the_compiler_and_depends_on_nothing()
     {
@@ -59,6 +63,7 @@ public sealed class ToolPackageTests(PackagedFeed feed)
         Assert.Contains("tools/net10.0/any/OnnxCoDesign.Passes.dll", entries);
         Assert.Contains("tools/net10.0/any/OnnxCoDesign.Samples.dll", entries);
         Assert.Contains("tools/net10.0/any/runtimes/linux-x64/native/libonnxruntime.so", entries);
+        Assert.Contains(PlanSchemaEntry, entries);
         // MSBuild's process loads only the task: no protobuf, OnnxSharp or ONNX Runtime beside it.
         Assert.Equal(["tasks/netstandard2.0/OnnxCoDesign.MSBuild.Tasks.dll"], entries.Where(e => e.StartsWith("tasks/", StringComparison.Ordinal)));
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal));
@@ -74,6 +79,13 @@ public sealed class ToolPackageTests(PackagedFeed feed)
     public void Tool_package_is_a_dotnet_tool_named_dotnet_codesign_compile()
     {
         using var package = ZipFile.OpenRead(feed.PackagePath(PackagedFeed.ToolPackageId));
+
+        var schema = package.GetEntry(PlanSchemaEntry);
+        Assert.NotNull(schema);
+        using (var reader = new StreamReader(schema.Open()))
+        {
+            Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root, "src", "Compiler", "Schemas", "plan.schema.json")), reader.ReadToEnd());
+        }
 
         var settings = package.GetEntry("tools/net10.0/any/DotnetToolSettings.xml");
         Assert.NotNull(settings);

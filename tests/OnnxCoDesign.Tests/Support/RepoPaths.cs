@@ -7,6 +7,9 @@ public static class RepoPaths
 
     public static string Golden => Path.Combine(Root, "tests", "golden");
 
+    /// <summary>plan.json's JSON Schema as the packages ship it.</summary>
+    public static string PlanSchema => Path.Combine(Root, "src", "Compiler", "Schemas", "plan.schema.json");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -1,0 +1,186 @@
+using System.Text.Json.Serialization;
+
+namespace OnnxCoDesign.Compiler.Schema;
+
+/// <summary>
+/// plan.json (Schemas/plan.schema.json describes it for other tools): the setup, the parts in pipeline order,
+/// the transfers, the totals, the baselines, the Pareto front, the per-cut sweep and the strategy of every
+/// block. Times in milliseconds; no paths, no clock. <see cref="Warnings"/> is absent in plans written
+/// before schema version 1, as is <see cref="SchemaVersion"/>.
+/// </summary>
+public sealed record PlanDocument
+{
+    public int SchemaVersion { get; init; } = CodesignJson.SchemaVersion;
+
+    public required string Model { get; init; }
+
+    public required string Tool { get; init; }
+
+    public required IReadOnlyList<DeviceDocument> Devices { get; init; }
+
+    public required PlanLink Link { get; init; }
+
+    public required string Precision { get; init; }
+
+    public required string Objective { get; init; }
+
+    public required double Lambda { get; init; }
+
+    public required string Accuracy { get; init; }
+
+    public required IReadOnlyList<double> StrategyAccuracyCost { get; init; }
+
+    public required string CostModel { get; init; }
+
+    public required int Units { get; init; }
+
+    public required int BlockCount { get; init; }
+
+    public required IReadOnlyList<PlanPart> Parts { get; init; }
+
+    public required IReadOnlyList<PlanTransfer> Transfers { get; init; }
+
+    public required ScoredPlan Totals { get; init; }
+
+    public required IReadOnlyList<PlanBaseline> Baselines { get; init; }
+
+    public required IReadOnlyList<ScoredPlan> Pareto { get; init; }
+
+    public required IReadOnlyList<PlanSweepPoint> Sweep { get; init; }
+
+    public required IReadOnlyList<PlanBlock> Blocks { get; init; }
+
+    public required IReadOnlyList<string> UnknownOps { get; init; }
+
+    public IReadOnlyList<Warning>? Warnings { get; init; }
+}
+
+public sealed record PlanLink
+{
+    public required string Spec { get; init; }
+
+    public required double BitsPerSecond { get; init; }
+
+    public required double? LatencyMs { get; init; }
+}
+
+/// <summary>One part: <see cref="File"/> and <see cref="Strategy"/> are null for a relay part (its device only forwards).</summary>
+public sealed record PlanPart
+{
+    public required int Index { get; init; }
+
+    public required string? File { get; init; }
+
+    public required string Device { get; init; }
+
+    public required string? Strategy { get; init; }
+
+    public required int Nodes { get; init; }
+
+    public required long Flops { get; init; }
+
+    public required long Bytes { get; init; }
+
+    public required double? PredictedMs { get; init; }
+
+    public required IReadOnlyList<PlanTensor> Inputs { get; init; }
+
+    public required IReadOnlyList<PlanTensor> Outputs { get; init; }
+}
+
+public sealed record PlanTensor
+{
+    public required string Name { get; init; }
+
+    public required string Type { get; init; }
+
+    public required IReadOnlyList<long> Shape { get; init; }
+
+    public required long Bytes { get; init; }
+}
+
+/// <summary>The tensors crossing link <see cref="Link"/> (between part Link and part Link + 1).</summary>
+public sealed record PlanTransfer
+{
+    public required int Link { get; init; }
+
+    public required string From { get; init; }
+
+    public required string To { get; init; }
+
+    public required IReadOnlyList<PlanTensor> Tensors { get; init; }
+
+    public required long Bytes { get; init; }
+
+    public required double? Ms { get; init; }
+}
+
+/// <summary>
+/// A plan's figures. The totals and the baselines also list each part's and each transfer's time (stagesMs,
+/// transfersMs, in pipeline order) so `simulate` can queue a baseline's stages; the Pareto front leaves them out.
+/// </summary>
+public sealed record ScoredPlan
+{
+    public required IReadOnlyList<int> Cuts { get; init; }
+
+    public required string Strategies { get; init; }
+
+    public required double? LatencyMs { get; init; }
+
+    public required double? PeriodMs { get; init; }
+
+    public required double? ThroughputFps { get; init; }
+
+    public required double? AccuracyCost { get; init; }
+
+    public required double? LossMs { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<double>? StagesMs { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<double>? TransfersMs { get; init; }
+}
+
+public sealed record PlanBaseline
+{
+    public required string Name { get; init; }
+
+    public required string Description { get; init; }
+
+    public required ScoredPlan Plan { get; init; }
+}
+
+public sealed record PlanSweepPoint
+{
+    public required int Boundary { get; init; }
+
+    public required string After { get; init; }
+
+    public required long CrossingBytes { get; init; }
+
+    public required double? LatencyMsS1 { get; init; }
+
+    public required double? ThroughputFpsS1 { get; init; }
+
+    public required double? LatencyMs { get; init; }
+
+    public required double? ThroughputFps { get; init; }
+
+    public required string Strategies { get; init; }
+
+    public required double? AccuracyCost { get; init; }
+}
+
+public sealed record PlanBlock
+{
+    public required int Index { get; init; }
+
+    public required string Name { get; init; }
+
+    public required int Part { get; init; }
+
+    public required string Strategy { get; init; }
+
+    public required string Result { get; init; }
+}
