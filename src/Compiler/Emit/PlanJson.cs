@@ -73,7 +73,7 @@ public static class PlanJson
                 Result = b.Result,
             }).ToList(),
             UnknownOps = o.Planning.Base.Cost.UnknownNodes.Select(u => $"{u.Node} ({u.OpType})").ToList(),
-            Warnings = Warnings.From(o.Planning.Base.Diagnostics),
+            Warnings = Warnings.From(o.Warnings),
         };
     }
 

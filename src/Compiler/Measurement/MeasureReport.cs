@@ -47,6 +47,7 @@ public static class MeasureReport
             Spearman = CodesignJson.Real(r.Spearman(k)),
             MapePercent = CodesignJson.Real(r.MapePercent(k), 2),
         }).ToList(),
+        Warnings = Warnings.From(r.Warnings),
         Parts = r.Parts.Select(p => new MeasureSweepPart
         {
             Boundary = p.Boundary,

@@ -31,7 +31,7 @@ public static class FuseReportJson
         After = Cost(o.After),
         Verify = check is null ? null : VerifyReportJson.Document(check, o.Before.DisplayName, "rewritten"),
         Written = written,
-        Warnings = Warnings.From(o.Before.Diagnostics),
+        Warnings = Warnings.From(o.Warnings),
     }, CodesignJson.Default.FuseDocument);
 
     private static FuseCost Cost(ModelAnalysis a) => new()

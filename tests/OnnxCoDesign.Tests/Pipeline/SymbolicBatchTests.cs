@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Google.Protobuf;
 using Onnx;
 using OnnxCoDesign.Tests.Support;
@@ -17,7 +18,7 @@ public sealed class SymbolicBatchTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private (CliRun Run, List<ModelProto> Parts) Compile(params string[] extra)
+    private (CliRun Run, List<ModelProto> Parts, JsonElement Warnings) Compile(params string[] extra)
     {
         var model = _dir.Write("model.onnx", RepVggBuild.Symbolic().ToByteArray());
         var output = _dir.File("out" + extra.Length);
@@ -26,7 +27,8 @@ public sealed class SymbolicBatchTests : IDisposable
         var parts = Directory.GetFiles(output, "part*.onnx").Order(StringComparer.Ordinal)
             .Select(f => ModelProto.Parser.ParseFrom(File.ReadAllBytes(f))).ToList();
         Assert.NotEmpty(parts);
-        return (run, parts);
+        using var plan = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "plan.json")));
+        return (run, parts, plan.RootElement.GetProperty("warnings").Clone());
     }
 
     /// <summary>Every declared tensor of every part has numeric dimensions, the batch first; what one part gives the next agrees.</summary>
@@ -51,18 +53,21 @@ public sealed class SymbolicBatchTests : IDisposable
     [Fact]
     public void UnboundBatchWarnsOcw2001AndEveryPartIsPlannedForOne()
     {
-        var (run, parts) = Compile();
+        var (run, parts, warnings) = Compile();
         var warning = Assert.Single(run.Error.Split('\n'), l => l.Contains("OCW2001"));
         Assert.Contains("model.onnx: warning OCW2001: input", warning);
         Assert.Contains("'batch'", warning);
+        var listed = Assert.Single(warnings.EnumerateArray());
+        Assert.Equal("OCW2001", listed.GetProperty("code").GetString());
         AssertBatch(parts, 1);
     }
 
     [Fact]
     public void BoundBatchDoesNotWarnAndEveryPartCarriesTheBinding()
     {
-        var (run, parts) = Compile("--shape", "batch=3");
+        var (run, parts, warnings) = Compile("--shape", "batch=3");
         Assert.DoesNotContain("OCW2001", run.Error);
+        Assert.Empty(warnings.EnumerateArray());
         AssertBatch(parts, 3);
         Assert.True(parts.Count >= 2, $"a three-device plan of this model cuts it at least once, got {parts.Count} part(s)");
     }
