@@ -1,3 +1,4 @@
+using OnnxCoDesign.Passes.Rewrite.Fusion;
 using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Planning;
 using OnnxCoDesign.Passes.Loading;
@@ -64,13 +65,13 @@ public static class CutSweep
         foreach (var (b, k) in boundaries.Select((b, k) => (b, k)))
         {
             progress?.Invoke("measure: extracting parts", k, boundaries.Count);
-            var choice = new PlanChoice([b], [0, 0]);
+            var choice = new PlanChoice([b], [FusionStrategy.S1, FusionStrategy.S1]);
             // Every cut fuses every block by S1: the variant is built and analysed once, for the first cut.
             var plan = PlanRealizer.Realize(planning, costs, choice);
             foreach (var part in plan.Parts.Where(p => p.Model is not null))
             {
                 var j = part.Index;
-                pending.Add((b, part, all.Select(c => c.Stage(j, 0, choice.First(j), choice.Last(j, problem.Units))).ToArray()));
+                pending.Add((b, part, all.Select(c => c.Stage(j, FusionStrategy.S1, choice.First(j), choice.Last(j, problem.Units))).ToArray()));
             }
         }
         var models = pending.Select(x => source.Derived(x.Part.Model!)).ToList();

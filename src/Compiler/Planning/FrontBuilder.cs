@@ -1,3 +1,5 @@
+using OnnxCoDesign.Passes.Rewrite.Fusion;
+
 namespace OnnxCoDesign.Compiler.Planning;
 
 /// <summary>
@@ -21,9 +23,9 @@ internal sealed class FrontBuilder
     private readonly List<Candidate> _odd = [];
     private long _added;
 
-    private readonly record struct Candidate(double Time, double Accuracy, ParetoEntry? Previous, int Strategy, long Order);
+    private readonly record struct Candidate(double Time, double Accuracy, ParetoEntry? Previous, FusionStrategy Strategy, long Order);
 
-    public void Add(double time, double accuracy, ParetoEntry? previous, int strategy)
+    public void Add(double time, double accuracy, ParetoEntry? previous, FusionStrategy strategy)
     {
         var order = _added++;
         if (double.IsNaN(time) || double.IsNaN(accuracy))
@@ -83,4 +85,4 @@ internal sealed class FrontBuilder
 }
 
 /// <summary>One DP entry: the figures of the parts so far, the previous part's entry, where this part ends and its strategy.</summary>
-internal sealed record ParetoEntry(double Time, double Accuracy, ParetoEntry? Previous, int End, int Strategy);
+internal sealed record ParetoEntry(double Time, double Accuracy, ParetoEntry? Previous, int End, FusionStrategy Strategy);

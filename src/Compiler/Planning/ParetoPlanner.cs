@@ -1,3 +1,5 @@
+using OnnxCoDesign.Passes.Rewrite.Fusion;
+
 namespace OnnxCoDesign.Compiler.Planning;
 
 /// <summary>
@@ -18,14 +20,14 @@ public sealed record ParetoPoint(PlanChoice Choice, PlanScore Score, double Sear
 /// </summary>
 public static class ParetoPlanner
 {
-    /// <param name="strategies">The strategy indices allowed (all four, or only S1 for static baselines).</param>
+    /// <param name="strategies">The strategies allowed (all four, or only S1 for static baselines).</param>
     /// <param name="stage">Stage seconds for (device, strategy, first, last); defaults to the problem's cost model.</param>
-    public static IReadOnlyList<ParetoPoint> Front(StageCosts costs, IReadOnlyList<int>? strategies = null, Func<int, int, int, int, double>? stage = null)
+    public static IReadOnlyList<ParetoPoint> Front(StageCosts costs, IReadOnlyList<FusionStrategy>? strategies = null, Func<int, FusionStrategy, int, int, double>? stage = null)
     {
         var p = costs.Problem;
         var n = p.Units;
         var k = p.Devices.Count;
-        strategies ??= [0, 1, 2, 3];
+        strategies ??= Enum.GetValues<FusionStrategy>();
         stage ??= costs.Stage;
         var latency = p.Objective == Objective.Latency;
         var builder = new FrontBuilder();
@@ -84,13 +86,13 @@ public static class ParetoPlanner
     /// How many of <paramref name="strategies"/> a part tries: a part without blocks reacts to no strategy,
     /// so it takes the first only and equal plans are not counted four times.
     /// </summary>
-    private static int StrategyCount(StageCosts costs, IReadOnlyList<int> strategies, int first, int last) =>
+    private static int StrategyCount(StageCosts costs, IReadOnlyList<FusionStrategy> strategies, int first, int last) =>
         costs.HasBlocks(first, last) ? strategies.Count : Math.Min(1, strategies.Count);
 
     private static ParetoPoint Point(StageCosts costs, ParetoEntry last, int parts)
     {
         var cuts = new int[parts - 1];
-        var strategies = new int[parts];
+        var strategies = new FusionStrategy[parts];
         var e = last;
         for (var j = parts - 1; j >= 0; j--)
         {

@@ -4,23 +4,18 @@ namespace OnnxCoDesign.Compiler.Planning;
 
 /// <summary>
 /// A plan in the optimizer's terms: the boundary after which each part ends (one per link, so devices − 1
-/// of them, non-decreasing, −1 … units−1) and each part's strategy index (0..3 = S1..S4).
+/// of them, non-decreasing, −1 … units−1) and each part's strategy.
 /// Part j covers units First(j)..Last(j); it may be empty, and then its device relays what crosses.
 /// </summary>
-public sealed record PlanChoice(int[] Cuts, int[] Strategies)
+public sealed record PlanChoice(int[] Cuts, FusionStrategy[] Strategies)
 {
     public int Parts => Strategies.Length;
 
-    /// <summary>Index i (0..3) as the strategy it stands for (S1..S4): the one place the encoding is crossed.</summary>
-    public static FusionStrategy StrategyOf(int index) => (FusionStrategy)(index + 1);
-
-    /// <summary>The strategy index (0..3) of a strategy.</summary>
-    public static int IndexOf(FusionStrategy strategy) => (int)strategy - 1;
-
-    public FusionStrategy Strategy(int part) => StrategyOf(Strategies[part]);
+    /// <summary>Part <paramref name="part"/>'s strategy.</summary>
+    public FusionStrategy Strategy(int part) => Strategies[part];
 
     /// <summary>The parts' strategies as text: "S1,S2".</summary>
-    public string StrategyNames(string separator = ",") => FusionStrategies.Names(Strategies.Select(StrategyOf), separator);
+    public string StrategyNames(string separator = ",") => FusionStrategies.Names(Strategies, separator);
 
     public int First(int part) => part == 0 ? 0 : Cuts[part - 1] + 1;
 

@@ -1,3 +1,5 @@
+using OnnxCoDesign.Passes.Rewrite.Fusion;
+
 namespace OnnxCoDesign.Compiler.Planning;
 
 /// <summary>A named plan with its figures: the co-designed optimum or one of the baselines it is compared with.</summary>
@@ -24,11 +26,11 @@ public static class PlanSearch
         var n = p.Units;
         var front = ParetoPlanner.Front(costs);
         var best = ParetoPlanner.Best(front, p.Objective, p.Lambda);
-        var s1 = Enumerable.Repeat(0, k).ToArray();
+        var s1 = Enumerable.Repeat(FusionStrategy.S1, k).ToArray();
         NamedPlan Named(string name, string description, PlanChoice c) => new(name, description, c, PlanScore.Of(costs, c));
 
-        var roofSplit = ParetoPlanner.Best(ParetoPlanner.Front(costs, [0]), p.Objective, 0);
-        var flopsOnly = ParetoPlanner.Front(costs, [0], (d, s, a, b) =>
+        var roofSplit = ParetoPlanner.Best(ParetoPlanner.Front(costs, [FusionStrategy.S1]), p.Objective, 0);
+        var flopsOnly = ParetoPlanner.Front(costs, [FusionStrategy.S1], (d, s, a, b) =>
                 costs.Flops(s, a, b) / (p.Devices[d].Peak(p.Precision) * p.Devices[d].ComputeEfficiency))
             .MinBy(pt => pt.SearchTime)!;
         var baselines = new List<NamedPlan>
@@ -59,7 +61,7 @@ public static class PlanSearch
             for (var j = 1; j < k - 1; j++) cuts[j] = n - 1;
             var (bestChoice, bestScore) = BestStrategies(costs, cuts);
             var after = b < 0 ? "(input)" : p.UnitNames[b];
-            points.Add(new SweepPoint(b, after, p.BoundaryBytes[b + 1], PlanScore.Of(costs, new PlanChoice(cuts, new int[k])), bestChoice, bestScore));
+            points.Add(new SweepPoint(b, after, p.BoundaryBytes[b + 1], PlanScore.Of(costs, new PlanChoice(cuts, Enumerable.Repeat(FusionStrategy.S1, k).ToArray())), bestChoice, bestScore));
         }
         return points;
     }
@@ -74,12 +76,12 @@ public static class PlanSearch
     {
         var p = costs.Problem;
         var k = cuts.Length + 1;
-        var shape = new PlanChoice(cuts, new int[k]);
+        var shape = new PlanChoice(cuts, Enumerable.Repeat(FusionStrategy.S1, k).ToArray());
         var active = Enumerable.Range(0, k).Where(j => shape.First(j) <= shape.Last(j, p.Units)).ToArray();
         return Assignments(active.Length)
             .Select(a =>
             {
-                var strategies = new int[k];
+                var strategies = Enumerable.Repeat(FusionStrategy.S1, k).ToArray();
                 for (var i = 0; i < active.Length; i++) strategies[active[i]] = a[i];
                 var choice = new PlanChoice(cuts, strategies);
                 return (Choice: choice, Score: PlanScore.Of(costs, choice));
@@ -88,6 +90,6 @@ public static class PlanSearch
     }
 
     /// <summary>Every strategy vector of that length, in lexicographic order.</summary>
-    private static IEnumerable<int[]> Assignments(int parts) =>
-        parts == 0 ? [[]] : Assignments(parts - 1).SelectMany(a => Enumerable.Range(0, PlanningProblem.Strategies).Select(s => (int[])[.. a, s]));
+    private static IEnumerable<FusionStrategy[]> Assignments(int parts) =>
+        parts == 0 ? [[]] : Assignments(parts - 1).SelectMany(a => Enum.GetValues<FusionStrategy>().Select(s => (FusionStrategy[])[.. a, s]));
 }

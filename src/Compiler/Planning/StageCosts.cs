@@ -1,3 +1,4 @@
+using OnnxCoDesign.Passes.Rewrite.Fusion;
 using OnnxCoDesign.Compiler.Devices;
 
 namespace OnnxCoDesign.Compiler.Planning;
@@ -34,7 +35,9 @@ public sealed class StageCosts
     public PlanningProblem Problem => _p;
 
     /// <summary>Seconds of units first..last (inclusive; empty when last &lt; first) on device d with strategy s.</summary>
-    public double Stage(int device, int strategy, int first, int last)
+    public double Stage(int device, FusionStrategy strategy, int first, int last) => Stage(device, strategy.Index(), first, last);
+
+    private double Stage(int device, int strategy, int first, int last)
     {
         if (last < first) return 0;
         if (_p.CostModel == CostModelKind.Roofline) return _seconds[device][strategy][last + 1] - _seconds[device][strategy][first];
@@ -59,10 +62,10 @@ public sealed class StageCosts
     public bool HasBlocks(int first, int last) => last >= first && _blocks[last + 1] - _blocks[first] > 0;
 
     /// <summary>The part's accuracy cost α·A(s): zero for a part without blocks, where the strategy changes nothing.</summary>
-    public double Accuracy(int strategy, int first, int last) =>
-        HasBlocks(first, last) ? Share(first, last) * _p.StrategyAccuracyCost[strategy] : 0;
+    public double Accuracy(FusionStrategy strategy, int first, int last) =>
+        HasBlocks(first, last) ? Share(first, last) * _p.StrategyAccuracyCost[strategy.Index()] : 0;
 
-    public double Flops(int strategy, int first, int last) => last < first ? 0 : _flops[strategy][last + 1] - _flops[strategy][first];
+    public double Flops(FusionStrategy strategy, int first, int last) => last < first ? 0 : _flops[strategy.Index()][last + 1] - _flops[strategy.Index()][first];
 
     private static double[] Prefix(double[] values)
     {

@@ -1,3 +1,4 @@
+using OnnxCoDesign.Passes.Rewrite.Fusion;
 using OnnxCoDesign.Compiler.Planning;
 
 namespace OnnxCoDesign.Tests.Planning;
@@ -49,9 +50,9 @@ public sealed class ManyDevicesPlannerTests
     {
         var costs = new StageCosts(Problem(tied, seed, units, devices, objective, lambda));
         // As PlanSearch runs them: S1 only (the roofline cut), and S1 timed by FLOPs alone.
-        Func<int, int, int, int, double> flopsOnly = (d, s, a, b) => costs.Flops(s, a, b) / 1e9 / (d + 1);
-        Assert.Equal(Figures(ReferencePlanner.Front(costs, [0])), Figures(ParetoPlanner.Front(costs, [0])));
-        Assert.Equal(Figures(ReferencePlanner.Front(costs, [0], flopsOnly)), Figures(ParetoPlanner.Front(costs, [0], flopsOnly)));
+        Func<int, FusionStrategy, int, int, double> flopsOnly = (d, s, a, b) => costs.Flops(s, a, b) / 1e9 / (d + 1);
+        Assert.Equal(Figures(ReferencePlanner.Front(costs, [FusionStrategy.S1])), Figures(ParetoPlanner.Front(costs, [FusionStrategy.S1])));
+        Assert.Equal(Figures(ReferencePlanner.Front(costs, [FusionStrategy.S1], flopsOnly)), Figures(ParetoPlanner.Front(costs, [FusionStrategy.S1], flopsOnly)));
     }
 
     [Theory]
@@ -115,14 +116,14 @@ public sealed class ManyDevicesPlannerTests
     {
         var n = costs.Problem.Units;
         var k = costs.Problem.Devices.Count;
-        var time = Enumerable.Range(-1, n + 1).Select(b => costs.Stage(0, 0, 0, b)).ToArray();
+        var time = Enumerable.Range(-1, n + 1).Select(b => costs.Stage(0, FusionStrategy.S1, 0, b)).ToArray();
         for (var j = 1; j < k; j++)
         {
             var next = new double[n + 1];
             for (var end = -1; end < n; end++)
             {
                 next[end + 1] = double.PositiveInfinity;
-                for (var b = -1; b <= end; b++) next[end + 1] = Math.Min(next[end + 1], time[b + 1] + costs.Transfer(b) + costs.Stage(j, 0, b + 1, end));
+                for (var b = -1; b <= end; b++) next[end + 1] = Math.Min(next[end + 1], time[b + 1] + costs.Transfer(b) + costs.Stage(j, FusionStrategy.S1, b + 1, end));
             }
             time = next;
         }

@@ -1,3 +1,4 @@
+using OnnxCoDesign.Passes.Rewrite.Fusion;
 using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Planning;
 
@@ -41,7 +42,7 @@ public sealed class PaperCostModelTests
             Link = new LinkProfile(100e6, 0),
             CostModel = CostModelKind.Paper,
         };
-        var score = PlanScore.Of(new StageCosts(problem), new PlanChoice([0], [0, 0]));
+        var score = PlanScore.Of(new StageCosts(problem), new PlanChoice([0], [FusionStrategy.S1, FusionStrategy.S1]));
         var t1 = 1e9 / (0.5 * 10 * 25.6e9);           // I1 = 10 < ridge: memory-bound
         var transfer = 1_000_000 * 8 / 100e6;         // D(p)/W = 80 ms
         var t2 = 2e9 / (0.8 * Math.Min(6e12, 200 * 51.2e9)); // I2 = 200 ≥ ridge 117: compute-bound

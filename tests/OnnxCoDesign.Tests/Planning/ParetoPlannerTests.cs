@@ -1,3 +1,4 @@
+using OnnxCoDesign.Passes.Rewrite.Fusion;
 using OnnxCoDesign.Compiler.Planning;
 
 namespace OnnxCoDesign.Tests.Planning;
@@ -55,8 +56,8 @@ public sealed class ParetoPlannerTests
     public void RestrictingToS1GivesOnlyS1Plans()
     {
         var costs = new StageCosts(SyntheticProblems.Random(5, 8, 2, Objective.Latency, 0));
-        var front = ParetoPlanner.Front(costs, [0]);
-        Assert.All(front, p => Assert.All(p.Choice.Strategies, s => Assert.Equal(0, s)));
+        var front = ParetoPlanner.Front(costs, [FusionStrategy.S1]);
+        Assert.All(front, p => Assert.All(p.Choice.Strategies, s => Assert.Equal(FusionStrategy.S1, s)));
     }
 
     [Fact]

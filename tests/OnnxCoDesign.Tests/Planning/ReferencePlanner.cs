@@ -1,3 +1,4 @@
+using OnnxCoDesign.Passes.Rewrite.Fusion;
 using OnnxCoDesign.Compiler.Planning;
 
 namespace OnnxCoDesign.Tests.Planning;
@@ -9,12 +10,12 @@ namespace OnnxCoDesign.Tests.Planning;
 /// </summary>
 internal static class ReferencePlanner
 {
-    public static IReadOnlyList<ParetoPoint> Front(StageCosts costs, IReadOnlyList<int>? strategies = null, Func<int, int, int, int, double>? stage = null)
+    public static IReadOnlyList<ParetoPoint> Front(StageCosts costs, IReadOnlyList<FusionStrategy>? strategies = null, Func<int, FusionStrategy, int, int, double>? stage = null)
     {
         var p = costs.Problem;
         var n = p.Units;
         var k = p.Devices.Count;
-        strategies ??= [0, 1, 2, 3];
+        strategies ??= Enum.GetValues<FusionStrategy>();
         stage ??= costs.Stage;
         var latency = p.Objective == Objective.Latency;
         var fronts = new List<Entry>[n + 1];
@@ -69,14 +70,14 @@ internal static class ReferencePlanner
             for (var j = 1; j < k - 1; j++) cuts[j] = n - 1;
             var scored = SyntheticProblems.Assignments(k).Select(s => new PlanChoice(cuts, s)).Select(c => (c, s: PlanScore.Of(costs, c))).ToList();
             var (bestChoice, bestScore) = scored.MinBy(x => x.s.Loss(p.Objective, p.Lambda));
-            points.Add((PlanScore.Of(costs, new PlanChoice(cuts, new int[k])), bestChoice, bestScore));
+            points.Add((PlanScore.Of(costs, new PlanChoice(cuts, Enumerable.Repeat(FusionStrategy.S1, k).ToArray())), bestChoice, bestScore));
         }
         return points;
     }
 
-    private sealed record Entry(double Time, double Accuracy, Entry? Previous, int End, int Strategy);
+    private sealed record Entry(double Time, double Accuracy, Entry? Previous, int End, FusionStrategy Strategy);
 
-    private static IEnumerable<int> StrategiesFor(StageCosts costs, IReadOnlyList<int> strategies, int first, int last) =>
+    private static IEnumerable<FusionStrategy> StrategiesFor(StageCosts costs, IReadOnlyList<FusionStrategy> strategies, int first, int last) =>
         costs.HasBlocks(first, last) ? strategies : strategies.Take(1);
 
     private static List<Entry> Prune(IEnumerable<Entry> entries)
@@ -92,7 +93,7 @@ internal static class ReferencePlanner
     private static ParetoPoint Point(StageCosts costs, Entry last, int parts)
     {
         var cuts = new int[parts - 1];
-        var strategies = new int[parts];
+        var strategies = new FusionStrategy[parts];
         var e = last;
         for (var j = parts - 1; j >= 0; j--)
         {

@@ -1,3 +1,4 @@
+using OnnxCoDesign.Passes.Rewrite.Fusion;
 using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Planning;
 
@@ -96,6 +97,6 @@ internal static class SyntheticProblems
     }
 
     /// <summary>Every strategy vector of that length, in lexicographic order (part 0 most significant).</summary>
-    public static IEnumerable<int[]> Assignments(int parts) =>
-        parts == 0 ? [[]] : Assignments(parts - 1).SelectMany(a => Enumerable.Range(0, 4).Select(s => (int[])[.. a, s]));
+    public static IEnumerable<FusionStrategy[]> Assignments(int parts) =>
+        parts == 0 ? [[]] : Assignments(parts - 1).SelectMany(a => Enum.GetValues<FusionStrategy>().Select(s => (FusionStrategy[])[.. a, s]));
 }

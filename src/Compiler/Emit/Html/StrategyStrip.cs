@@ -1,5 +1,6 @@
 using OnnxCoDesign.Compiler.Emit.Svg;
 using OnnxCoDesign.Compiler.Pipeline;
+using OnnxCoDesign.Passes.Rewrite.Fusion;
 
 namespace OnnxCoDesign.Compiler.Emit.Html;
 
@@ -24,11 +25,11 @@ public static class StrategyStrip
         var svg = new SvgCanvas(Id, width, 40 + lines * rowHeight, "Fusion strategy of every RepVGG block, by part");
 
         // Legend on top.
-        for (var s = 0; s < 4; s++)
+        foreach (var strategy in Enum.GetValues<FusionStrategy>())
         {
-            var x = 10 + s * 200;
-            svg.Raw($"<rect class=\"legend-cell st{s + 1}\" x=\"{SvgCanvas.N(x)}\" y=\"6\" width=\"14\" height=\"14\"/>");
-            svg.Text(x + 20, 18, $"S{s + 1}: {Meaning[s]}", "legend");
+            var x = 10 + strategy.Index() * 200;
+            svg.Raw($"<rect class=\"legend-cell st{(int)strategy}\" x=\"{SvgCanvas.N(x)}\" y=\"6\" width=\"14\" height=\"14\"/>");
+            svg.Text(x + 20, 18, $"{strategy}: {Meaning[strategy.Index()]}", "legend");
         }
         var y = 34.0;
         foreach (var (part, partBlocks) in rows)
@@ -40,9 +41,8 @@ public static class StrategyStrip
                 var b = partBlocks[i];
                 var (row, col) = (i / perRow, i % perRow);
                 var (x, cy) = (left + col * (cell + gap), y + row * rowHeight);
-                var n = (int)b.Strategy;
-                svg.Raw($"<rect class=\"block-strategy st{n}\" data-block=\"{b.Index}\" data-strategy=\"S{n}\" x=\"{SvgCanvas.N(x)}\" y=\"{SvgCanvas.N(cy + 2)}\" width=\"{cell}\" height=\"{cell - 4}\">" +
-                        $"{SvgCanvas.Tip($"block {b.Index} {b.Name}: S{n} ({b.Result}), part{part.Index}")}</rect>");
+                svg.Raw($"<rect class=\"block-strategy st{(int)b.Strategy}\" data-block=\"{b.Index}\" data-strategy=\"{b.Strategy}\" x=\"{SvgCanvas.N(x)}\" y=\"{SvgCanvas.N(cy + 2)}\" width=\"{cell}\" height=\"{cell - 4}\">" +
+                        $"{SvgCanvas.Tip($"block {b.Index} {b.Name}: {b.Strategy} ({b.Result}), part{part.Index}")}</rect>");
                 svg.Text(x + cell / 2, cy + 18, $"{b.Index}", "cell-label", "middle");
             }
             y += Math.Max(1, (partBlocks.Count + perRow - 1) / perRow) * rowHeight;

@@ -21,6 +21,11 @@ public static class FusionStrategies
     /// <summary>The one text form of a list of strategies: "S1,S2".</summary>
     public static string Names(IEnumerable<FusionStrategy> strategies, string separator = ",") => string.Join(separator, strategies);
 
+    /// <summary>The strategy's position in per-strategy tables (S1 → 0 … S4 → 3); refuses a value that is no strategy.</summary>
+    public static int Index(this FusionStrategy s) => s is >= FusionStrategy.S1 and <= FusionStrategy.S4
+        ? (int)s - 1
+        : throw new ArgumentOutOfRangeException(nameof(s), s, "not a fusion strategy (S1..S4)");
+
     public static FusionStrategy Parse(string text) => text.Trim().ToUpperInvariant() switch
     {
         "S1" or "1" => FusionStrategy.S1,
