@@ -70,7 +70,7 @@ public sealed class PlanningModel
         var graph = new ModelGraph(model, source.Path);
         context.Trace.Count(PassTrace.VerifyGraph);
         GraphVerifier.Verify(graph);
-        var foldBn = Pipelines.FoldBn().Run(graph, context).Single();
+        var foldBn = Pipelines.Prepare().Run(graph, context).Single(r => r.Pass == FoldBatchNorm.Name);
         var baseAnalysis = ModelAnalysis.Of(graph, context, displayName);
 
         context.Trace.Count(PassTrace.MatchRepVgg);

@@ -9,12 +9,19 @@ namespace OnnxCoDesign.Passes.Pipeline;
 /// </summary>
 public static class Pipelines
 {
-    /// <summary>fold-bn: what every strategy starts from (the planner's base model).</summary>
-    public static PassPipeline FoldBn() => new("fold-bn", [new FoldBatchNorm()]);
+    /// <summary>
+    /// prepare = [drop-identity, fold-bn]: what every strategy starts from (the planner's base model, and the
+    /// first half of <see cref="Reparameterize"/>).
+    /// </summary>
+    public static PassPipeline Prepare() => new("prepare",
+    [
+        new DropIdentity(),
+        new FoldBatchNorm(),
+    ]);
 
     /// <summary>fuse-branches(plan): a BN-folded model's blocks fused by the plan.</summary>
     public static PassPipeline FuseBranches(StrategyPlan plan) => new("fuse-branches", [new FuseBranches(plan)]);
 
-    /// <summary>reparameterize(plan) = [fold-bn, fuse-branches(plan)]: the fuse command's whole rewrite.</summary>
-    public static PassPipeline Reparameterize(StrategyPlan plan) => new("reparameterize", [new FoldBatchNorm(), new FuseBranches(plan)]);
+    /// <summary>reparameterize(plan) = prepare + [fuse-branches(plan)]: the fuse command's whole rewrite.</summary>
+    public static PassPipeline Reparameterize(StrategyPlan plan) => new("reparameterize", [.. Prepare().Passes, new FuseBranches(plan)]);
 }

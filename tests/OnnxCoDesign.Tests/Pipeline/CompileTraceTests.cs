@@ -10,7 +10,7 @@ using OnnxCoDesign.Samples;
 namespace OnnxCoDesign.Tests.Pipeline;
 
 /// <summary>
-/// How many times each pass and analysis runs for a default compile. RepVGG-A0: fold-bn once; fuse-branches
+/// How many times each pass and analysis runs for a default compile. RepVGG-A0: drop-identity and fold-bn once; fuse-branches
 /// once per distinct variant (S1..S4 structure-only for costing, plus the chosen plan with weights); the
 /// matcher once on the folded model and once per fuse; shapes and costs once per graph version (the folded
 /// model and the four variants: the chosen plan's structure is one of theirs); the verifier on the loaded
@@ -33,7 +33,7 @@ public sealed class CompileTraceTests
     {
         var trace = Compile("repvgg-a0");
         Assert.Equal(
-            [("cost-analysis", 5), ("fold-bn", 1), ("fuse-branches", 5), ("match-repvgg", 6), ("shape-inference", 5), ("verify-graph", 7)],
+            [("cost-analysis", 5), ("drop-identity", 1), ("fold-bn", 1), ("fuse-branches", 5), ("match-repvgg", 6), ("shape-inference", 5), ("verify-graph", 8)],
             trace.Counts);
     }
 
@@ -42,7 +42,7 @@ public sealed class CompileTraceTests
     {
         var trace = Compile("resnet50");
         Assert.Equal(
-            [("cost-analysis", 1), ("fold-bn", 1), ("fuse-branches", 1), ("match-repvgg", 2), ("shape-inference", 1), ("verify-graph", 3)],
+            [("cost-analysis", 1), ("drop-identity", 1), ("fold-bn", 1), ("fuse-branches", 1), ("match-repvgg", 2), ("shape-inference", 1), ("verify-graph", 4)],
             trace.Counts);
     }
 
@@ -68,7 +68,7 @@ public sealed class CompileTraceTests
         using var source = LoadedModel.InMemory(RepVggBuild.Symbolic());
         var outcome = FusePipeline.Run(source, "tiny", new StrategyPlan(FusionStrategy.S2), ShapeBindings.Empty);
         Assert.Equal(
-            [("cost-analysis", 2), ("fold-bn", 1), ("fuse-branches", 1), ("match-repvgg", 1), ("shape-inference", 2), ("verify-graph", 3)],
+            [("cost-analysis", 2), ("drop-identity", 1), ("fold-bn", 1), ("fuse-branches", 1), ("match-repvgg", 1), ("shape-inference", 2), ("verify-graph", 4)],
             outcome.Trace.Counts);
         var warning = Assert.Single(outcome.Warnings);
         Assert.Equal(OnnxCoDesign.Passes.Diagnostics.WarningCodes.SymbolicDimensionDefaulted, warning.Code);

@@ -27,7 +27,7 @@ public sealed class PassPipelineTests
     }
 
     [Fact]
-    public void ReparameterizeRunsFoldBnThenFuseBranchesAndComputesWhatTheOriginalComputes()
+    public void ReparameterizeRunsDropIdentityFoldBnThenFuseBranchesAndComputesWhatTheOriginalComputes()
     {
         var original = RewriteRun.Tiny();
         var model = original.Clone();
@@ -35,15 +35,16 @@ public sealed class PassPipelineTests
         var context = PassContext.InMemory;
         var results = Pipelines.Reparameterize(new StrategyPlan(FusionStrategy.S1)).Run(graph, context);
 
-        Assert.Equal([FoldBatchNorm.Name, FuseBranches.Name], results.Select(r => r.Pass));
-        Assert.NotEmpty(results[0].Rewrites); // the branch convs' BNs; the identity BNs are fuse-branches' to fold
-        Assert.Equal(5, results[1].Rewrites.Count);
-        Assert.Equal(5, ((FusionPassResult)results[1]).Fusion.Blocks.Count);
+        Assert.Equal([DropIdentity.Name, FoldBatchNorm.Name, FuseBranches.Name], results.Select(r => r.Pass));
+        Assert.Empty(results[0].Rewrites); // the tiny model has no Identity
+        Assert.NotEmpty(results[1].Rewrites); // the branch convs' BNs; the identity BNs are fuse-branches' to fold
+        Assert.Equal(5, results[2].Rewrites.Count);
+        Assert.Equal(5, ((FusionPassResult)results[2]).Fusion.Blocks.Count);
         Assert.Equal(0, GraphChecks.Count(model, "BatchNormalization"));
         Assert.Equal(0, GraphChecks.Count(model, "Add"));
         Assert.Equal(1, context.Trace[FoldBatchNorm.Name]);
         Assert.Equal(1, context.Trace[FuseBranches.Name]);
-        Assert.Equal(2, context.Trace[PassTrace.VerifyGraph]);
+        Assert.Equal(3, context.Trace[PassTrace.VerifyGraph]); // after each pass
         GraphChecks.WellFormed(model);
         Assert.InRange(OrtCompare.RelativeError(original, model), 0, 1e-5);
     }
@@ -132,9 +133,9 @@ public sealed class PassPipelineTests
     [Fact]
     public void EveryPassHasAStableKebabCaseNameAndTheOpsItTargets()
     {
-        var passes = new[] { Pipelines.FoldBn(), Pipelines.FuseBranches(new StrategyPlan()), Pipelines.Reparameterize(new StrategyPlan()) }
+        var passes = new[] { Pipelines.Prepare(), Pipelines.FuseBranches(new StrategyPlan()), Pipelines.Reparameterize(new StrategyPlan()) }
             .SelectMany(p => p.Passes).ToList();
-        Assert.Equal(["fold-bn", "fuse-branches", "fold-bn", "fuse-branches"], passes.Select(p => p.Name));
+        Assert.Equal(["drop-identity", "fold-bn", "fuse-branches", "drop-identity", "fold-bn", "fuse-branches"], passes.Select(p => p.Name));
         Assert.All(passes, p => Assert.Matches("^[a-z]+(-[a-z]+)*$", p.Name));
         Assert.All(passes, p => Assert.NotEmpty(p.TargetOps));
     }
