@@ -35,18 +35,27 @@ public static class BranchFolding
     /// </summary>
     public static void AddConv(ReadOnlySpan<float> weight, double[]? multiplier, long channels, long inPerGroup, long k, Span<double> into, long size)
     {
-        var offset = (size - k) / 2;
+        var perOut = (int)(inPerGroup * size * size);
         for (var o = 0; o < channels; o++)
         {
-            var m = multiplier?[o] ?? 1;
-            for (var i = 0; i < inPerGroup; i++)
+            AddConvChannel(weight, o, multiplier?[o] ?? 1, inPerGroup, k, into.Slice(o * perOut, perOut), size);
+        }
+    }
+
+    /// <summary>
+    /// Output channel <paramref name="o"/> of <see cref="AddConv"/>: <paramref name="into"/> is that channel's
+    /// [inPerGroup, size, size] kernel, so a caller can sum a large kernel one output channel at a time.
+    /// </summary>
+    public static void AddConvChannel(ReadOnlySpan<float> weight, long o, double m, long inPerGroup, long k, Span<double> into, long size)
+    {
+        var offset = (size - k) / 2;
+        for (var i = 0; i < inPerGroup; i++)
+        {
+            for (var y = 0; y < k; y++)
             {
-                for (var y = 0; y < k; y++)
+                for (var x = 0; x < k; x++)
                 {
-                    for (var x = 0; x < k; x++)
-                    {
-                        into[(int)(((o * inPerGroup + i) * size + y + offset) * size + x + offset)] += weight[(int)(((o * inPerGroup + i) * k + y) * k + x)] * m;
-                    }
+                    into[(int)((i * size + y + offset) * size + x + offset)] += weight[(int)(((o * inPerGroup + i) * k + y) * k + x)] * m;
                 }
             }
         }
@@ -55,11 +64,18 @@ public static class BranchFolding
     /// <summary>Adds the identity branch: m (none: 1) at the centre of input channel o mod inPerGroup of output channel o.</summary>
     public static void AddIdentity(double[]? multiplier, long channels, long inPerGroup, Span<double> into, long size)
     {
-        var centre = size / 2;
+        var perOut = (int)(inPerGroup * size * size);
         for (var o = 0; o < channels; o++)
         {
-            into[(int)(((o * inPerGroup + o % inPerGroup) * size + centre) * size + centre)] += multiplier?[o] ?? 1;
+            AddIdentityChannel(o, multiplier?[o] ?? 1, inPerGroup, into.Slice(o * perOut, perOut), size);
         }
+    }
+
+    /// <summary>Output channel <paramref name="o"/> of <see cref="AddIdentity"/>, into that channel's kernel.</summary>
+    public static void AddIdentityChannel(long o, double m, long inPerGroup, Span<double> into, long size)
+    {
+        var centre = size / 2;
+        into[(int)(((o % inPerGroup) * size + centre) * size + centre)] += m;
     }
 
     /// <summary>Rounds a summed kernel or bias to float32, once.</summary>

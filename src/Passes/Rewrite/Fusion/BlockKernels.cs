@@ -11,9 +11,10 @@ internal sealed record Kernel(ConstantFloats.SpanAction Weight, float[] Bias);
 /// A block's branches as kernels, by <see cref="BranchFolding"/>'s arithmetic (conv + BN, a 1×1 centred, the
 /// identity as a centre weight), summed in double and rounded once.
 /// <see cref="Prepare"/> only checks that every weight is a constant float32 tensor and reads the small BN
-/// parameters; the kernels are computed one block at a time, summed in a double buffer of that block's kernel
-/// and rounded into the float32 array the new initializer wraps, so fusing a model holds one block's weights
-/// at a time, not every block's.
+/// parameters; the kernels are computed one block at a time and, within a block, one output channel at a time:
+/// summed in a double buffer of one output channel's kernel and rounded into the float32 array the new
+/// initializer wraps, so fusing a model holds one block's weights at a time, not every block's, and no
+/// double copy of them.
 /// </summary>
 internal sealed class BlockKernels
 {
@@ -61,11 +62,18 @@ internal sealed class BlockKernels
         if (fuseIdentity) AddBias(_block.Identity!, bias);
         return new Kernel(weight =>
         {
-            var sum = new double[weight.Length];
-            AddConv(_block.Main, sum, k);
-            if (fuseOne) AddConv(_block.OneByOne!, sum, k);
-            if (fuseIdentity) BranchFolding.AddIdentity(_bn[_block.Identity!]?.Multiplier, _block.Channels, _block.InPerGroup, sum, k);
-            BranchFolding.Round(sum, weight);
+            var main = Weight(_block.Main);
+            var one = fuseOne ? Weight(_block.OneByOne!) : default;
+            var perOut = (int)(_block.InPerGroup * k * k);
+            var sum = new double[perOut];
+            for (var o = 0; o < _block.Channels; o++)
+            {
+                Array.Clear(sum);
+                AddConvChannel(_block.Main, main, o, sum, k);
+                if (fuseOne) AddConvChannel(_block.OneByOne!, one, o, sum, k);
+                if (fuseIdentity) BranchFolding.AddIdentityChannel(o, Multiplier(_block.Identity!, o), _block.InPerGroup, sum, k);
+                BranchFolding.Round(sum, weight.Slice(o * perOut, perOut));
+            }
         }, Array.ConvertAll(bias, v => (float)v));
     }
 
@@ -76,16 +84,26 @@ internal sealed class BlockKernels
         AddBias(_block.OneByOne!, bias);
         return new Kernel(weight =>
         {
-            var sum = new double[weight.Length];
-            AddConv(_block.OneByOne!, sum, 1);
-            BranchFolding.Round(sum, weight);
+            var one = Weight(_block.OneByOne!);
+            var perOut = (int)_block.InPerGroup;
+            var sum = new double[perOut];
+            for (var o = 0; o < _block.Channels; o++)
+            {
+                Array.Clear(sum);
+                AddConvChannel(_block.OneByOne!, one, o, sum, 1);
+                BranchFolding.Round(sum, weight.Slice(o * perOut, perOut));
+            }
         }, Array.ConvertAll(bias, v => (float)v));
     }
 
     private void AddBias(Branch branch, double[] bias) =>
         BranchFolding.AddBias(branch.Conv is null ? default : ConvParameters.Bias(_graph, branch.Conv, _block.Channels, _context), _bn[branch], bias);
 
-    private void AddConv(Branch branch, Span<double> sum, long size) =>
-        BranchFolding.AddConv(ConvParameters.Weight(_graph, branch.Conv!, _context), _bn[branch]?.Multiplier, _block.Channels, _block.InPerGroup,
-            _graph.ConstantOf(branch.Conv!.Input(1)!)!.Dims[2], sum, size);
+    private ReadOnlySpan<float> Weight(Branch branch) => ConvParameters.Weight(_graph, branch.Conv!, _context);
+
+    private double Multiplier(Branch branch, long o) => _bn[branch]?.Multiplier[o] ?? 1;
+
+    /// <summary>Output channel o of a branch's kernel (its BN's m applied), centred in the size×size sum.</summary>
+    private void AddConvChannel(Branch branch, ReadOnlySpan<float> weight, long o, Span<double> sum, long size) =>
+        BranchFolding.AddConvChannel(weight, o, Multiplier(branch, o), _block.InPerGroup, _graph.ConstantOf(branch.Conv!.Input(1)!)!.Dims[2], sum, size);
 }
