@@ -41,7 +41,7 @@ internal static class DevicesCommand
 
     /// <summary>The same shape as catalog.json: {"devices": [profile, …]}, with schemaVersion first and warnings last.</summary>
     public static string CatalogJson(IEnumerable<DeviceProfile> devices) =>
-        CodesignJson.Write(new CatalogDocument { Devices = devices.Select(d => DeviceProfileJson.Document(d)).ToList() }, CodesignJson.Default.CatalogDocument);
+        CodesignJson.Write(new CatalogDocument { Devices = devices.Select(d => DeviceProfileJson.Document(d)).ToList() }, CodesignJsonWriter.Default.CatalogDocument);
 
     public static string Table(IEnumerable<DeviceProfile> devices)
     {

@@ -44,8 +44,8 @@ internal static class SampleCommand
     });
 
     private static string ListJson() =>
-        CodesignJson.Write(new SampleListDocument { Samples = SampleModels.Names }, CodesignJson.Default.SampleListDocument);
+        CodesignJson.Write(new SampleListDocument { Samples = SampleModels.Names }, CodesignJsonWriter.Default.SampleListDocument);
 
     private static string WrittenJson(string sample, string file) =>
-        CodesignJson.Write(new SampleWrittenDocument { Sample = sample, File = file }, CodesignJson.Default.SampleWrittenDocument);
+        CodesignJson.Write(new SampleWrittenDocument { Sample = sample, File = file }, CodesignJsonWriter.Default.SampleWrittenDocument);
 }

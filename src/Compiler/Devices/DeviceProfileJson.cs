@@ -90,11 +90,11 @@ public static partial class DeviceProfileJson
     }
 
     /// <summary>Writes one profile in the schema <see cref="Read"/> takes, so the output is a valid profile file.</summary>
-    public static void Write(Utf8JsonWriter w, DeviceProfile d) => JsonSerializer.Serialize(w, Document(d), CodesignJson.Default.DeviceDocument);
+    public static void Write(Utf8JsonWriter w, DeviceProfile d) => JsonSerializer.Serialize(w, Document(d), CodesignJsonWriter.Default.DeviceDocument);
 
     /// <summary>A profile file's text (`devices NAME --json`, `probe`): the profile with schemaVersion first and warnings last.</summary>
     public static string WriteText(DeviceProfile d) =>
-        CodesignJson.Write(Document(d) with { SchemaVersion = CodesignJson.SchemaVersion, Warnings = Warnings.None }, CodesignJson.Default.DeviceDocument);
+        CodesignJson.Write(Document(d) with { SchemaVersion = CodesignJson.SchemaVersion, Warnings = Warnings.None }, CodesignJsonWriter.Default.DeviceDocument);
 
     /// <summary>The profile as a record; operator efficiencies sorted by op type so a profile always writes the same bytes.</summary>
     public static DeviceDocument Document(DeviceProfile d) => new()

@@ -13,7 +13,7 @@ public static class PlanJson
 {
     public const string FileName = "plan.json";
 
-    public static string Write(CompileOutcome o) => CodesignJson.Write(Document(o), CodesignJson.Default.PlanDocument);
+    public static string Write(CompileOutcome o) => CodesignJson.Write(Document(o), CodesignJsonWriter.Default.PlanDocument);
 
     public static PlanDocument Document(CompileOutcome o)
     {

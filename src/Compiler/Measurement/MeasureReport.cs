@@ -61,7 +61,7 @@ public static class MeasureReport
             ErrorPercent = CodesignJson.Real(p.ErrorPercent(), 2),
             ComparedPredictedMs = r.Profiles.Count > 1 ? Enumerable.Range(1, r.Profiles.Count - 1).Select(k => Math.Round(p.Predicted[k] * 1e3, 4)).ToList() : null,
         }).ToList(),
-    }, CodesignJson.Default.MeasureSweepDocument);
+    }, CodesignJsonWriter.Default.MeasureSweepDocument);
 
     public static string PlanText(PlanMeasurementResult r)
     {
@@ -97,7 +97,7 @@ public static class MeasureReport
             MeasuredMs = CodesignJson.Real(p.MeasuredSeconds * 1e3),
             ErrorPercent = CodesignJson.Real(p.ErrorPercent, 2),
         }).ToList(),
-    }, CodesignJson.Default.MeasurePlanDocument);
+    }, CodesignJsonWriter.Default.MeasurePlanDocument);
 
     private static string Timing(TimingOptions t) =>
         $"ONNX Runtime CPU, {t.EffectiveThreads} thread(s), median of {t.Runs} run(s) after {t.Warmup} warm-up";

@@ -7,7 +7,7 @@ namespace OnnxCoDesign.Compiler.Reports;
 /// <summary>analyze's JSON (<see cref="AnalyzeDocument"/>): model totals, unknown operators, warnings, the per-operator summary and every node.</summary>
 public static class AnalyzeJson
 {
-    public static string Write(ModelAnalysis a) => CodesignJson.Write(Document(a), CodesignJson.Default.AnalyzeDocument);
+    public static string Write(ModelAnalysis a) => CodesignJson.Write(Document(a), CodesignJsonWriter.Default.AnalyzeDocument);
 
     public static AnalyzeDocument Document(ModelAnalysis a)
     {

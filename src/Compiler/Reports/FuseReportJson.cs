@@ -32,7 +32,7 @@ public static class FuseReportJson
         Verify = check is null ? null : VerifyReportJson.Document(check, o.Before.DisplayName, "rewritten"),
         Written = written,
         Warnings = Warnings.From(o.Warnings),
-    }, CodesignJson.Default.FuseDocument);
+    }, CodesignJsonWriter.Default.FuseDocument);
 
     private static FuseCost Cost(ModelAnalysis a) => new()
     {

@@ -35,5 +35,5 @@ public static class SimulationJson
                 BottleneckUtilisation = CodesignJson.Real(x.BottleneckUtilisation),
             }).ToList(),
         }).ToList(),
-    }, CodesignJson.Default.SimulationDocument);
+    }, CodesignJsonWriter.Default.SimulationDocument);
 }

@@ -11,7 +11,7 @@ namespace OnnxCoDesign.Compiler.Verification;
 public static class VerifyReportJson
 {
     public static string Write(VerifyReport report, string original, string rewritten) =>
-        CodesignJson.Write(Document(report, original, rewritten) with { SchemaVersion = CodesignJson.SchemaVersion }, CodesignJson.Default.VerifyDocument);
+        CodesignJson.Write(Document(report, original, rewritten) with { SchemaVersion = CodesignJson.SchemaVersion }, CodesignJsonWriter.Default.VerifyDocument);
 
     /// <summary>The report as a record, without schemaVersion (fuse embeds it).</summary>
     public static VerifyDocument Document(VerifyReport report, string original, string rewritten) => new()
