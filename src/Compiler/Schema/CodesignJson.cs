@@ -7,9 +7,9 @@ using System.Text.Json.Serialization.Metadata;
 namespace OnnxCoDesign.Compiler.Schema;
 
 /// <summary>
-/// Every JSON document the tool writes or reads back, source-generated: one set of record types for the writer
-/// and the readers. Property order is declaration order; names are camelCase; a value a record leaves null is
-/// written as null unless its property says otherwise. Strict on read: a field of the wrong kind, a required
+/// The JSON documents the tool reads back, source-generated (<see cref="CodesignJsonWriter"/> writes every
+/// document from the same record types), and the one writer settings. Property order is declaration order;
+/// names are camelCase; a value a record leaves null is written as null unless its property says otherwise. Strict on read: a field of the wrong kind, a required
 /// field missing or null where the record does not allow it is a <see cref="JsonException"/>.
 /// </summary>
 [JsonSourceGenerationOptions(
@@ -17,17 +17,7 @@ namespace OnnxCoDesign.Compiler.Schema;
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true,
     NumberHandling = JsonNumberHandling.Strict)]
-[JsonSerializable(typeof(PlanDocument))]
-[JsonSerializable(typeof(DeviceDocument))]
-[JsonSerializable(typeof(CatalogDocument))]
-[JsonSerializable(typeof(AnalyzeDocument))]
-[JsonSerializable(typeof(FuseDocument))]
-[JsonSerializable(typeof(VerifyDocument))]
-[JsonSerializable(typeof(SimulationDocument))]
-[JsonSerializable(typeof(MeasureSweepDocument))]
-[JsonSerializable(typeof(MeasurePlanDocument))]
-[JsonSerializable(typeof(SampleListDocument))]
-[JsonSerializable(typeof(SampleWrittenDocument))]
+[JsonSerializable(typeof(PlanDocument))] // the one document read back (simulate, verify --plan, measure)
 public sealed partial class CodesignJson : JsonSerializerContext
 {
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OnnxCoDesign.Tests.Support;
 
 namespace OnnxCoDesign.Tests.Compile;
@@ -11,8 +10,6 @@ namespace OnnxCoDesign.Tests.Compile;
 /// </summary>
 public sealed class DeterminismTests
 {
-    private const string Compiler = "dotnet-codesign-compile.dll";
-
     public static TheoryData<string, string> Cases => new()
     {
         { "repvgg-a0", "jetson-nano,jetson-xavier-nx" },
@@ -44,7 +41,7 @@ public sealed class DeterminismTests
             {
                 ["TMPDIR"] = Directory.CreateDirectory(scratch.File($"tmp{k}")).FullName,
             };
-            var (exit, error) = RunCompiler(home, environment, "compile", "--sample", sample, "--devices", devices, "-o", output);
+            var (exit, _, error) = CompilerProcess.Run(home, environment, "compile", "--sample", sample, "--devices", devices, "-o", output);
             Assert.True(exit == 0, $"run {k}: exit {exit}\n{error}");
             return output;
         }
@@ -89,28 +86,5 @@ public sealed class DeterminismTests
             if (n == 0) return null;
             offset += n;
         }
-    }
-
-    /// <summary>The compiler built beside these tests (same configuration), run with `dotnet` as a process of its own.</summary>
-    private static (int Exit, string Error) RunCompiler(string workingDirectory, Dictionary<string, string?> environment, params string[] args)
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<configuration>/net10.0/
-        var framework = new DirectoryInfo(AppContext.BaseDirectory).Name;
-        var dll = Path.Combine(RepoPaths.Root, "src", "Compiler", "bin", configuration, framework, Compiler);
-        Assert.True(File.Exists(dll), $"the compiler is not built at {dll}");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(dll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        foreach (var (key, value) in environment)
-        {
-            if (value is null) start.Environment.Remove(key);
-            else start.Environment[key] = value;
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        _ = stdout.Result;
-        return (process.ExitCode, stderr.Result);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Google.Protobuf;
 using Onnx;
 using OnnxCoDesign.Compiler.Verification;
@@ -75,7 +74,7 @@ public sealed class OrtHygieneTests : IDisposable
         var home = Directory.CreateDirectory(_dir.File("home")).FullName;
         var temp = Directory.CreateDirectory(_dir.File("tmp")).FullName;
 
-        var (exit, stdout, stderr) = RunCompiler(_dir.File("work"), new()
+        var (exit, stdout, stderr) = CompilerProcess.Run(_dir.File("work"), new()
         {
             ["HOME"] = home,
             ["TMPDIR"] = temp,
@@ -93,26 +92,4 @@ public sealed class OrtHygieneTests : IDisposable
 
     private static string[] PrivateCopies() =>
         Directory.EnumerateDirectories(Path.GetTempPath(), "codesign-ort-*").Order(StringComparer.Ordinal).ToArray();
-
-    /// <summary>The compiler built beside these tests (same configuration), run with `dotnet`.</summary>
-    private static (int Exit, string Out, string Error) RunCompiler(string workingDirectory, Dictionary<string, string?> environment, params string[] args)
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<configuration>/net10.0/
-        var framework = new DirectoryInfo(AppContext.BaseDirectory).Name;
-        var dll = Path.Combine(RepoPaths.Root, "src", "Compiler", "bin", configuration, framework, "dotnet-codesign-compile.dll");
-        Assert.True(File.Exists(dll), $"the compiler is not built at {dll}");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(dll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        foreach (var (key, value) in environment)
-        {
-            if (value is null) start.Environment.Remove(key);
-            else start.Environment[key] = value;
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
 }
