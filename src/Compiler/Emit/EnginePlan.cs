@@ -1,3 +1,4 @@
+using Onnx;
 using OnnxCoDesign.Compiler.Pipeline;
 
 namespace OnnxCoDesign.Compiler.Emit;
@@ -8,6 +9,14 @@ public static class EnginePlan
     public static IReadOnlyList<TrtexecPart> Parts(CompileOutcome o) => o.Plan.Parts
         .Where(p => p.File is not null)
         .Select(p => new TrtexecPart(p.File!, TrtexecScript.EngineFileFor(p.File!, p.Device), p.Device, o.Settings.Precision,
-            p.Inputs.Select(i => new TrtexecInput(i.Name, i.Shape, i.Symbolic)).ToList()))
+            p.Inputs.Select(i => new TrtexecInput(i.Name, i.Shape, DeclaredSymbolic(p.Model, i.Name))).ToList()))
         .ToList();
+
+    /// <summary>
+    /// Whether the part model itself still declares a dimension of the input symbolic. Parts are written with
+    /// the bound sizes, so this is false for them; plan.json's `symbolic` says what the original model had.
+    /// </summary>
+    private static bool DeclaredSymbolic(ModelProto? part, string input) =>
+        part?.Graph.Input.FirstOrDefault(i => i.Name == input)?.Type?.TensorType?.Shape?.Dim
+            .Any(d => d.ValueCase != TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue) ?? false;
 }

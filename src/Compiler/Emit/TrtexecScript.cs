@@ -6,8 +6,8 @@ using OnnxCoDesign.Passes.Diagnostics;
 namespace OnnxCoDesign.Compiler.Emit;
 
 /// <summary>
-/// An input of a part. <paramref name="Symbolic"/>: the original model left a dimension of it symbolic
-/// (bound by --shape or defaulted). Only such inputs get --shapes: trtexec up to TensorRT 8 refuses
+/// An input of a part. <paramref name="Symbolic"/>: the part model declares a dimension of it symbolic
+/// (compile writes its parts with the bound sizes, so its parts have none). Only such inputs get --shapes: trtexec up to TensorRT 8 refuses
 /// --shapes on a static network ("Static model does not take explicit shapes ..."), and a static input's
 /// shape is in the model anyway.
 /// </summary>
