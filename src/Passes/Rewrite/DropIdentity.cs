@@ -42,13 +42,8 @@ public sealed class DropIdentity : IGraphPass
         foreach (var node in drop)
         {
             var (input, output) = (node.Proto.Input[0], node.Proto.Output[0]);
-            foreach (var reader in graph.Proto.Node)
-            {
-                for (var i = 0; i < reader.Input.Count; i++)
-                {
-                    if (reader.Input[i] == output) reader.Input[i] = input;
-                }
-            }
+            // Every reader reads it through an input slot: WhyKept left alone those a subgraph reads.
+            foreach (var (reader, slot) in graph.ConsumersOf(output)) reader.Proto.Input[slot] = input;
             rewrites.Add(new Rewrite(node.Name, $"readers of '{output}' read '{input}'"));
         }
         if (rewrites.Count == 0) return new PassResult(Name, rewrites, leftAlone);
