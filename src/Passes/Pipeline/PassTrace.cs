@@ -2,7 +2,8 @@ namespace OnnxCoDesign.Passes.Pipeline;
 
 /// <summary>
 /// How many times each pass and each analysis ran under one context: "fold-bn", "fuse-branches",
-/// "match-repvgg", "shape-inference", "cost-analysis", "verify-graph".
+/// "match-repvgg", "shape-inference", "cost-analysis", "verify-graph". Passes run on one thread, as does
+/// everything that counts here.
 /// </summary>
 public sealed class PassTrace
 {
@@ -12,23 +13,14 @@ public sealed class PassTrace
     public const string VerifyGraph = "verify-graph";
 
     private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
-    private readonly object _gate = new();
 
-    public void Count(string name)
-    {
-        lock (_gate) _counts[name] = _counts.GetValueOrDefault(name) + 1;
-    }
+    public void Count(string name) => _counts[name] = _counts.GetValueOrDefault(name) + 1;
 
-    public int this[string name]
-    {
-        get { lock (_gate) return _counts.GetValueOrDefault(name); }
-    }
+    public int this[string name] => _counts.GetValueOrDefault(name);
 
     /// <summary>Every count, by name in ordinal order.</summary>
-    public IReadOnlyList<(string Name, int Count)> Counts
-    {
-        get { lock (_gate) return _counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => (c.Key, c.Value)).ToList(); }
-    }
+    public IReadOnlyList<(string Name, int Count)> Counts =>
+        _counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => (c.Key, c.Value)).ToList();
 
     public override string ToString() => string.Join(", ", Counts.Select(c => $"{c.Name} {c.Count}"));
 }
