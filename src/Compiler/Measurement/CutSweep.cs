@@ -1,7 +1,9 @@
-using OnnxCoDesign.Passes.Rewrite.Fusion;
 using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Planning;
+using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.Loading;
+using OnnxCoDesign.Passes.Pipeline;
+using OnnxCoDesign.Passes.Rewrite.Fusion;
 using OnnxCoDesign.Passes.Shapes;
 
 namespace OnnxCoDesign.Compiler.Measurement;
@@ -25,10 +27,10 @@ public sealed record MeasuredPart(int Boundary, string After, int Part, int Node
 public sealed record SweepResult(string Model, IReadOnlyList<DeviceProfile> Profiles, TimingOptions Timing, int Units, IReadOnlyList<int> Boundaries, IReadOnlyList<MeasuredPart> Parts)
 {
     /// <summary>Warnings of the passes and analyses the sweep ran, each once.</summary>
-    public IReadOnlyList<Passes.Diagnostics.Diagnostic> Warnings { get; init; } = [];
+    public IReadOnlyList<Diagnostic> Warnings { get; init; } = [];
 
     /// <summary>How many times each pass and analysis ran.</summary>
-    public Passes.Pipeline.PassTrace Trace { get; init; } = new();
+    public PassTrace Trace { get; init; } = new();
 
     public DeviceProfile Host => Profiles[0];
 
