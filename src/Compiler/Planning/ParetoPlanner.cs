@@ -43,7 +43,7 @@ public static class ParetoPlanner
             for (var i = 0; i < StrategyCount(costs, strategies, 0, last); i++)
             {
                 var s = strategies[i];
-                builder.Add(stage(0, s, 0, last), costs.Accuracy(s, 0, last), null, s);
+                builder.Add(stage(0, s, 0, last), costs.Accuracy(0, s, 0, last), null, s);
             }
             fronts[b + 1] = builder.Build(last);
         }
@@ -63,7 +63,7 @@ public static class ParetoPlanner
                     {
                         var s = strategies[i];
                         var t = stage(j, s, b + 1, end);
-                        var a = costs.Accuracy(s, b + 1, end);
+                        var a = costs.Accuracy(j, s, b + 1, end);
                         foreach (var e in front)
                         {
                             var time = latency ? e.Time + transfer + t : Math.Max(e.Time, Math.Max(transfer, t));

@@ -47,7 +47,7 @@ public sealed record PlanScore(double Latency, double Period, double Accuracy, d
         {
             var (first, last) = (choice.First(j), choice.Last(j, n));
             stages[j] = costs.Stage(j, choice.Strategies[j], first, last);
-            accuracy += costs.Accuracy(choice.Strategies[j], first, last);
+            accuracy += costs.Accuracy(j, choice.Strategies[j], first, last);
             if (j < choice.Parts - 1) transfers[j] = costs.Transfer(choice.Cuts[j]);
         }
         var latency = stages.Sum() + transfers.Sum();

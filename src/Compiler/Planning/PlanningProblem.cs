@@ -51,5 +51,12 @@ public sealed class PlanningProblem
     /// <summary>Accuracy cost of each strategy for a part that has blocks (prior: 2, 1, 1, 0 branches fused away).</summary>
     public double[] StrategyAccuracyCost { get; init; } = [2, 1, 1, 0];
 
+    /// <summary>
+    /// A measured accuracy cost of each unit, [device][strategy][unit], in the metric's units (top-1 points,
+    /// or output deviation in percent): the unit alone at the device's precision with that strategy. When
+    /// set, a part's accuracy cost is the sum over its units and <see cref="StrategyAccuracyCost"/> is unused.
+    /// </summary>
+    public double[][][]? UnitAccuracyCost { get; init; }
+
     public int Units => UnitNames.Count;
 }

@@ -20,6 +20,7 @@ public sealed class StageCosts
     private readonly double[][] _flops, _bytes; // [strategy][unit+1]
     private readonly double[] _base;
     private readonly int[] _blocks;
+    private readonly double[][][]? _accuracy; // [device][strategy][unit+1] prefix sums of a measured table
 
     public StageCosts(PlanningProblem problem)
     {
@@ -30,6 +31,7 @@ public sealed class StageCosts
         _base = Prefix(problem.BaseFlops);
         _blocks = new int[problem.Units + 1];
         for (var i = 0; i < problem.Units; i++) _blocks[i + 1] = _blocks[i] + (problem.IsBlock[i] ? 1 : 0);
+        _accuracy = problem.UnitAccuracyCost?.Select(d => d.Select(Prefix).ToArray()).ToArray();
     }
 
     public PlanningProblem Problem => _p;
@@ -61,9 +63,18 @@ public sealed class StageCosts
 
     public bool HasBlocks(int first, int last) => last >= first && _blocks[last + 1] - _blocks[first] > 0;
 
-    /// <summary>The part's accuracy cost α·A(s): zero for a part without blocks, where the strategy changes nothing.</summary>
-    public double Accuracy(FusionStrategy strategy, int first, int last) =>
-        HasBlocks(first, last) ? Share(first, last) * _p.StrategyAccuracyCost[strategy.Index()] : 0;
+    /// <summary>
+    /// The part's accuracy cost on device <paramref name="device"/>. With a measured table
+    /// (<see cref="PlanningProblem.UnitAccuracyCost"/>): the sum of its units' measured costs at that device's
+    /// precision (a sensitivity table: each unit measured alone). Otherwise the prior α·A(s): zero for a part
+    /// without blocks, where the strategy changes nothing.
+    /// </summary>
+    public double Accuracy(int device, FusionStrategy strategy, int first, int last)
+    {
+        if (last < first) return 0;
+        if (_accuracy is not null) return _accuracy[device][strategy.Index()][last + 1] - _accuracy[device][strategy.Index()][first];
+        return HasBlocks(first, last) ? Share(first, last) * _p.StrategyAccuracyCost[strategy.Index()] : 0;
+    }
 
     public double Flops(FusionStrategy strategy, int first, int last) => last < first ? 0 : _flops[strategy.Index()][last + 1] - _flops[strategy.Index()][first];
 

@@ -113,6 +113,15 @@ public static class ErrorCodes
     public const string PlanPartOrder = "OCD1703";
     public const string PlanValueInvalid = "OCD1704";
 
+    // Evaluation and accuracy (evaluate, compile --accuracy measured with data).
+    public const string EvaluationNoSamples = "OCD1850";
+    public const string EvaluationNotClassifier = "OCD1851";
+    public const string EvaluationLabelOutOfRange = "OCD1852";
+    public const string EvaluationOutputMismatch = "OCD1853";
+    public const string EvaluationNeedsReference = "OCD1854";
+    public const string AccuracyBudgetUnmet = "OCD1855";
+    public const string Int8NeedsCalibration = "OCD1856";
+
     // Raised by the MSBuild task itself (it loads nothing of this library; listed here to keep codes unique).
     public const string TaskCompilerNotFound = "OCD1901";
     public const string TaskOutputFolderShared = "OCD1902";
