@@ -1,0 +1,99 @@
+using OnnxCoDesign.Compiler.Data;
+using OnnxCoDesign.Compiler.Planning;
+using OnnxCoDesign.Compiler.Verification;
+using OnnxCoDesign.Passes.Loading;
+using OnnxCoDesign.Passes.Precision;
+using OnnxCoDesign.Passes.Rewrite.Fusion;
+
+namespace OnnxCoDesign.Compiler.Evaluation;
+
+/// <summary>
+/// The measured accuracy cost of each planning unit, alone, at each precision and under each strategy — the
+/// sensitivity table mixed-precision tools build (one layer quantized at a time, the rest in fp32). Entry
+/// [precision][unit][strategy] is the metric's drop when only that unit's nodes, in the model fused by that
+/// strategy, run at that precision: top-1 points with labels, else the output deviation (relative L2 of the
+/// outputs against the fp32 original, in percent). fp32 entries are zero: fusion at fp32 is exact (the chosen
+/// plan is evaluated whole anyway). A unit without blocks reacts to no strategy and is measured once. The
+/// planner sums a part's entries; the sum ignores interactions between units, which is why the chosen plan is
+/// then measured whole and both figures are reported.
+/// </summary>
+public sealed record SensitivityTable(
+    AccuracyMetric Metric,
+    double Original,
+    long Samples,
+    IReadOnlyList<TargetPrecision> Precisions,
+    double[][][] Drop)
+{
+    /// <summary>Sessions scored per pass over the data: bounds the memory of many open sessions.</summary>
+    public const int ModelsPerPass = 24;
+
+    public double[] Row(TargetPrecision precision, int unit) => Drop[Index(precision)][unit];
+
+    private int Index(TargetPrecision precision)
+    {
+        for (var i = 0; i < Precisions.Count; i++) if (Precisions[i] == precision) return i;
+        throw new ArgumentException($"the table has no {precision.Name()} column", nameof(precision));
+    }
+
+    /// <summary>The planner's [device][strategy][unit] costs for devices running at <paramref name="devicePrecisions"/>.</summary>
+    public double[][][] ForDevices(IReadOnlyList<TargetPrecision> devicePrecisions, int units) =>
+        devicePrecisions.Select(p => Enumerable.Range(0, PlanningProblem.Strategies)
+            .Select(s => Enumerable.Range(0, units).Select(u => Row(p, u)[s]).ToArray()).ToArray()).ToArray();
+
+    /// <param name="atPrecision">Builds the model a precision runs from an fp32 model, only the given nodes lowered.</param>
+    public static SensitivityTable Measure(PlanningModel planning, LoadedModel original, IReadOnlyList<TargetPrecision> precisions,
+        IDataSet data, int batchSize, Func<LoadedModel, TargetPrecision, IReadOnlySet<string>, LoadedModel> atPrecision, OrtModelOptions? runtime = null)
+    {
+        var units = planning.Units;
+        var strategies = Enum.GetValues<FusionStrategy>();
+        var drop = precisions.Select(_ => units.Select(_ => new double[PlanningProblem.Strategies]).ToArray()).ToArray();
+        // Every (precision, unit, strategy) to measure: fp32 is exact; a unit without blocks once (S1's variant).
+        var jobs = new List<(int P, int U, FusionStrategy S)>();
+        for (var p = 0; p < precisions.Count; p++)
+        {
+            if (precisions[p] == TargetPrecision.Fp32) continue;
+            foreach (var unit in units)
+            {
+                foreach (var s in unit.HasBlocks ? strategies : [FusionStrategy.S1]) jobs.Add((p, unit.Index, s));
+            }
+        }
+        double original1 = 0;
+        long samples = 0;
+        var metric = data.HasLabels ? AccuracyMetric.Top1Drop : AccuracyMetric.OutputDeviation;
+        using var reference = new OrtModel(original, runtime);
+        foreach (var chunk in jobs.Chunk(ModelsPerPass).DefaultIfEmpty([]))
+        {
+            var built = new List<LoadedModel>();
+            var sessions = new List<OrtModel>();
+            try
+            {
+                foreach (var (p, u, s) in chunk)
+                {
+                    var variant = planning.Variant(new StrategyPlan(s)).Graph.Model;
+                    var nodes = planning.Variants[s.Index()].NodesOf(units[u], planning.BlockNodes).ToHashSet(StringComparer.Ordinal);
+                    using var fp32 = original.Derived(variant);
+                    built.Add(atPrecision(fp32, precisions[p], nodes));
+                    sessions.Add(new OrtModel(built[^1], runtime));
+                }
+                var models = sessions.Select((m, i) => EvaluatedModel.Of($"unit {chunk[i].U} {chunk[i].S} {precisions[chunk[i].P].Name()}", m))
+                    .Prepend(EvaluatedModel.Of("original", reference)).ToList();
+                var scores = Evaluator.Run(models, data, batchSize);
+                original1 = scores[0].Top1 ?? 0;
+                samples = scores[0].Samples;
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    var (p, u, s) = chunk[i];
+                    var cost = AccuracyMetrics.Cost(metric, scores[0], scores[i + 1]);
+                    if (units[u].HasBlocks) drop[p][u][s.Index()] = cost;
+                    else Array.Fill(drop[p][u], cost);
+                }
+            }
+            finally
+            {
+                foreach (var s in sessions) s.Dispose();
+                foreach (var b in built) b.Dispose();
+            }
+        }
+        return new SensitivityTable(metric, original1, samples, precisions, drop);
+    }
+}
