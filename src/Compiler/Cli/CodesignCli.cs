@@ -37,6 +37,7 @@ public static class CodesignCli
         CompileCommand.Register(app, output);
         FuseCommand.Register(app, output);
         VerifyCommand.Register(app, output);
+        EvaluateCommand.Register(app, output);
         DevicesCommand.Register(app, output);
         SimulateCommand.Register(app, output);
         ProbeCommand.Register(app, output);

@@ -2,6 +2,7 @@ using System.Globalization;
 using McMaster.Extensions.CommandLineUtils;
 using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Emit;
+using OnnxCoDesign.Compiler.Evaluation;
 using OnnxCoDesign.Compiler.Measurement;
 using OnnxCoDesign.Compiler.Pipeline;
 using OnnxCoDesign.Compiler.Planning;
@@ -46,11 +47,15 @@ internal static class CompileCommand
         var json = CliConventions.Json(cmd, "a copy of plan.json");
         var measure = cmd.Option("--measure", "time each part on this host in ONNX Runtime beside the host profile's prediction; writes measure.json too", CommandOptionType.NoValue);
         var host = cmd.Option("--host <PROFILE>", "with --measure: this host's profile (default: a device named host in --devices, else probe now)", CommandOptionType.SingleValue);
+        var data = AccuracyOptions.Register(cmd);
+        var sensitivitySamples = cmd.Option("--sensitivity-samples <N>", $"with --accuracy measured: samples each unit is measured alone on (default {AccuracyInputs.DefaultSensitivitySamples}); the chosen plan is measured on all", CommandOptionType.SingleValue);
+        var maxDrop = cmd.Option("--max-accuracy-drop <POINTS>", "the fastest plan on the Pareto front whose measured accuracy drop (top-1 points; without labels, output deviation in %) is within this budget; implies --accuracy measured", CommandOptionType.SingleValue);
         var force = cmd.Option("--force", "write into an output folder that holds files the compiler did not write, leaving them alone", CommandOptionType.NoValue);
         CliConventions.Examples(cmd,
             "compile --sample repvgg-a0 -o out",
             "compile model.onnx -o out --devices jetson-nano,jetson-xavier-nx --link 100Mbps --precision int8 --verify",
-            "compile model.onnx -o out --objective throughput --json -");
+            "compile model.onnx -o out --objective throughput --json -",
+            "compile model.onnx -o out --precision int8 --calibration calib.npy --validation val.npy --labels val-labels.npy --max-accuracy-drop 0.5");
         cmd.OnExecute(() =>
         {
             if (!outDir.HasValue()) throw new CommandParsingException(cmd, "compile needs -o DIR");
@@ -58,6 +63,13 @@ internal static class CompileCommand
             CliConventions.CheckOutput(cmd, outDir);
             CliConventions.CheckOutput(cmd, json);
             var verifyOptions = (Inputs: CliConventions.ParseInputs(cmd, inputs), Seed: CliConventions.ParseSeed(cmd, seed));
+            var dataOptions = AccuracyOptions.Parse(cmd, data);
+            var budget = maxDrop.HasValue() ? ParseBudget(cmd, maxDrop.Value()!) : (double?)null;
+            if (budget is not null && dataOptions.Validation is null && dataOptions.Calibration is null)
+            {
+                throw new CommandParsingException(cmd, "--max-accuracy-drop needs data to measure on: --validation DATA --labels LABELS (or --calibration DATA for the output deviation)");
+            }
+            var sensitivity = sensitivitySamples.HasValue() ? ParseCount(cmd, sensitivitySamples) : AccuracyInputs.DefaultSensitivitySamples;
             var settings = new PlannerSettings
             {
                 Devices = DeviceCatalog.ResolveList(devices.Value() ?? DefaultDevices),
@@ -65,7 +77,8 @@ internal static class CompileCommand
                 Objective = Choice(cmd, objective, "--objective", Objective.Latency),
                 Lambda = lambda.HasValue() ? ParseLambda(cmd, lambda.Value()!) : 0,
                 Precision = CliConventions.ParsePrecision(cmd, precision) ?? Precision.Fp16,
-                Accuracy = Choice(cmd, accuracy, "--accuracy", AccuracyModel.Prior),
+                Accuracy = budget is not null ? AccuracyModel.Measured : Choice(cmd, accuracy, "--accuracy", AccuracyModel.Prior),
+                MaxAccuracyDrop = budget,
                 CostModel = Choice(cmd, costModel, "--cost-model", CostModelKind.Roofline),
             };
             var bindings = ShapeBindings.Parse(shape.Values!);
@@ -74,7 +87,8 @@ internal static class CompileCommand
             using (loaded)
             {
                 claim.RefuseInputs(ExternalDataFiles(loaded));
-                var outcome = CompilePipeline.Run(loaded, name, settings, bindings);
+                using var accuracyData = AccuracyInputs.Open(dataOptions, loaded, sensitivity);
+                var outcome = CompilePipeline.Run(loaded, name, settings, bindings, accuracyData);
                 WarningLines.Write(outcome.Warnings, loaded.Path ?? name, output.Error);
                 if (verify.HasValue())
                 {
@@ -151,6 +165,16 @@ internal static class CompileCommand
             ? value
             : throw new CommandParsingException(cmd, $"{name} '{option.Value()}' is not one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}");
     }
+
+    private static double ParseBudget(CommandLineApplication cmd, string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x >= 0 && double.IsFinite(x)
+            ? x
+            : throw new CommandParsingException(cmd, $"--max-accuracy-drop '{text}' is not a non-negative number of points");
+
+    private static int ParseCount(CommandLineApplication cmd, CommandOption option) =>
+        int.TryParse(option.Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1
+            ? n
+            : throw new CommandParsingException(cmd, $"--{option.LongName} '{option.Value()}' is not a whole number of at least 1");
 
     private static double ParseLambda(CommandLineApplication cmd, string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x >= 0 && double.IsFinite(x)

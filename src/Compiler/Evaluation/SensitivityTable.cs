@@ -40,9 +40,10 @@ public sealed record SensitivityTable(
         devicePrecisions.Select(p => Enumerable.Range(0, PlanningProblem.Strategies)
             .Select(s => Enumerable.Range(0, units).Select(u => Row(p, u)[s]).ToArray()).ToArray()).ToArray();
 
-    /// <param name="atPrecision">Builds the model a precision runs from an fp32 model, only the given nodes lowered.</param>
+    /// <param name="atPrecision">Builds the model a precision runs from an fp32 model, only the given nodes lowered; the last argument names
+    /// the fp32 model for calibration (the strategy of the variant).</param>
     public static SensitivityTable Measure(PlanningModel planning, LoadedModel original, IReadOnlyList<TargetPrecision> precisions,
-        IDataSet data, int batchSize, Func<LoadedModel, TargetPrecision, IReadOnlySet<string>, LoadedModel> atPrecision, OrtModelOptions? runtime = null)
+        IDataSet data, int batchSize, Func<LoadedModel, TargetPrecision, IReadOnlySet<string>, string, LoadedModel> atPrecision, OrtModelOptions? runtime = null)
     {
         var units = planning.Units;
         var strategies = Enum.GetValues<FusionStrategy>();
@@ -72,7 +73,7 @@ public sealed record SensitivityTable(
                     var variant = planning.Variant(new StrategyPlan(s)).Graph.Model;
                     var nodes = planning.Variants[s.Index()].NodesOf(units[u], planning.BlockNodes).ToHashSet(StringComparer.Ordinal);
                     using var fp32 = original.Derived(variant);
-                    built.Add(atPrecision(fp32, precisions[p], nodes));
+                    built.Add(atPrecision(fp32, precisions[p], nodes, s.ToString()));
                     sessions.Add(new OrtModel(built[^1], runtime));
                 }
                 var models = sessions.Select((m, i) => EvaluatedModel.Of($"unit {chunk[i].U} {chunk[i].S} {precisions[chunk[i].P].Name()}", m))

@@ -22,6 +22,12 @@ public sealed record PlannerSettings
 
     public CostModelKind CostModel { get; init; } = CostModelKind.Roofline;
 
+    /// <summary>
+    /// --max-accuracy-drop: choose the fastest plan on the front whose accuracy cost, measured whole, is within
+    /// this budget (in the measured metric's units), instead of minimizing T + λA.
+    /// </summary>
+    public double? MaxAccuracyDrop { get; init; }
+
     /// <summary>The seed's prior: one unit per branch fused away (S1 fuses two, S2 and S3 one, S4 none).</summary>
     public static double[] PriorAccuracyCost => [2, 1, 1, 0];
 }

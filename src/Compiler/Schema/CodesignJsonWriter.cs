@@ -17,6 +17,7 @@ namespace OnnxCoDesign.Compiler.Schema;
 [JsonSerializable(typeof(AnalyzeDocument))]
 [JsonSerializable(typeof(FuseDocument))]
 [JsonSerializable(typeof(VerifyDocument))]
+[JsonSerializable(typeof(EvaluateDocument))]
 [JsonSerializable(typeof(SimulationDocument))]
 [JsonSerializable(typeof(MeasureSweepDocument))]
 [JsonSerializable(typeof(MeasurePlanDocument))]

@@ -1,3 +1,4 @@
+using OnnxCoDesign.Passes.Quantization;
 using OnnxCoDesign.Passes.Rewrite;
 using OnnxCoDesign.Passes.Rewrite.Fusion;
 
@@ -24,4 +25,7 @@ public static class Pipelines
 
     /// <summary>reparameterize(plan) = prepare + [fuse-branches(plan)]: the fuse command's whole rewrite.</summary>
     public static PassPipeline Reparameterize(StrategyPlan plan) => new("reparameterize", [.. Prepare().Passes, new FuseBranches(plan)]);
+
+    /// <summary>round-fp16(nodes): activations and weights at the Q/DQ sites of those nodes (all when null) rounded through fp16, for measuring an fp16 deployment.</summary>
+    public static PassPipeline RoundFp16(IReadOnlySet<string>? nodes = null) => new("round-fp16", [new RoundFp16(nodes)]);
 }

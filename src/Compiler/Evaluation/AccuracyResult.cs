@@ -1,0 +1,24 @@
+using OnnxCoDesign.Compiler.Calibration;
+
+namespace OnnxCoDesign.Compiler.Evaluation;
+
+/// <summary>
+/// The accuracy side of a compile with data: the metric, the original's score on the data, what the planner
+/// predicted for the chosen plan (the sum of its units' sensitivity entries) and what the plan measured when
+/// its parts, as emitted, ran chained over the whole validation (or calibration) data.
+/// </summary>
+public sealed record AccuracyResult(
+    AccuracyMetric Metric,
+    double? Original,
+    double Predicted,
+    double Measured,
+    long Samples,
+    string Precision,
+    SensitivityTable Table,
+    CalibrationSettings? Calibration,
+    long CalibrationSamples,
+    double? Budget,
+    IReadOnlyList<PlanAttempt> Attempts);
+
+/// <summary>A plan measured whole while looking for one within the budget: its predicted and measured cost.</summary>
+public sealed record PlanAttempt(string Cuts, string Strategies, double Time, double Predicted, double Measured);
