@@ -44,7 +44,7 @@ internal sealed class TensorFileSource : ISampleSource
         if (elemType is not (ElementType.Float or ElementType.UInt8))
         {
             throw new CodesignException(ErrorCodes.DataSetTypeUnsupported,
-                $"samples of dtype {ElementType.Name(elemType)} are not supported; save them as float32 or uint8", path);
+                $"samples of dtype {DtypeName(elemType)} are not supported; save them as float32 or uint8", path);
         }
         if (shape.Length == 0) throw new CodesignException(ErrorCodes.DataSetShapeMismatch, $"the array is a scalar; a data set is N×… with one sample per row (input '{input.Name}' {input.ShapeText})", path);
         if (preprocess is { ChangesGeometry: true })
@@ -58,6 +58,14 @@ internal sealed class TensorFileSource : ISampleSource
     }
 
     public IRowReader OpenRows() => new Reader(this);
+
+    /// <summary>NumPy's name where ONNX's differs (users save float64 and float16, not double and float16).</summary>
+    private static string DtypeName(int elemType) => elemType switch
+    {
+        ElementType.Double => "float64",
+        ElementType.Float16 => "float16",
+        _ => ElementType.Name(elemType),
+    };
 
     public void Dispose()
     {
