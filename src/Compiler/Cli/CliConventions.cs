@@ -1,5 +1,6 @@
 using System.Globalization;
 using McMaster.Extensions.CommandLineUtils;
+using OnnxCoDesign.Compiler.Data;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Precision;
 
@@ -49,6 +50,35 @@ public static class CliConventions
         !option.HasValue() ? DefaultSeed
         : ulong.TryParse(option.Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s
         : throw new CommandParsingException(cmd, $"--seed '{option.Value()}' is not a non-negative whole number");
+
+    /// <summary>
+    /// Registers --calibration DATA, --validation DATA, --labels LABELS and --preprocess SPEC (the data-set
+    /// options of compile, fuse, verify and evaluate; <see cref="DataSets.Open"/> reads what they name).
+    /// </summary>
+    public static (CommandOption Calibration, CommandOption Validation, CommandOption Labels, CommandOption Preprocess) DataOptionsFor(CommandLineApplication cmd) => (
+        cmd.Option("--calibration <DATA>", "calibration data: a .npy (N×… float32 or uint8), an IDX file (.gz too), a folder in onnx's test-data layout, or a folder of JPEG/PNG images", CommandOptionType.SingleValue),
+        cmd.Option("--validation <DATA>", "validation data, in the forms --calibration takes; class sub-folders of an image folder give its labels", CommandOptionType.SingleValue),
+        cmd.Option("--labels <LABELS>", "class ids of the validation samples: a 1-D integer .npy or an IDX1 file (.gz too)", CommandOptionType.SingleValue),
+        cmd.Option("--preprocess <SPEC>", $"how samples become input: {Data.Preprocess.Form} (scale defaults to 1/255 for uint8 data and images)", CommandOptionType.SingleValue));
+
+    /// <summary>
+    /// The data-set options as given. --labels without --validation and --preprocess without any data are usage
+    /// errors; a --preprocess that does not parse is OCD1527. Paths are not checked here: a missing one is
+    /// OCD1501 when <see cref="DataSets.Open"/> opens it.
+    /// </summary>
+    public static DataOptions ParseDataOptions(CommandLineApplication cmd, CommandOption calibration, CommandOption validation, CommandOption labels, CommandOption preprocess)
+    {
+        if (labels.HasValue() && !validation.HasValue()) throw new CommandParsingException(cmd, "--labels names the classes of --validation data: give --validation DATA too");
+        if (preprocess.HasValue() && !calibration.HasValue() && !validation.HasValue())
+        {
+            throw new CommandParsingException(cmd, "--preprocess applies to --calibration or --validation data: give one of them too");
+        }
+        var spec = preprocess.HasValue() ? Data.Preprocess.Parse(preprocess.Value()!) : null;
+        return new DataOptions(calibration.Value(), validation.Value(), labels.Value(), spec);
+    }
+
+    public static DataOptions ParseDataOptions(CommandLineApplication cmd, (CommandOption Calibration, CommandOption Validation, CommandOption Labels, CommandOption Preprocess) options) =>
+        ParseDataOptions(cmd, options.Calibration, options.Validation, options.Labels, options.Preprocess);
 
     /// <summary>
     /// An output path (`-o`, `--json FILE`, `--csv FILE`) must name a place in a folder that exists: checked
@@ -106,3 +136,6 @@ public static class CliConventions
         cmd.ExtendedHelpText = "\nExamples:\n" + string.Join("\n", lines) + "\n";
     }
 }
+
+/// <summary>The data-set options of a command (<see cref="CliConventions.ParseDataOptions(CommandLineApplication, CommandOption, CommandOption, CommandOption, CommandOption)"/>): paths as given.</summary>
+public sealed record DataOptions(string? Calibration, string? Validation, string? Labels, Preprocess? Preprocess);

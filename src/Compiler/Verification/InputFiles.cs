@@ -55,15 +55,23 @@ public static class InputFiles
         return (name.Length > 0 ? name : null, tensor);
     }
 
-    private static IEnumerable<IReadOnlyDictionary<string, TensorData>> LoadDirectory(string dir, IReadOnlyList<InputSignature> inputs, long bound)
+    private static IEnumerable<IReadOnlyDictionary<string, TensorData>> LoadDirectory(string dir, IReadOnlyList<InputSignature> inputs, long bound) =>
+        SetFolders(dir).Select(s => LoadSet(s, inputs, bound)).ToList();
+
+    /// <summary>The sample folders of a test-data directory: its test_data_set_* folders in ordinal order, or the directory itself.</summary>
+    internal static IReadOnlyList<string> SetFolders(string dir)
     {
         var sets = Directory.GetDirectories(dir, "test_data_set_*").Order(StringComparer.Ordinal).ToList();
-        if (sets.Count > 0) return sets.Select(s => LoadSet(s, inputs, bound)).ToList();
-        return [LoadSet(dir, inputs, bound)];
+        return sets.Count > 0 ? sets : [dir];
     }
 
+    /// <summary>Whether a folder is in onnx's test-data layout: test_data_set_* folders, or input_K.pb files.</summary>
+    internal static bool IsTestDataLayout(string dir) =>
+        Directory.EnumerateDirectories(dir, "test_data_set_*").Any()
+        || Directory.EnumerateFiles(dir, "input_*.pb").Any(f => InputIndex(Path.GetFileNameWithoutExtension(f)) is not null);
+
     /// <summary>One sample from input_K.pb files (onnx's test-data layout); K orders and, without names, places them.</summary>
-    private static IReadOnlyDictionary<string, TensorData> LoadSet(string dir, IReadOnlyList<InputSignature> inputs, long bound)
+    internal static IReadOnlyDictionary<string, TensorData> LoadSet(string dir, IReadOnlyList<InputSignature> inputs, long bound)
     {
         var files = Directory.GetFiles(dir, "input_*.pb")
             .Select(f => (File: f, Index: InputIndex(Path.GetFileNameWithoutExtension(f))))

@@ -20,6 +20,43 @@ public static class NpyReader
 
     public static TensorData Parse(ReadOnlySpan<byte> file, string? path = null)
     {
+        var (major, dataStart) = Preamble(file, path);
+        if (file.Length < dataStart) throw Error(ErrorCodes.DataTruncated, $"the .npy header says {dataStart - HeaderOffset(major)} bytes but the file ends before them", path);
+        var header = Describe(file[..(int)dataStart], major, dataStart, file.Length, path);
+        var bytes = file.Slice((int)dataStart, (int)header.DataBytes).ToArray();
+        // NumPy stores bool as one byte, 0 or 1; ONNX Runtime expects exactly that.
+        if (header.ElemType == ElementType.Bool) for (var i = 0; i < bytes.Length; i++) bytes[i] = bytes[i] != 0 ? (byte)1 : (byte)0;
+        return new TensorData(header.ElemType, header.Shape, bytes);
+    }
+
+    /// <summary>
+    /// Reads only the header from a stream at the file's start and leaves the stream at the first data byte,
+    /// for data sets that stream rows instead of reading the array whole. <paramref name="fileLength"/> is the
+    /// file's size when known (a plain file: the data size is then checked), null for a compressed stream.
+    /// </summary>
+    public static NpyHeader ReadHeader(Stream stream, long? fileLength, string path)
+    {
+        var preamble = new byte[12];
+        var got = stream.ReadAtLeast(preamble, preamble.Length, throwOnEndOfStream: false);
+        var (major, dataStart) = Preamble(preamble.AsSpan(0, got), path);
+        if (dataStart > MaxHeaderBytes) throw Error(ErrorCodes.DataMalformed, $"the .npy header is {dataStart} bytes long, more than the {MaxHeaderBytes} a header can be", path);
+        if (fileLength is { } length && length < dataStart) throw Error(ErrorCodes.DataTruncated, "the .npy file ends inside its header", path);
+        var start = new byte[dataStart];
+        preamble.AsSpan(0, Math.Min(got, (int)dataStart)).CopyTo(start);
+        var rest = start.AsSpan(Math.Min(got, (int)dataStart));
+        if (stream.ReadAtLeast(rest, rest.Length, throwOnEndOfStream: false) < rest.Length) throw Error(ErrorCodes.DataTruncated, "the .npy file ends inside its header", path);
+        return Describe(start, major, dataStart, fileLength, path);
+    }
+
+    /// <summary>NumPy pads headers to 64 bytes and writes a few hundred at most; 1 MiB is far beyond any real one.</summary>
+    private const int MaxHeaderBytes = 1 << 20;
+
+    /// <summary>Where the header dict starts: after the magic, the version and a 2-byte (v1) or 4-byte length.</summary>
+    private static int HeaderOffset(byte major) => major == 1 ? 10 : 12;
+
+    /// <summary>The magic, version and header length: the .npy version and where the data starts.</summary>
+    private static (byte Major, long DataStart) Preamble(ReadOnlySpan<byte> file, string? path)
+    {
         if (file.Length >= 2 && file[0] == (byte)'P' && file[1] == (byte)'K')
         {
             throw Error(ErrorCodes.DataMalformed, "is an .npz archive; save each array with numpy.save as its own .npy file", path);
@@ -37,9 +74,13 @@ public static class NpyReader
         };
         if (file.Length < 8 + lengthBytes) throw Error(ErrorCodes.DataTruncated, "the .npy file ends inside its header length", path);
         long headerLength = lengthBytes == 2 ? BinaryPrimitives.ReadUInt16LittleEndian(file[8..]) : BinaryPrimitives.ReadUInt32LittleEndian(file[8..]);
-        var dataStart = 8 + lengthBytes + headerLength;
-        if (file.Length < dataStart) throw Error(ErrorCodes.DataTruncated, $"the .npy header says {headerLength} bytes but the file ends before them", path);
-        var headerBytes = file[(8 + lengthBytes)..(int)dataStart];
+        return (major, 8 + lengthBytes + headerLength);
+    }
+
+    /// <summary>The header dict of a file whose first <paramref name="dataStart"/> bytes are <paramref name="start"/>.</summary>
+    private static NpyHeader Describe(ReadOnlySpan<byte> start, byte major, long dataStart, long? fileLength, string? path)
+    {
+        var headerBytes = start[HeaderOffset(major)..(int)dataStart];
         var header = major == 3 ? Encoding.UTF8.GetString(headerBytes) : Encoding.Latin1.GetString(headerBytes);
 
         var (descr, fortran, shape) = ParseHeader(header, path);
@@ -51,14 +92,16 @@ public static class NpyReader
         long count;
         try { count = TensorData.ElementCountOf(shape); }
         catch (OverflowException) { throw Error(ErrorCodes.DataMalformed, "the .npy shape is too large", path); }
-        var expected = count * ElementType.SizeOf(elemType);
-        var available = file.Length - dataStart;
-        if (available < expected) throw Error(ErrorCodes.DataTruncated, $"the array needs {expected} bytes of data but the file holds {available}: it is truncated", path);
-        if (available > expected) throw Error(ErrorCodes.DataMalformed, $"the array needs {expected} bytes of data but the file holds {available}", path);
-        var bytes = file.Slice((int)dataStart, (int)expected).ToArray();
-        // NumPy stores bool as one byte, 0 or 1; ONNX Runtime expects exactly that.
-        if (elemType == ElementType.Bool) for (var i = 0; i < bytes.Length; i++) bytes[i] = bytes[i] != 0 ? (byte)1 : (byte)0;
-        return new TensorData(elemType, shape, bytes);
+        long expected;
+        try { expected = checked(count * ElementType.SizeOf(elemType)); }
+        catch (OverflowException) { throw Error(ErrorCodes.DataMalformed, "the .npy shape is too large", path); }
+        if (fileLength is { } length)
+        {
+            var available = length - dataStart;
+            if (available < expected) throw Error(ErrorCodes.DataTruncated, $"the array needs {expected} bytes of data but the file holds {available}: it is truncated", path);
+            if (available > expected) throw Error(ErrorCodes.DataMalformed, $"the array needs {expected} bytes of data but the file holds {available}", path);
+        }
+        return new NpyHeader(elemType, shape, dataStart, expected);
     }
 
     private static int ElemTypeOf(string descr, string? path)
@@ -234,3 +277,6 @@ public static class NpyReader
         }
     }
 }
+
+/// <summary>What an .npy header says: element type, shape (C order), where the data starts and how many bytes it takes.</summary>
+public sealed record NpyHeader(int ElemType, long[] Shape, long DataOffset, long DataBytes);

@@ -98,6 +98,33 @@ public static class ErrorCodes
     public const string DataFileTooLarge = "OCD1511";
     public const string RuntimeModelTooLarge = "OCD1512";
 
+    // OCD152x-153x: data sets (--calibration, --validation, --labels, --preprocess): .npy, IDX, onnx test-data
+    // folders, image folders. A missing path is OCD1501 like any data file.
+    /// <summary>Not a data set the tool reads (no .npy/IDX magic), or it ends before the samples its header promises.</summary>
+    public const string DataSetUnreadable = "OCD1520";
+    /// <summary>A sample's shape does not fit the model input (names the shape found and the shape expected).</summary>
+    public const string DataSetShapeMismatch = "OCD1521";
+    /// <summary>A dtype a data set cannot have (float32 or uint8 samples, uint8 IDX).</summary>
+    public const string DataSetTypeUnsupported = "OCD1522";
+    /// <summary>The labels file holds a different number of ids than the data set has samples.</summary>
+    public const string LabelsCountMismatch = "OCD1523";
+    /// <summary>The labels file is not a 1-D array of integers that fit an int.</summary>
+    public const string LabelsNotIntegers = "OCD1524";
+    /// <summary>A class id below zero.</summary>
+    public const string LabelsNegative = "OCD1525";
+    /// <summary>An image in an image folder that does not decode.</summary>
+    public const string ImageUndecodable = "OCD1526";
+    /// <summary>--preprocess does not parse.</summary>
+    public const string PreprocessSyntax = "OCD1527";
+    /// <summary>A data set with no samples.</summary>
+    public const string DataSetEmpty = "OCD1528";
+    /// <summary>A folder that is neither in onnx's test-data layout nor a folder of images.</summary>
+    public const string DataFolderUnrecognized = "OCD1529";
+    /// <summary>A single-tensor data set (.npy, IDX, images) given for a model with several inputs.</summary>
+    public const string DataSetInputCount = "OCD1530";
+    /// <summary>--preprocess that does not fit the data: mean/std counts against channels, crop larger than the image, resize on tensors.</summary>
+    public const string PreprocessMismatch = "OCD1531";
+
     // OCD16xx: devices and links (--devices, --link, device profile files, build scripts).
     public const string UnknownDevice = "OCD1601";
     public const string DeviceProfileMalformed = "OCD1602";
