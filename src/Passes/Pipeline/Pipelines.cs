@@ -1,3 +1,4 @@
+using OnnxCoDesign.Passes.Quantization;
 using OnnxCoDesign.Passes.Rewrite;
 using OnnxCoDesign.Passes.Rewrite.Fusion;
 
@@ -24,4 +25,7 @@ public static class Pipelines
 
     /// <summary>reparameterize(plan) = prepare + [fuse-branches(plan)]: the fuse command's whole rewrite.</summary>
     public static PassPipeline Reparameterize(StrategyPlan plan) => new("reparameterize", [.. Prepare().Passes, new FuseBranches(plan)]);
+
+    /// <summary>quantize(ranges): explicit int8 (QDQ) at TensorRT's sites, activations at the calibrated ranges.</summary>
+    public static PassPipeline Quantize(ActivationRanges ranges) => new("quantize", [new Quantize(ranges)]);
 }
