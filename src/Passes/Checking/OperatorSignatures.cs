@@ -89,6 +89,9 @@ internal static class OperatorSignatures
             .V(1, "3", "1", "", Group(Numeric, 0, 1, 2))
             .V(11, "2-3", "1", "", Group(Numeric, 0, 1, 2)));
         t.Add(Op("MatMul", "").V(1, "2", "1", "", Group(Numeric, 0, 1)));
+        // Explicit quantization (the quantize pass writes them): per tensor from 10, per channel (axis) from 13.
+        t.Add(Op("QuantizeLinear", "axis:i saturate:i block_size:i output_dtype:i precision:i").V(10, "2-3", "1", "", Each(Numeric, 0), Each(Float, 1)));
+        t.Add(Op("DequantizeLinear", "axis:i block_size:i output_dtype:i").V(10, "2-3", "1", "", Group(Numeric, 0, 2), Each(Float, 1)));
         t.Add(Op("Dropout", "ratio:f is_test:i seed:i").V(1, "1", "1-2", "", Each(Float, 0)).V(12, "1-3", "1-2", "", Each(Float, 0), Each(Bool, 2)));
 
         // Tensor plumbing.

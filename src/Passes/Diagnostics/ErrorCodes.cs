@@ -152,6 +152,30 @@ public static class ErrorCodes
     // Raised by the MSBuild task itself (it loads nothing of this library; listed here to keep codes unique).
     public const string TaskCompilerNotFound = "OCD1901";
     public const string TaskOutputFolderShared = "OCD1902";
+
+    // Quantization and calibration (OCD1801..OCD1819): the quantize pass and the calibrator.
+    /// <summary>The opset cannot be raised to the one per-channel QDQ needs: a node's operator changed meaning on the way (names node, op, opset).</summary>
+    public const string QuantizeOpsetUnsupported = "OCD1801";
+    /// <summary>A tensor the placement quantizes has no calibrated range.</summary>
+    public const string QuantizeRangeMissing = "OCD1802";
+    /// <summary>A calibrated range is negative or not finite.</summary>
+    public const string QuantizeRangeInvalid = "OCD1803";
+    /// <summary>The calibration data gave no sample the model could run on.</summary>
+    public const string CalibrationNoData = "OCD1804";
+    /// <summary>A tensor to calibrate is not in the model (no node, no runtime input produces it).</summary>
+    public const string CalibrationTensorMissing = "OCD1805";
+    /// <summary>A tensor to calibrate is not float32.</summary>
+    public const string CalibrationTensorType = "OCD1806";
+    /// <summary>A calibration batch lacks one of the model's inputs.</summary>
+    public const string CalibrationInputMissing = "OCD1807";
+    /// <summary>A calibration batch's tensor does not fit the input's declared type or shape.</summary>
+    public const string CalibrationDataShape = "OCD1808";
+    /// <summary>A calibrated tensor holds NaN or an infinity.</summary>
+    public const string CalibrationNonFinite = "OCD1809";
+    /// <summary>--calibration-method names no method.</summary>
+    public const string CalibrationMethodUnknown = "OCD1810";
+    /// <summary>A calibration setting is out of range (percentile, batch size, sample limit).</summary>
+    public const string CalibrationSettingInvalid = "OCD1811";
 }
 
 /// <summary>Warning codes: reported, never fatal.</summary>

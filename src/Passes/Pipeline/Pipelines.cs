@@ -26,6 +26,9 @@ public static class Pipelines
     /// <summary>reparameterize(plan) = prepare + [fuse-branches(plan)]: the fuse command's whole rewrite.</summary>
     public static PassPipeline Reparameterize(StrategyPlan plan) => new("reparameterize", [.. Prepare().Passes, new FuseBranches(plan)]);
 
+    /// <summary>quantize(ranges): explicit int8 (QDQ) at TensorRT's sites, activations at the calibrated ranges; with nodes, only the sites those nodes read.</summary>
+    public static PassPipeline Quantize(ActivationRanges ranges, IReadOnlySet<string>? nodes = null) => new("quantize", [new Quantize(ranges, nodes)]);
+
     /// <summary>round-fp16(nodes): activations and weights at the Q/DQ sites of those nodes (all when null) rounded through fp16, for measuring an fp16 deployment.</summary>
     public static PassPipeline RoundFp16(IReadOnlySet<string>? nodes = null) => new("round-fp16", [new RoundFp16(nodes)]);
 }

@@ -33,6 +33,7 @@ public static class ShapeRuleTable
         PadRules.Register(table);
         ReduceRules.Register(table);
         DropoutRules.Register(table);
+        QuantizeRules.Register(table);
         return table;
     }
 }
