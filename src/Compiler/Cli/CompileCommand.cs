@@ -37,7 +37,7 @@ internal static class CompileCommand
         var link = cmd.Option("--link <SPEC>", "link between consecutive devices, e.g. 100Mbps or 107.4Mbps,13ms (default 100Mbps)", CommandOptionType.SingleValue);
         var objective = cmd.Option("--objective <O>", "latency (default) or throughput (pipelined: 1 / slowest stage)", CommandOptionType.SingleValue);
         var lambda = cmd.Option("--lambda <X>", "weight of the accuracy cost in L = T + lambda·A, seconds per unit (default 0)", CommandOptionType.SingleValue);
-        var precision = CliConventions.Precision(cmd, "fp32, fp16 (default) or int8");
+        var precision = CliConventions.Precision(cmd, "the lowest precision allowed: fp32, fp16 (default) or int8; each part runs at the lowest its device supports at or above it");
         var accuracy = cmd.Option("--accuracy <A>", "prior (default: one unit per branch fused away) or measured (deviation at the precision)", CommandOptionType.SingleValue);
         var costModel = cmd.Option("--cost-model <M>", "roofline (default: per node) or paper (the seed's whole-sub-model Eq. 1-8)", CommandOptionType.SingleValue);
         var shape = cmd.Option("--shape <BINDING>", "bind an input's shape (input=1x3x224x224) or a symbolic dimension (batch=4)", CommandOptionType.MultipleValue);

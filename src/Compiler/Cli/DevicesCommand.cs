@@ -2,6 +2,7 @@ using System.Globalization;
 using McMaster.Extensions.CommandLineUtils;
 using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Schema;
+using OnnxCoDesign.Passes.Precision;
 
 namespace OnnxCoDesign.Compiler.Cli;
 
@@ -66,7 +67,10 @@ internal static class DevicesCommand
         o.WriteLine($"{d.Name}: {d.DisplayName}");
         o.WriteLine(string.Create(C, $"  fp32      {Tera(d.PeakFp32)} TFLOP/s   ridge {d.Ridge(Precision.Fp32):F1} FLOP/B"));
         o.WriteLine(string.Create(C, $"  fp16      {Tera(d.PeakFp16)} TFLOP/s   ridge {d.Ridge(Precision.Fp16):F1} FLOP/B"));
-        o.WriteLine(string.Create(C, $"  int8      {Tera(d.PeakInt8)} TOPS      ridge {d.Ridge(Precision.Int8):F1} op/B"));
+        o.WriteLine(d.Supports(Precision.Int8)
+            ? string.Create(C, $"  int8      {Tera(d.PeakInt8)} TOPS      ridge {d.Ridge(Precision.Int8):F1} op/B")
+            : $"  int8      none (no int8 path: an int8 part runs at {d.EffectivePrecision(Precision.Int8).Name()})");
+        o.WriteLine($"  precisions {string.Join(", ", d.Precisions.Select(p => p.Name()))} (runs natively; --precision is the lowest allowed, a part runs at the lowest of these at or above it)");
         o.WriteLine(string.Create(C, $"  memory    {d.MemoryBandwidth / 1e9:0.##} GB/s"));
         o.WriteLine(string.Create(C, $"  efficiency compute {d.ComputeEfficiency:0.##}, memory {d.MemoryEfficiency:0.##}; node overhead {d.NodeOverhead * 1e6:0.##} us"));
         o.WriteLine($"  TensorRT  {d.TensorRtVersion ?? "none (parts run in ONNX Runtime)"}");
@@ -75,6 +79,8 @@ internal static class DevicesCommand
         foreach (var s in d.Sources) o.WriteLine($"    - {s}");
         return o.ToString();
     }
+
+    private static string Tera(double? v) => v is { } rate ? Tera(rate) : "-";
 
     private static string Tera(double v) => (v / 1e12).ToString(v < 1e12 ? "0.####" : "0.###", C);
 }

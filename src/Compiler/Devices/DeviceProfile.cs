@@ -3,6 +3,8 @@ namespace OnnxCoDesign.Compiler.Devices;
 /// <summary>
 /// A device as the roofline model sees it: peak arithmetic rate per precision, memory bandwidth, the
 /// fraction of each a real kernel attains (efficiencies), and a fixed cost per node (kernel launch).
+/// <see cref="Precisions"/> are the precisions it runs natively; --precision names the lowest a plan allows,
+/// and each part runs at <see cref="EffectivePrecision"/> of its device, so no device is asked for one it lacks.
 /// </summary>
 public sealed record DeviceProfile
 {
@@ -16,7 +18,40 @@ public sealed record DeviceProfile
 
     public required double PeakFp16 { get; init; }
 
-    public required double PeakInt8 { get; init; }
+    /// <summary>Null where the device has no int8 path (<see cref="Precisions"/> lists no int8): it has no int8 rate.</summary>
+    public double? PeakInt8 { get; init; }
+
+    /// <summary>Lowest first: the order --precision's "lowest allowed" walks up (int8 &lt; fp16 &lt; fp32).</summary>
+    public static readonly IReadOnlyList<Precision> Ascending = [Precision.Int8, Precision.Fp16, Precision.Fp32];
+
+    /// <summary>Every precision: what a profile without a `precisions` list runs (profiles from before the list).</summary>
+    public static readonly IReadOnlyList<Precision> AllPrecisions = Ascending;
+
+    // A bit per precision, so that records with the same precisions compare equal whatever list built them.
+    private readonly int _precisions = Mask(AllPrecisions);
+
+    /// <summary>The precisions the device runs natively, lowest first; always includes fp32.</summary>
+    public IReadOnlyList<Precision> Precisions
+    {
+        get => Ascending.Where(p => (_precisions & Bit(p)) != 0).ToList();
+        init => _precisions = Mask(value);
+    }
+
+    public bool Supports(Precision p) => (_precisions & Bit(p)) != 0;
+
+    /// <summary>
+    /// The precision a part on this device runs at when <paramref name="lowestAllowed"/> is the lowest the plan
+    /// allows: the lowest precision at or above it that the device supports (fp32 when it supports none lower).
+    /// </summary>
+    public Precision EffectivePrecision(Precision lowestAllowed)
+    {
+        var from = Ascending.ToList().IndexOf(lowestAllowed);
+        return Ascending.Skip(from).FirstOrDefault(Supports, Precision.Fp32);
+    }
+
+    private static int Bit(Precision p) => 1 << (int)p;
+
+    private static int Mask(IEnumerable<Precision> precisions) => precisions.Aggregate(0, (m, p) => m | Bit(p));
 
     /// <summary>DRAM bandwidth in bytes per second.</summary>
     public required double MemoryBandwidth { get; init; }
@@ -51,11 +86,13 @@ public sealed record DeviceProfile
     /// <summary>Where each figure comes from (datasheet, paper), for the catalog listing.</summary>
     public IReadOnlyList<string> Sources { get; init; } = [];
 
+    /// <summary>The peak rate at a precision the device supports; asking for one it lacks is a bug in the caller.</summary>
     public double Peak(Precision p) => p switch
     {
         Precision.Fp32 => PeakFp32,
         Precision.Fp16 => PeakFp16,
-        _ => PeakInt8,
+        _ when Supports(p) && PeakInt8 is { } int8 => int8,
+        _ => throw new InvalidOperationException($"device '{Name}' has no int8 path; cost it at EffectivePrecision(int8)"),
     };
 
     /// <summary>The roofline ridge point P/B in FLOP per byte.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using OnnxCoDesign.Compiler.Schema;
+using OnnxCoDesign.Passes.Precision;
 using OnnxCoDesign.Passes.Diagnostics;
 
 namespace OnnxCoDesign.Compiler.Devices;
@@ -10,13 +11,17 @@ namespace OnnxCoDesign.Compiler.Devices;
 /// the units datasheets print (TFLOP/s, TOPS, GB/s, µs) so people can write them by hand; the record holds
 /// SI units. Every field is checked and unknown keys are refused, so a typo cannot silently fall back to a
 /// default. Conversions go through decimal so 0.472 TFLOP/s is exactly 472e9 and writes back as 0.472.
+/// `precisions` lists what the device runs natively (fp32 always among them). A profile without it is taken to
+/// run all three, as every profile did before the list existed, so old files keep their meaning. int8Tops is
+/// required exactly when the list has int8, and refused when it does not: a device without an int8 path has no
+/// int8 rate, and a figure there would only mislead.
 /// </summary>
 public static partial class DeviceProfileJson
 {
     public static readonly IReadOnlyList<string> Keys =
     [
         "name", "displayName", "fp32Tflops", "fp16Tflops", "int8Tops", "memoryGBps",
-        "computeEfficiency", "memoryEfficiency", "nodeOverheadUs", "tensorRt", "sources",
+        "computeEfficiency", "memoryEfficiency", "nodeOverheadUs", "tensorRt", "precisions", "sources",
     ];
 
     /// <summary>
@@ -25,7 +30,7 @@ public static partial class DeviceProfileJson
     /// </summary>
     public static readonly IReadOnlyList<string> OptionalKeys = ["operatorEfficiency"];
 
-    private static readonly string[] Required = ["name", "fp32Tflops", "fp16Tflops", "int8Tops", "memoryGBps"];
+    private static readonly string[] Required = ["name", "fp32Tflops", "fp16Tflops", "memoryGBps"];
 
     public static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip };
 
@@ -71,6 +76,13 @@ public static partial class DeviceProfileJson
         var label = $"device '{name}'";
         var displayName = fields.ContainsKey("displayName") ? Text(fields, "displayName", file) : name;
         if (displayName.Trim().Length == 0) throw Malformed($"{label}: 'displayName' is empty", file);
+        var precisions = Precisions(fields, label, file);
+        var int8 = precisions.Contains(Precision.Int8);
+        if (int8 && !fields.ContainsKey("int8Tops")) throw Malformed($"{label}: missing key 'int8Tops' (its precisions include int8)", file);
+        if (!int8 && fields.ContainsKey("int8Tops"))
+        {
+            throw Malformed($"{label}: 'int8Tops' is given but its precisions ({string.Join(", ", precisions.Select(p => p.Name()))}) have no int8; remove it or add int8", file);
+        }
 
         return new DeviceProfile
         {
@@ -78,13 +90,14 @@ public static partial class DeviceProfileJson
             DisplayName = displayName,
             PeakFp32 = Scaled(fields, "fp32Tflops", 1e12m, label, file),
             PeakFp16 = Scaled(fields, "fp16Tflops", 1e12m, label, file),
-            PeakInt8 = Scaled(fields, "int8Tops", 1e12m, label, file),
+            PeakInt8 = int8 ? Scaled(fields, "int8Tops", 1e12m, label, file) : null,
             MemoryBandwidth = Scaled(fields, "memoryGBps", 1e9m, label, file),
             ComputeEfficiency = Efficiency(fields, "computeEfficiency", label, file),
             MemoryEfficiency = Efficiency(fields, "memoryEfficiency", label, file),
             NodeOverhead = Overhead(fields, label, file),
             OperatorEfficiency = OperatorEfficiency(fields, label, file),
             TensorRtVersion = TensorRt(fields, label, file),
+            Precisions = precisions,
             Sources = Sources(fields, label, file),
         };
     }
@@ -103,7 +116,7 @@ public static partial class DeviceProfileJson
         DisplayName = d.DisplayName,
         Fp32Tflops = Unscaled(d.PeakFp32, 1e12m),
         Fp16Tflops = Unscaled(d.PeakFp16, 1e12m),
-        Int8Tops = Unscaled(d.PeakInt8, 1e12m),
+        Int8Tops = d.PeakInt8 is { } int8 ? Unscaled(int8, 1e12m) : null,
         MemoryGBps = Unscaled(d.MemoryBandwidth, 1e9m),
         ComputeEfficiency = Unscaled(d.ComputeEfficiency, 1m),
         MemoryEfficiency = Unscaled(d.MemoryEfficiency, 1m),
@@ -112,6 +125,7 @@ public static partial class DeviceProfileJson
             ? null
             : new SortedDictionary<string, decimal>(d.OperatorEfficiency.ToDictionary(x => x.Key, x => Unscaled(x.Value, 1m)), StringComparer.Ordinal),
         TensorRt = d.TensorRtVersion,
+        Precisions = d.Precisions.Select(p => p.Name()).ToList(),
         Sources = d.Sources,
     };
 
@@ -202,6 +216,28 @@ public static partial class DeviceProfileJson
         if (v.ValueKind != JsonValueKind.String) throw Malformed($"{label}: 'tensorRt' must be a version string (\"8.2\") or null", file);
         var version = TensorRtVersion.TryParse(v.GetString());
         return version?.ToString() ?? throw Malformed($"{label}: 'tensorRt' must be MAJOR.MINOR (\"8.2\"), got \"{v.GetString()}\"", file);
+    }
+
+    /// <summary>`precisions`: a non-empty array of distinct fp32, fp16, int8 that includes fp32; absent means all three.</summary>
+    private static IReadOnlyList<Precision> Precisions(Dictionary<string, JsonElement> f, string label, string? file)
+    {
+        if (!f.TryGetValue("precisions", out var v)) return DeviceProfile.AllPrecisions;
+        if (v.ValueKind != JsonValueKind.Array) throw Malformed($"{label}: 'precisions' must be an array of fp32, fp16, int8", file);
+        var list = new List<Precision>();
+        foreach (var e in v.EnumerateArray())
+        {
+            var text = e.ValueKind == JsonValueKind.String ? e.GetString()! : null;
+            var p = text is null ? null : TargetPrecisionNames.Parse(text);
+            if (p is null || text != p.Value.Name())
+            {
+                var shown = text is null ? Kind(e) : $"'{(text.Length > 20 ? text[..20] + "…" : text)}'";
+                throw Malformed($"{label}: 'precisions' lists {shown}; known precisions: fp32, fp16, int8", file);
+            }
+            if (list.Contains(p.Value)) throw Malformed($"{label}: 'precisions' lists {text} twice", file);
+            list.Add(p.Value);
+        }
+        if (!list.Contains(Precision.Fp32)) throw Malformed($"{label}: 'precisions' must include fp32 (every part can fall back to it)", file);
+        return list;
     }
 
     private static IReadOnlyList<string> Sources(Dictionary<string, JsonElement> f, string label, string? file)

@@ -3,12 +3,12 @@ using OnnxCoDesign.Compiler.Pipeline;
 
 namespace OnnxCoDesign.Compiler.Emit;
 
-/// <summary>The parts of a compiled plan as build-engines.sh takes them.</summary>
+/// <summary>The parts of a compiled plan as build-engines.sh takes them, each at its own (device's effective) precision.</summary>
 public static class EnginePlan
 {
     public static IReadOnlyList<TrtexecPart> Parts(CompileOutcome o) => o.Plan.Parts
         .Where(p => p.File is not null)
-        .Select(p => new TrtexecPart(p.File!, TrtexecScript.EngineFileFor(p.File!, p.Device), p.Device, o.Settings.Precision,
+        .Select(p => new TrtexecPart(p.File!, TrtexecScript.EngineFileFor(p.File!, p.Device), p.Device, p.Precision,
             p.Inputs.Select(i => new TrtexecInput(i.Name, i.Shape, DeclaredSymbolic(p.Model, i.Name))).ToList()))
         .ToList();
 

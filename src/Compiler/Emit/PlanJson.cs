@@ -2,6 +2,7 @@ using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Pipeline;
 using OnnxCoDesign.Compiler.Planning;
 using OnnxCoDesign.Compiler.Schema;
+using OnnxCoDesign.Passes.Precision;
 
 namespace OnnxCoDesign.Compiler.Emit;
 
@@ -30,7 +31,7 @@ public static class PlanJson
                 BitsPerSecond = s.Link.BitsPerSecond,
                 LatencyMs = CodesignJson.Real(s.Link.LatencySeconds * 1e3),
             },
-            Precision = s.Precision.ToString().ToLowerInvariant(),
+            Precision = s.Precision.Name(), // the lowest allowed; each part records its own
             Objective = s.Objective.ToString().ToLowerInvariant(),
             Lambda = s.Lambda,
             Accuracy = s.Accuracy.ToString().ToLowerInvariant(),
@@ -82,6 +83,7 @@ public static class PlanJson
         Index = p.Index,
         File = p.File,
         Device = p.Device.Name,
+        Precision = p.Precision.Name(),
         Strategy = p.Strategy?.ToString(),
         Nodes = p.Nodes.Count,
         Flops = (long)p.Flops,

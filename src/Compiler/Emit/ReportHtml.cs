@@ -23,7 +23,9 @@ public static class ReportHtml
     {
         var s = o.Settings;
         var chosen = o.Search.Chosen;
-        var precision = s.Precision.ToString().ToLowerInvariant();
+        // The lowest precision allowed, and where a device lacks it, what its part runs at instead.
+        var raised = o.Plan.Parts.Where(p => p.Model is not null && p.Precision != s.Precision).Select(p => $"part{p.Index} {p.Precision.ToString().ToLowerInvariant()}").ToList();
+        var precision = s.Precision.ToString().ToLowerInvariant() + (raised.Count > 0 ? $" (lowest allowed; {string.Join(", ", raised)})" : "");
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         sb.Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");

@@ -13,8 +13,19 @@ namespace OnnxCoDesign.Compiler.Emit;
 /// </summary>
 public sealed record TrtexecInput(string Name, long[] Shape, bool Symbolic);
 
-/// <summary>One part to build: its ONNX file and engine file (relative to the script), device and precision.</summary>
-public sealed record TrtexecPart(string OnnxFile, string EngineFile, DeviceProfile Device, Precision Precision, IReadOnlyList<TrtexecInput> Inputs);
+/// <summary>
+/// One part to build: its ONNX file and engine file (relative to the script), device, and the precision the part
+/// runs at there (its device's effective precision, never one the device lacks).
+/// </summary>
+public sealed record TrtexecPart(string OnnxFile, string EngineFile, DeviceProfile Device, Precision Precision, IReadOnlyList<TrtexecInput> Inputs)
+{
+    /// <summary>
+    /// An int8 part is a QDQ model (explicit quantization: Q/DQ nodes with scales from calibration at compile),
+    /// so its engine needs no calibration cache; this tool never emits implicit (calibrator) int8 builds, which
+    /// TensorRT deprecated in 10.1 and removed in 11.
+    /// </summary>
+    public bool Qdq => Precision == Precision.Int8;
+}
 
 /// <summary>
 /// Writes build-engines.sh: one trtexec command per part, with the flags the device's TensorRT version takes.
@@ -33,6 +44,13 @@ public static class TrtexecScript
     private static readonly TensorRtVersion TimingCacheSince = new(8, 0);
     private static readonly TensorRtVersion MemPoolSizeSince = new(8, 4);
     private static readonly TensorRtVersion StronglyTypedOnlySince = new(11, 0);
+
+    /// <summary>
+    /// Weak typing (--int8/--fp16 as hints) is deprecated from 10.12 (TensorRT 10.12.0 release notes, "Weak typing
+    /// APIs deprecated"); NVIDIA's explicit-quantization guide says to build Q/DQ networks strongly typed, with no
+    /// precision flags (docs.nvidia.com/deeplearning/tensorrt/latest/inference-library/quantized-types-explicit-quantization.html).
+    /// </summary>
+    private static readonly TensorRtVersion QdqStronglyTypedSince = new(10, 12);
 
     /// <summary>part0.onnx on jetson-nano → part0.jetson-nano.engine.</summary>
     public static string EngineFileFor(string onnxFile, DeviceProfile device) =>
@@ -55,6 +73,11 @@ public static class TrtexecScript
         Line("# on the GPU and TensorRT version it was built with. Run it on each device with that device's name:");
         Line($"#   ./{FileName} {devices[0]}      (or `all` to build every part here)");
         Line("# TRTEXEC overrides the trtexec binary (JetPack puts it in /usr/src/tensorrt/bin/trtexec).");
+        var qdq = parts.Select((p, i) => (p, i)).Where(x => x.p.Qdq).Select(x => $"part{x.i} ({x.p.Device.Name})").ToList();
+        if (qdq.Count > 0)
+        {
+            Line($"# QDQ int8 parts (explicit quantization; no calibration cache): {string.Join(", ", qdq)}.");
+        }
         Line("# Written by codesign-compile.");
         Line("set -euo pipefail");
         Line("cd \"$(dirname \"$0\")\"");
@@ -106,16 +129,37 @@ public static class TrtexecScript
         args.Add(version >= MemPoolSizeSince
             ? string.Create(CultureInfo.InvariantCulture, $"--memPoolSize=workspace:{workspaceMiB}")
             : string.Create(CultureInfo.InvariantCulture, $"--workspace={workspaceMiB}"));
-        if (version < StronglyTypedOnlySince)
-        {
-            // int8 keeps --fp16 so layers without int8 kernels fall back to fp16 rather than fp32.
-            if (part.Precision == Precision.Int8) args.Add("--int8");
-            if (part.Precision is Precision.Fp16 or Precision.Int8) args.Add("--fp16");
-        }
+        args.AddRange(PrecisionFlags(part, version));
         return args;
     }
 
-    /// <summary>Comment lines that warn about what the flags cannot express.</summary>
+    /// <summary>
+    /// The precision flags of one part. fp32: none. fp16: --fp16 up to 10.x (11 has no precision flags). int8 (a
+    /// QDQ model, never a calibration cache):
+    /// <list type="bullet">
+    /// <item>8.x up to 10.11: --int8 --fp16. TensorRT 8's INT8 guide: "to enable any quantized operations, the INT8
+    /// flag must be set in the builder config", Q/DQ networks included; --fp16 lets layers outside Q/DQ pairs run in
+    /// fp16 rather than fp32.</item>
+    /// <item>10.12 up to 10.x: --stronglyTyped. Weak typing is deprecated from 10.12 and explicit quantization is to
+    /// be built strongly typed: the quantized layers run int8 as the Q/DQ say, the rest at the model's own type
+    /// (fp32), which is also how ONNX Runtime ran the part when its accuracy was measured.</item>
+    /// <item>11: nothing. Every network is strongly typed and --int8/--fp16 are gone (TensorRT 10.x→11.x migration
+    /// guide, "Strongly Typed Networks Are Now Required"; BuilderFlag::kINT8 → "explicit quantization with Q/DQ nodes").</item>
+    /// </list>
+    /// </summary>
+    public static IReadOnlyList<string> PrecisionFlags(TrtexecPart part, TensorRtVersion version)
+    {
+        if (version >= StronglyTypedOnlySince) return [];
+        return part.Precision switch
+        {
+            Precision.Int8 when version >= QdqStronglyTypedSince => ["--stronglyTyped"],
+            Precision.Int8 => ["--int8", "--fp16"],
+            Precision.Fp16 => ["--fp16"],
+            _ => [],
+        };
+    }
+
+    /// <summary>Comment lines that say what the flags do for the part, or what they cannot express.</summary>
     private static IEnumerable<string> Notes(TrtexecPart part, TensorRtVersion version)
     {
         if (version >= StronglyTypedOnlySince)
@@ -125,16 +169,21 @@ public static class TrtexecScript
                 yield return $"TensorRT {version.Major} networks are strongly typed (no --fp16): {Comment(part.OnnxFile)} must already hold fp16";
                 yield return "tensors (convert it first, e.g. with ModelOpt AutoCast), or the engine runs in fp32.";
             }
-            else if (part.Precision == Precision.Int8)
+            else if (part.Qdq)
             {
-                yield return $"TensorRT {version.Major} has no --int8 or --calib: {Comment(part.OnnxFile)} must already carry Q/DQ nodes";
-                yield return "(explicit quantization, e.g. with ModelOpt), or the engine runs in fp32.";
+                yield return $"{Comment(part.OnnxFile)} is a QDQ model; TensorRT {version.Major} networks are strongly typed (no precision flags):";
+                yield return "its quantized layers run int8 as its Q/DQ nodes say, the others at the model's fp32.";
             }
         }
-        else if (part.Precision == Precision.Int8)
+        else if (part.Qdq && version >= QdqStronglyTypedSince)
         {
-            yield return "int8 without a calibration cache uses placeholder dynamic ranges, so its accuracy is meaningless:";
-            yield return "add --calib=CACHE (written by a TensorRT int8 calibrator) for accurate int8.";
+            yield return $"{Comment(part.OnnxFile)} is a QDQ model (explicit quantization, no calibration cache); weak typing (--int8/--fp16) is";
+            yield return $"deprecated from TensorRT 10.12, so it builds strongly typed: Q/DQ layers in int8, the others at the model's fp32.";
+        }
+        else if (part.Qdq)
+        {
+            yield return $"{Comment(part.OnnxFile)} is a QDQ model (explicit quantization): its Q/DQ scales come from calibration at compile,";
+            yield return "so no calibration cache is needed; --int8 enables them, --fp16 lets layers outside Q/DQ pairs run in fp16.";
         }
     }
 
@@ -183,6 +232,11 @@ public static class TrtexecScript
         if (!p.Device.Name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') || p.Device.Name.Length == 0)
         {
             throw new ArgumentException($"device name '{p.Device.Name}' is not kebab-case", nameof(p));
+        }
+        // A part is built at its device's effective precision; asking a device for one it lacks is a planner bug.
+        if (!p.Device.Supports(p.Precision))
+        {
+            throw new ArgumentException($"device '{p.Device.Name}' has no {Name(p.Precision)} path; build the part at {Name(p.Device.EffectivePrecision(p.Precision))}", nameof(p));
         }
         if (p.Device.TensorRtVersion is { } v && TensorRtVersion.TryParse(v) is null)
         {

@@ -39,7 +39,22 @@ public static class CompilePipeline
         var costs = new StageCosts(problem);
         var search = PlanSearch.Run(costs);
         var plan = PlanRealizer.Realize(planning, costs, search.Chosen.Choice);
+        WarnPrecisionRaised(plan, settings.Precision, planning.Context.Diagnostics);
         return new CompileOutcome(displayName, settings, planning, costs, search, plan, accuracy);
+    }
+
+    /// <summary>
+    /// OCW2004 once for each part with a model whose device lacks the requested (lowest allowed) precision:
+    /// the part runs at the next one up that the device has, and the user should know the plan says so.
+    /// </summary>
+    private static void WarnPrecisionRaised(RealizedPlan plan, Precision requested, DiagnosticBag diagnostics)
+    {
+        foreach (var part in plan.Parts.Where(p => p.Model is not null && p.Precision != requested))
+        {
+            var d = part.Device;
+            diagnostics.Add(new Diagnostic(Severity.Warning, WarningCodes.PrecisionUnsupported,
+                $"{d.Name} has no {requested.Name()} path (it runs {string.Join(", ", d.Precisions.Select(p => p.Name()))}); part{part.Index} runs at {part.Precision.Name()}"));
+        }
     }
 
     /// <summary>

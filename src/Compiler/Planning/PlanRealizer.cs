@@ -39,9 +39,10 @@ public static class PlanRealizer
             var nodes = graph.Nodes.Where(x => names.Contains(x.Name)).ToList();
             var strategy = units.Any(u => u.HasBlocks) ? choice.Strategy(j) : (FusionStrategy?)null;
             var stage = costs.Stage(j, choice.Strategies[j], choice.First(j), choice.Last(j, n));
+            var precision = costs.Problem.PrecisionOn(j);
             if (nodes.Count == 0)
             {
-                parts.Add(new PlannedPart(j, costs.Problem.Devices[j], null, null, [], [], 0, 0, 0, [], []));
+                parts.Add(new PlannedPart(j, costs.Problem.Devices[j], precision, null, null, [], [], 0, 0, 0, [], []));
                 continue;
             }
             var part = PartExtractor.Extract(graph, shapes, nodes, $"part{j}");
@@ -50,7 +51,7 @@ public static class PlanRealizer
             var inputs = part.Graph.Input.Where(i => !initializers.Contains(i.Name))
                 .Select(i => TensorSpec.Of(i.Name, shapes, symbolic.Contains(i.Name))).ToList();
             var outputs = part.Graph.Output.Select(o => TensorSpec.Of(o.Name, shapes)).ToList();
-            parts.Add(new PlannedPart(j, costs.Problem.Devices[j], strategy, part, nodes.Select(x => x.Name).ToList(),
+            parts.Add(new PlannedPart(j, costs.Problem.Devices[j], precision, strategy, part, nodes.Select(x => x.Name).ToList(),
                 units.SelectMany(u => u.Blocks).ToList(),
                 nodes.Sum(x => (double)(cost[x.Name].Flops ?? 0)), nodes.Sum(x => (double)cost[x.Name].Bytes), stage, inputs, outputs));
         }

@@ -31,7 +31,7 @@ public static class PlanSearch
 
         var roofSplit = ParetoPlanner.Best(ParetoPlanner.Front(costs, [FusionStrategy.S1]), p.Objective, 0);
         var flopsOnly = ParetoPlanner.Front(costs, [FusionStrategy.S1], (d, s, a, b) =>
-                costs.Flops(s, a, b) / (p.Devices[d].Peak(p.Precision) * p.Devices[d].ComputeEfficiency))
+                costs.Flops(s, a, b) / (p.Devices[d].Peak(p.PrecisionOn(d)) * p.Devices[d].ComputeEfficiency))
             .MinBy(pt => pt.SearchTime)!;
         var baselines = new List<NamedPlan>
         {

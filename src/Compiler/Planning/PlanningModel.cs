@@ -140,13 +140,14 @@ public sealed class PlanningModel
         return (ModelAnalysis.Of(graph, Context, Base.DisplayName), fusion);
     }
 
-    /// <summary>The optimizer's view for a chain of devices.</summary>
+    /// <summary>The optimizer's view for a chain of devices; <paramref name="precision"/> is the lowest allowed (see <see cref="PlanningProblem.PrecisionOn"/>).</summary>
     public PlanningProblem Problem(IReadOnlyList<DeviceProfile> devices, Precision precision, LinkProfile link,
         Objective objective, CostModelKind costModel, double lambda, double[] strategyAccuracyCost)
     {
         var n = Units.Count;
+        // Each device at its own precision: the lowest it runs at or above the one the plan allows.
         var seconds = devices.Select(d => Variants.Select(v => Units.Select(u =>
-            v.NodesOf(u, BlockNodes).Sum(node => RooflineTime.Seconds(v.CostOf(node), d, precision))).ToArray()).ToArray()).ToArray();
+            v.NodesOf(u, BlockNodes).Sum(node => RooflineTime.Seconds(v.CostOf(node), d, d.EffectivePrecision(precision)))).ToArray()).ToArray()).ToArray();
         var flops = Variants.Select(v => Units.Select(u => (double)v.NodesOf(u, BlockNodes).Sum(node => v.CostOf(node).Flops ?? 0)).ToArray()).ToArray();
         var paperBytes = Variants.Select(v => Units.Select(u => PaperBytes(v, u)).ToArray()).ToArray();
         var baseCost = Base.Cost.Nodes.ToDictionary(c => c.Node, StringComparer.Ordinal);

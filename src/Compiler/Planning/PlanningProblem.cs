@@ -38,7 +38,11 @@ public sealed class PlanningProblem
 
     public required IReadOnlyList<DeviceProfile> Devices { get; init; }
 
+    /// <summary>The lowest precision the plan allows (--precision); each device runs <see cref="PrecisionOn"/>.</summary>
     public required Precision Precision { get; init; }
+
+    /// <summary>The precision device <paramref name="device"/> costs and builds its part at: the lowest it supports at or above <see cref="Precision"/>.</summary>
+    public Precision PrecisionOn(int device) => Devices[device].EffectivePrecision(Precision);
 
     public required LinkProfile Link { get; init; }
 

@@ -18,10 +18,13 @@ public sealed record TensorSpec(string Name, string Type, long[] Shape, long Byt
 /// <summary>
 /// One part of the chosen plan. A part with no nodes has no model: its device only relays what crosses.
 /// <see cref="Strategy"/> is null where the part holds no RepVGG block (no strategy changes it).
+/// <see cref="Precision"/> is what the part is costed and built at: its device's effective precision under
+/// the plan's lowest allowed one (an int8 part is built as a QDQ model).
 /// </summary>
 public sealed record PlannedPart(
     int Index,
     DeviceProfile Device,
+    Precision Precision,
     FusionStrategy? Strategy,
     ModelProto? Model,
     IReadOnlyList<string> Nodes,

@@ -45,7 +45,7 @@ public sealed class StageCosts
         if (_p.CostModel == CostModelKind.Roofline) return _seconds[device][strategy][last + 1] - _seconds[device][strategy][first];
         var flops = _flops[strategy][last + 1] - _flops[strategy][first];
         var bytes = _bytes[strategy][last + 1] - _bytes[strategy][first];
-        return PaperSeconds(_p.Devices[device], _p.Precision, flops, bytes);
+        return PaperSeconds(_p.Devices[device], _p.PrecisionOn(device), flops, bytes);
     }
 
     /// <summary>The seed's whole-sub-model time: F / (ηc·min(P, I·B)), I = F/M (memory-bound when I is below the ridge).</summary>

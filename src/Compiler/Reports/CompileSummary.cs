@@ -1,6 +1,7 @@
 using System.Globalization;
 using OnnxCoDesign.Compiler.Pipeline;
 using OnnxCoDesign.Compiler.Planning;
+using OnnxCoDesign.Passes.Precision;
 
 namespace OnnxCoDesign.Compiler.Reports;
 
@@ -13,13 +14,13 @@ public static class CompileSummary
     {
         var s = o.Settings;
         w.WriteLine($"model {o.DisplayName}: {o.Planning.Units.Count} units, {o.Planning.BlockCount} RepVGG blocks, {o.Planning.FoldBn.Rewrites.Count} BN folded");
-        w.WriteLine($"devices {string.Join(" -> ", s.Devices.Select(d => d.Name))}, link {Devices.LinkSpec.Format(s.Link)}, {s.Precision.ToString().ToLowerInvariant()}, " +
+        w.WriteLine($"devices {string.Join(" -> ", s.Devices.Select(d => d.Name))}, link {Devices.LinkSpec.Format(s.Link)}, lowest precision {s.Precision.Name()}, " +
                     $"objective {s.Objective.ToString().ToLowerInvariant()}, lambda {s.Lambda.ToString(C)}, accuracy {s.Accuracy.ToString().ToLowerInvariant()}, cost model {s.CostModel.ToString().ToLowerInvariant()}");
         w.WriteLine();
-        w.WriteLine($"  {"part",-6} {"device",-18} {"strategy",-8} {"nodes",6} {"GFLOPs",9} {"ms",9}  file");
+        w.WriteLine($"  {"part",-6} {"device",-18} {"prec.",-5} {"strategy",-8} {"nodes",6} {"GFLOPs",9} {"ms",9}  file");
         foreach (var p in o.Plan.Parts)
         {
-            w.WriteLine(string.Create(C, $"  {p.Index,-6} {p.Device.Name,-18} {(p.Strategy?.ToString() ?? "-"),-8} {p.Nodes.Count,6} {p.Flops / 1e9,9:F3} {p.PredictedSeconds * 1e3,9:F3}  {p.File ?? "(relay)"}"));
+            w.WriteLine(string.Create(C, $"  {p.Index,-6} {p.Device.Name,-18} {p.Precision.Name(),-5} {(p.Strategy?.ToString() ?? "-"),-8} {p.Nodes.Count,6} {p.Flops / 1e9,9:F3} {p.PredictedSeconds * 1e3,9:F3}  {p.File ?? "(relay)"}"));
         }
         foreach (var t in o.Plan.Transfers)
         {

@@ -21,7 +21,9 @@ public sealed record DeviceDocument
 
     public required decimal Fp16Tflops { get; init; }
 
-    public required decimal Int8Tops { get; init; }
+    /// <summary>Absent where the device has no int8 path (its precisions list no int8).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public decimal? Int8Tops { get; init; }
 
     [JsonPropertyName("memoryGBps")]
     public required decimal MemoryGBps { get; init; }
@@ -37,6 +39,10 @@ public sealed record DeviceDocument
     public IReadOnlyDictionary<string, decimal>? OperatorEfficiency { get; init; }
 
     public required string? TensorRt { get; init; }
+
+    /// <summary>The precisions the device runs natively, lowest first (int8, fp16, fp32); absent in plans written before the list.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Precisions { get; init; }
 
     public required IReadOnlyList<string> Sources { get; init; }
 

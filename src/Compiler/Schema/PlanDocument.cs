@@ -20,6 +20,7 @@ public sealed record PlanDocument
 
     public required PlanLink Link { get; init; }
 
+    /// <summary>--precision: the lowest precision the plan allows; each part's own <see cref="PlanPart.Precision"/> is what it runs at.</summary>
     public required string Precision { get; init; }
 
     public required string Objective { get; init; }
@@ -72,6 +73,13 @@ public sealed record PlanPart
     public required string? File { get; init; }
 
     public required string Device { get; init; }
+
+    /// <summary>
+    /// The precision the part is costed and built at (fp32, fp16, int8): the lowest its device runs at or above
+    /// the plan's <see cref="PlanDocument.Precision"/>. Absent in plans written before it; they ran every part at that one.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Precision { get; init; }
 
     public required string? Strategy { get; init; }
 

@@ -184,4 +184,5 @@ public static class WarningCodes
     public const string SymbolicDimensionDefaulted = "OCW2001";
     public const string UnknownOperator = "OCW2002";
     public const string ShapeFromValueInfo = "OCW2003";
+    public const string PrecisionUnsupported = "OCW2004";
 }

@@ -1,4 +1,5 @@
 using OnnxCoDesign.Compiler.Devices;
+using OnnxCoDesign.Passes.Precision;
 using OnnxCoDesign.Tests.Loading;
 
 namespace OnnxCoDesign.Tests.Devices;
@@ -20,9 +21,11 @@ public sealed class DeviceCatalogTests
     {
         foreach (var d in DeviceCatalog.Builtin)
         {
-            Assert.True(d.PeakFp32 > 0 && d.PeakFp16 > 0 && d.PeakInt8 > 0 && d.MemoryBandwidth > 0, d.Name);
+            Assert.True(d.PeakFp32 > 0 && d.PeakFp16 > 0 && d.MemoryBandwidth > 0, d.Name);
             Assert.True(d.PeakFp16 >= d.PeakFp32, $"{d.Name}: fp16 below fp32");
-            Assert.True(d.PeakInt8 >= d.PeakFp16, $"{d.Name}: int8 below fp16");
+            // An int8 rate exactly where there is an int8 path, and then at least the fp16 one.
+            Assert.Equal(d.Supports(Precision.Int8), d.PeakInt8.HasValue);
+            if (d.PeakInt8 is { } int8) Assert.True(int8 >= d.PeakFp16, $"{d.Name}: int8 below fp16");
             Assert.InRange(d.ComputeEfficiency, 0.01, 1.0);
             Assert.InRange(d.MemoryEfficiency, 0.01, 1.0);
             Assert.InRange(d.NodeOverhead, 1e-6, 1e-3);
@@ -125,4 +128,46 @@ public sealed class DeviceCatalogTests
 
     [Fact]
     public void RidgeIsPeakOverBandwidth() => Assert.Equal(472e9 / 25.6e9, Get("jetson-nano").Ridge(Precision.Fp16), 12);
+
+    /// <summary>Every device states the precisions it runs natively, fp32 among them, with a source line that says why.</summary>
+    [Fact]
+    public void EveryDeviceStatesItsPrecisionsWithASource()
+    {
+        foreach (var d in DeviceCatalog.Builtin)
+        {
+            Assert.Contains(Precision.Fp32, d.Precisions);
+            Assert.Contains(d.Sources, s => s.StartsWith("precisions ", StringComparison.Ordinal) && s.Contains("precision", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData("jetson-nano", "fp16,fp32")]      // Maxwell sm_53: no int8 path
+    [InlineData("jetson-tx1", "fp16,fp32")]       // Maxwell sm_53
+    [InlineData("jetson-tx2", "fp16,fp32")]       // Pascal sm_62: the support matrix has int8 for 6.1, not 6.2
+    [InlineData("jetson-xavier-nx", "int8,fp16,fp32")]
+    [InlineData("jetson-orin-nano", "int8,fp16,fp32")]
+    [InlineData("jetson-orin-nx", "int8,fp16,fp32")]
+    [InlineData("jetson-agx-orin", "int8,fp16,fp32")]
+    [InlineData("rtx-4090", "int8,fp16,fp32")]
+    [InlineData("raspberry-pi-5", "int8,fp32")]   // ONNX Runtime's CPU kernels: fp32 and QDQ int8, fp16 through fp32
+    public void CatalogPrecisions(string name, string precisions)
+    {
+        var d = DeviceCatalog.Find(name)!;
+        Assert.Equal(precisions, string.Join(',', d.Precisions.Select(p => p.Name())));
+    }
+
+    [Theory]
+    [InlineData("jetson-nano", "int8", "fp16")]
+    [InlineData("jetson-tx2", "int8", "fp16")]
+    [InlineData("jetson-nano", "fp16", "fp16")]
+    [InlineData("jetson-nano", "fp32", "fp32")]
+    [InlineData("jetson-xavier-nx", "int8", "int8")]
+    [InlineData("jetson-xavier-nx", "fp16", "fp16")]
+    [InlineData("raspberry-pi-5", "fp16", "fp32")]
+    [InlineData("raspberry-pi-5", "int8", "int8")]
+    public void EffectivePrecisionIsTheLowestSupportedAtOrAboveTheRequest(string name, string requested, string runs)
+    {
+        var d = DeviceCatalog.Find(name)!;
+        Assert.Equal(runs, d.EffectivePrecision(TargetPrecisionNames.Parse(requested)!.Value).Name());
+    }
 }

@@ -100,6 +100,14 @@ public sealed class DeviceProfileFileTests : IDisposable
         "{ " + Base + ", \"displayName\": \" \" }",
         "{ \"name\": \"Jetson Nano\", \"fp32Tflops\": 1, \"fp16Tflops\": 2, \"int8Tops\": 4, \"memoryGBps\": 10 }",
         "{ \"name\": 5, \"fp32Tflops\": 1, \"fp16Tflops\": 2, \"int8Tops\": 4, \"memoryGBps\": 10 }",
+        "{ " + Base + ", \"precisions\": [\"fp32\", \"bf16\"] }",                  // an unknown precision
+        "{ " + Base + ", \"precisions\": [\"fp32\", \"FP16\"] }",                  // names are lower case, as everywhere
+        "{ " + Base + ", \"precisions\": [\"fp16\", \"int8\"] }",                  // no fp32 to fall back to
+        "{ " + Base + ", \"precisions\": [\"fp32\", \"fp32\"] }",
+        "{ " + Base + ", \"precisions\": \"fp32\" }",
+        "{ " + Base + ", \"precisions\": [] }",
+        "{ " + Base + ", \"precisions\": [\"fp16\", \"fp32\"] }",                  // an int8 rate for a device without int8
+        "{ \"name\": \"x\", \"fp32Tflops\": 1, \"fp16Tflops\": 2, \"memoryGBps\": 10 }", // int8 (by default) without its rate
     };
 
     [Theory]
@@ -110,6 +118,44 @@ public sealed class DeviceProfileFileTests : IDisposable
         var e = Refusal.Expect("OCD1602", () => DeviceCatalog.Resolve(path));
         Assert.Equal(path, e.File);
         Assert.StartsWith($"{path}: error OCD1602: device profile: ", e.Canonical);
+    }
+
+    [Fact]
+    public void ProfileWithoutPrecisionsRunsAllThree()
+    {
+        // Profiles from before the list keep their meaning: every precision, int8 at its stated rate.
+        var d = DeviceCatalog.Resolve(WriteFile("old.json", "{ " + Base + " }"));
+        Assert.Equal([Precision.Int8, Precision.Fp16, Precision.Fp32], d.Precisions);
+        Assert.Equal(4e12, d.Peak(Precision.Int8));
+        Assert.Equal(Precision.Int8, d.EffectivePrecision(Precision.Int8));
+    }
+
+    [Fact]
+    public void Fp32OnlyProfileRunsAnFp16RequestAtFp32()
+    {
+        var path = WriteFile("fp32.json", """{ "name": "fp32-box", "fp32Tflops": 1, "fp16Tflops": 2, "memoryGBps": 10, "precisions": ["fp32"] }""");
+        var d = DeviceCatalog.Resolve(path);
+        Assert.Equal([Precision.Fp32], d.Precisions);
+        Assert.Null(d.PeakInt8);
+        Assert.Equal(Precision.Fp32, d.EffectivePrecision(Precision.Fp16));
+        Assert.Equal(Precision.Fp32, d.EffectivePrecision(Precision.Int8));
+        Assert.Throws<InvalidOperationException>(() => d.Peak(Precision.Int8));
+        // Written back without an int8 rate, with its list, and read back equal.
+        var text = Json(d);
+        Assert.DoesNotContain("int8Tops", text);
+        Assert.Contains("\"precisions\": [\n    \"fp32\"\n  ]", text);
+        var back = DeviceCatalog.Resolve(WriteFile("back.json", text));
+        Assert.Equal(d with { Sources = back.Sources }, back);
+    }
+
+    [Fact]
+    public void PrecisionsInAnyOrderCompareEqual()
+    {
+        var a = DeviceCatalog.Resolve(WriteFile("a.json", "{ " + Base + ", \"precisions\": [\"fp32\", \"int8\"] }"));
+        var b = DeviceCatalog.Resolve(WriteFile("b.json", "{ " + Base + ", \"precisions\": [\"int8\", \"fp32\"] }"));
+        Assert.Equal(a, b);
+        Assert.Equal([Precision.Int8, Precision.Fp32], a.Precisions); // lowest first
+        Assert.Equal(Precision.Fp32, a.EffectivePrecision(Precision.Fp16)); // no fp16: the next one up
     }
 
     [Fact]

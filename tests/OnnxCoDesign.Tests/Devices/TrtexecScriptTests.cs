@@ -85,17 +85,66 @@ public sealed class TrtexecScriptTests : IDisposable
         var fp16 = TrtexecScript.Emit([Part(WithTrt("11.0"), Precision.Fp16)]);
         Assert.Equal(["--onnx=part0.onnx", "--saveEngine=part0.gpu.engine", "--timingCacheFile=timing.gpu.cache", "--memPoolSize=workspace:1024"], Args(fp16));
         Assert.Contains("strongly typed", fp16);
-        var int8 = TrtexecScript.Emit([Part(WithTrt("11.0"), Precision.Int8)]);
+        var int8 = TrtexecScript.Emit([Part(Int8Gpu("11.0"), Precision.Int8)]);
         Assert.DoesNotContain(Args(int8), a => a is "--int8" or "--fp16" || a.StartsWith("--calib"));
         Assert.Contains("Q/DQ", int8);
     }
 
-    [Fact]
-    public void Int8AddsFp16FallbackAndWarnsAboutCalibration()
+    /// <summary>
+    /// A GPU with int8 on TensorRT VERSION: the catalog's where it has one (8.5 Xavier NX, 10.3 Orin, 10.16 RTX 4090),
+    /// else a profile file written here, as a user would give one with --devices FILE.
+    /// </summary>
+    private DeviceProfile Int8Gpu(string version)
     {
-        var text = TrtexecScript.Emit([Part(Device("jetson-xavier-nx"), Precision.Int8)]);
-        Assert.Contains("    --int8 \\\n    --fp16\n", text);
-        Assert.Contains("--calib=", text);
+        var builtin = DeviceCatalog.Builtin.FirstOrDefault(d => d.TensorRtVersion == version && d.Supports(Precision.Int8));
+        if (builtin is not null) return builtin;
+        var path = _dir.File($"gpu-{version}.json");
+        File.WriteAllText(path, $$"""
+            { "name": "gpu-trt{{version.Replace('.', '-')}}", "fp32Tflops": 1, "fp16Tflops": 2, "int8Tops": 4, "memoryGBps": 100,
+              "tensorRt": "{{version}}", "precisions": ["int8", "fp16", "fp32"] }
+            """);
+        return DeviceCatalog.Resolve(path);
+    }
+
+    [Theory]
+    [InlineData("8.2", "--int8 --fp16")]      // TensorRT 8: Q/DQ networks need the INT8 flag; --fp16 for the layers outside Q/DQ
+    [InlineData("8.5", "--int8 --fp16")]
+    [InlineData("10.3", "--int8 --fp16")]     // weak typing still current before 10.12
+    [InlineData("10.16", "--stronglyTyped")]  // weak typing deprecated from 10.12: explicit quantization builds strongly typed
+    [InlineData("11.0", "")]                  // strongly typed only: no precision flags at all
+    public void Int8PartsAreQdqModelsWithTheFlagsOfTheirTensorRt(string version, string flags)
+    {
+        var gpu = Int8Gpu(version);
+        Assert.Equal(version, gpu.TensorRtVersion);
+        var part = Part(gpu, Precision.Int8);
+        Assert.True(part.Qdq);
+        var args = TrtexecScript.Arguments(part, TensorRtVersion.Parse(version));
+        var precisionFlags = args.Where(a => a is "--int8" or "--fp16" or "--stronglyTyped" or "--best").ToList();
+        Assert.Equal(flags, string.Join(' ', precisionFlags));
+        var text = TrtexecScript.Emit([part]);
+        Assert.DoesNotContain("--calib", text); // explicit quantization: never a calibration cache
+        Assert.Contains($"# QDQ int8 parts (explicit quantization; no calibration cache): part0 ({gpu.Name}).", text);
+        Assert.Contains("part0.onnx is a QDQ model", text);
+    }
+
+    [Theory]
+    [InlineData("8.2", "--fp16")]
+    [InlineData("10.16", "--fp16")]   // fp16 parts keep weak typing's --fp16 through 10.x
+    [InlineData("11.0", "")]
+    public void Fp16PartsAreNotQdqAndKeepTheirFlags(string version, string flags)
+    {
+        var part = Part(WithTrt(version), Precision.Fp16);
+        Assert.False(part.Qdq);
+        Assert.Equal(flags, string.Join(' ', TrtexecScript.PrecisionFlags(part, TensorRtVersion.Parse(version))));
+        Assert.DoesNotContain("QDQ", TrtexecScript.Emit([part]));
+    }
+
+    [Fact]
+    public void APrecisionTheDeviceLacksIsRefused()
+    {
+        // The Nano has no int8 path: the planner builds its part at fp16, and the script never asks it for int8.
+        var e = Assert.Throws<ArgumentException>(() => TrtexecScript.Emit([Part(Device("jetson-nano"), Precision.Int8)]));
+        Assert.Contains("'jetson-nano' has no int8 path; build the part at fp16", e.Message);
     }
 
     [Fact]

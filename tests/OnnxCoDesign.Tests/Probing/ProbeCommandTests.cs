@@ -24,8 +24,8 @@ public sealed class ProbeCommandTests : IDisposable
 
         var host = DeviceCatalog.Resolve(path);
         Assert.Equal("host", host.Name);
-        Assert.All([host.PeakFp32, host.PeakFp16, host.PeakInt8, host.MemoryBandwidth], x => Assert.True(x > 0 && double.IsFinite(x)));
-        Assert.True(host.PeakFp16 >= host.PeakFp32 && host.PeakInt8 >= host.PeakFp32); // never below fp32: it is the fallback
+        Assert.All([host.PeakFp32, host.PeakFp16, host.PeakInt8!.Value, host.MemoryBandwidth], x => Assert.True(x > 0 && double.IsFinite(x)));
+        Assert.True(host.PeakFp16 >= host.PeakFp32 && host.PeakInt8!.Value >= host.PeakFp32); // never below fp32: it is the fallback
         Assert.True(host.NodeOverhead >= 0);
         Assert.Equal(1.0, host.ComputeEfficiency);
         Assert.Null(host.TensorRtVersion);

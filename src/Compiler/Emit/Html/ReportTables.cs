@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using OnnxCoDesign.Compiler.Pipeline;
 using OnnxCoDesign.Compiler.Planning;
+using OnnxCoDesign.Passes.Precision;
 using static OnnxCoDesign.Compiler.Emit.Svg.SvgCanvas;
 
 namespace OnnxCoDesign.Compiler.Emit.Html;
@@ -13,19 +14,18 @@ public static class ReportTables
 
     public static string Parts(CompileOutcome o)
     {
-        var precision = o.Settings.Precision;
-        var scale = RooflineTime.BytesScale(precision);
-        var sb = new StringBuilder("<div class=\"table-wrap\"><table id=\"parts-table\">\n<thead><tr><th>part</th><th>device</th><th>file</th><th>strategy</th><th>nodes</th><th>blocks</th>" +
-                                   $"<th>GFLOPs</th><th>MB at {precision.ToString().ToLowerInvariant()}</th><th>FLOP/byte</th><th>ridge</th><th>bound</th><th>roof GFLOP/s</th><th>predicted ms</th></tr></thead>\n<tbody>\n");
+        var sb = new StringBuilder("<div class=\"table-wrap\"><table id=\"parts-table\">\n<thead><tr><th>part</th><th>device</th><th>precision</th><th>file</th><th>strategy</th><th>nodes</th><th>blocks</th>" +
+                                   "<th>GFLOPs</th><th>MB at precision</th><th>FLOP/byte</th><th>ridge</th><th>bound</th><th>roof GFLOP/s</th><th>predicted ms</th></tr></thead>\n<tbody>\n");
         foreach (var p in o.Plan.Parts)
         {
             var d = p.Device;
-            var bytes = p.Bytes * scale;
+            var precision = p.Precision;
+            var bytes = p.Bytes * RooflineTime.BytesScale(precision);
             var intensity = bytes > 0 ? p.Flops / bytes : double.NaN;
             var ridge = d.Ridge(precision);
             var bound = !double.IsFinite(intensity) ? "-" : intensity < ridge ? "memory" : "compute";
             var attainable = double.IsFinite(intensity) ? Math.Min(d.Peak(precision), intensity * d.MemoryBandwidth) / 1e9 : double.NaN;
-            sb.Append($"<tr class=\"part-row\" data-part=\"{p.Index}\"><td>part{p.Index}</td><td>{Esc(d.Name)}</td><td>{Esc(p.File ?? "(relay)")}</td><td>{Esc(p.Strategy?.ToString() ?? "-")}</td>");
+            sb.Append($"<tr class=\"part-row\" data-part=\"{p.Index}\"><td>part{p.Index}</td><td>{Esc(d.Name)}</td><td>{precision.Name()}</td><td>{Esc(p.File ?? "(relay)")}</td><td>{Esc(p.Strategy?.ToString() ?? "-")}</td>");
             sb.Append(string.Create(C, $"<td class=\"n\">{p.Nodes.Count}</td><td class=\"n\">{p.Blocks.Count}</td><td class=\"n\">{p.Flops / 1e9:0.###}</td><td class=\"n\">{bytes / 1e6:0.###}</td>"));
             sb.Append($"<td class=\"n\">{Num(intensity, "0.##")}</td><td class=\"n\">{Num(ridge, "0.##")}</td><td>{bound}</td><td class=\"n\">{Num(attainable, "0.#")}</td>");
             sb.Append(string.Create(C, $"<td class=\"n\">{p.PredictedSeconds * 1e3:0.###}</td></tr>\n"));

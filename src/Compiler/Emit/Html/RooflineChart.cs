@@ -6,7 +6,8 @@ using OnnxCoDesign.Compiler.Planning;
 namespace OnnxCoDesign.Compiler.Emit.Html;
 
 /// <summary>
-/// The roofline chart (log-log, FLOP/byte against FLOP/s): each device's roof at the plan's precision,
+/// The roofline chart (log-log, FLOP/byte against FLOP/s): each device's roof at the precision its part runs at
+/// (the lowest it supports at or above the plan's lowest allowed one),
 /// attainable = min(P, I·B), with its ridge P/B marked; each part with a model as a point on its device's
 /// roof at its intensity I = FLOPs / (bytes · BytesScale(precision)), and, hollow below it, the rate the
 /// plan predicts for it (FLOPs / predicted time: efficiencies and per-node overhead included).
@@ -20,13 +21,12 @@ public static class RooflineChart
 
     public static IReadOnlyList<PartPoint> Points(CompileOutcome o)
     {
-        var scale = RooflineTime.BytesScale(o.Settings.Precision);
         return o.Plan.Parts.Where(p => p.Model is not null && p.Flops > 0 && p.Bytes > 0).Select(p =>
         {
             var device = p.Index; // part j runs on device j of the chain
             var d = o.Settings.Devices[device];
-            var intensity = p.Flops / (p.Bytes * scale);
-            var attainable = Math.Min(d.Peak(o.Settings.Precision), intensity * d.MemoryBandwidth);
+            var intensity = p.Flops / (p.Bytes * RooflineTime.BytesScale(p.Precision));
+            var attainable = Math.Min(d.Peak(p.Precision), intensity * d.MemoryBandwidth);
             var predicted = p.PredictedSeconds > 0 ? p.Flops / p.PredictedSeconds : double.NaN;
             return new PartPoint(p, device, intensity, attainable, predicted);
         }).ToList();
@@ -34,26 +34,27 @@ public static class RooflineChart
 
     public static string Render(CompileOutcome o)
     {
-        var precision = o.Settings.Precision;
         var devices = o.Settings.Devices;
+        var precisions = devices.Select((_, i) => o.Costs.Problem.PrecisionOn(i)).ToList();
         var points = Points(o);
+        var title = precisions.Distinct().Count() == 1 ? Name(precisions[0]) : "each device's precision";
 
         // Whole decades around the ridges and the parts, with room either side so labels fit.
-        var xs = devices.Select(d => d.Ridge(precision)).Concat(points.Select(p => p.Intensity)).ToList();
+        var xs = devices.Select((d, i) => d.Ridge(precisions[i])).Concat(points.Select(p => p.Intensity)).ToList();
         var xMin = Math.Pow(10, Math.Floor(Math.Log10(xs.Min() / 3)));
         var xMax = Math.Pow(10, Math.Ceiling(Math.Log10(xs.Max() * 3)));
-        var ys = devices.Select(d => d.Peak(precision) * 2).Concat(devices.Select(d => xMin * d.MemoryBandwidth))
+        var ys = devices.Select((d, i) => d.Peak(precisions[i]) * 2).Concat(devices.Select(d => xMin * d.MemoryBandwidth))
             .Concat(points.Select(p => p.Predicted)).Concat(points.Select(p => p.Attainable));
 
-        var svg = new SvgCanvas(Id, 820, 470, $"Roofline at {Name(precision)}: devices' roofs and the plan's parts");
+        var svg = new SvgCanvas(Id, 820, 470, $"Roofline at {title}: devices' roofs and the plan's parts");
         var panel = new Panel(svg, 84, 16, 700, 390,
             (a, b) => new LogAxis([xMin, xMax], a, b), (a, b) => new LogAxis(ys, a, b));
-        panel.Frame("operational intensity (FLOP/byte)", $"attainable {Name(precision)} FLOP/s");
+        panel.Frame("operational intensity (FLOP/byte)", $"attainable {title} FLOP/s");
 
         for (var i = 0; i < devices.Count; i++)
         {
             var d = devices[i];
-            var (peak, bandwidth, ridge) = (d.Peak(precision), d.MemoryBandwidth, d.Ridge(precision));
+            var (peak, bandwidth, ridge) = (d.Peak(precisions[i]), d.MemoryBandwidth, d.Ridge(precisions[i]));
             var data = $"data-device=\"{SvgCanvas.Esc(d.Name)}\"";
             panel.Line([(panel.X.Min, panel.X.Min * bandwidth), (ridge, peak), (panel.X.Max, peak)], $"roof dev{i % Palette}", data,
                 $"{d.Name}: min({Axis.Si(peak, "FLOP/s")}, I × {Axis.Si(bandwidth, "B/s")})");
@@ -65,7 +66,7 @@ public static class RooflineChart
             // Legend in the top-left corner, the empty region above the sloped roofs.
             var ly = panel.Top + 18 + i * 17;
             svg.Raw($"<line class=\"legend-line dev{i % Palette}\" x1=\"{SvgCanvas.N(panel.Left + 10)}\" y1=\"{SvgCanvas.N(ly - 4)}\" x2=\"{SvgCanvas.N(panel.Left + 34)}\" y2=\"{SvgCanvas.N(ly - 4)}\"/>");
-            svg.Text(panel.Left + 40, ly, $"{d.Name}: {Axis.Si(peak, "FLOP/s")}, {Axis.Si(bandwidth, "B/s")}, ridge {F(ridge)} FLOP/byte", "legend");
+            svg.Text(panel.Left + 40, ly, $"{d.Name} at {Name(precisions[i])}: {Axis.Si(peak, "FLOP/s")}, {Axis.Si(bandwidth, "B/s")}, ridge {F(ridge)} FLOP/byte", "legend");
         }
 
         foreach (var p in points)
