@@ -26,9 +26,7 @@ public sealed record AccuracyOptions(string? Calibration, string? Validation, st
     public static AccuracyOptions Parse(CommandLineApplication cmd, AccuracyOptionSet set)
     {
         if (set.Labels.HasValue() && !set.Validation.HasValue()) throw new CommandParsingException(cmd, "--labels belong to --validation DATA, which is missing");
-        var method = set.Method.HasValue()
-            ? CalibrationMethodNames.Parse(set.Method.Value()!) ?? throw new CommandParsingException(cmd, $"--calibration-method '{set.Method.Value()}' is not one of minmax, percentile, entropy")
-            : CalibrationSettings.Default.Method;
+        var method = set.Method.HasValue() ? CalibrationMethodNames.Parse(set.Method.Value()!) : CalibrationSettings.Default.Method;
         if ((set.Method.HasValue() || set.CalibrationSamples.HasValue()) && !set.Calibration.HasValue())
         {
             throw new CommandParsingException(cmd, "--calibration-method and --calibration-samples apply to --calibration DATA, which is missing");
@@ -41,11 +39,11 @@ public sealed record AccuracyOptions(string? Calibration, string? Validation, st
         }
         return new AccuracyOptions(set.Calibration.Value(), set.Validation.Value(), set.Labels.Value(),
             set.Preprocess.HasValue() ? Preprocess.Parse(set.Preprocess.Value()!) : null,
-            CalibrationSettings.Default with { Method = method, Limit = limit });
+            CalibrationSettings.Default with { Method = method, MaxSamples = limit });
     }
 
     public IDataSet? CalibrationSet(IReadOnlyList<InputSignature> inputs, int? limit = null) =>
-        Calibration is null ? null : DataSets.Open(Calibration, inputs, Preprocess, null, Min(Settings.Limit, limit));
+        Calibration is null ? null : DataSets.Open(Calibration, inputs, Preprocess, null, Min((int?)Settings.MaxSamples, limit));
 
     private static int? Min(int? a, int? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
 

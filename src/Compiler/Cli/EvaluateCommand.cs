@@ -55,10 +55,6 @@ internal static class EvaluateCommand
             }
             var hasModel = model.Value is not null || sample.HasValue();
             if (!hasModel && !plan.HasValue()) throw new CommandParsingException(cmd, "evaluate needs MODEL or --sample NAME (and optionally --plan DIR/plan.json)");
-            if (!hasModel && options.Labels is null && !DataSets.HasOwnLabels(options.Validation))
-            {
-                throw new CodesignException(ErrorCodes.EvaluationNeedsReference, "without labels a plan is scored by its deviation from the original: give MODEL or --sample NAME");
-            }
 
             var opened = new List<IDisposable>();
             try
@@ -110,6 +106,10 @@ internal static class EvaluateCommand
                     roles.Add(("candidate", target.Name()));
                 }
                 using var validation = options.ValidationSet(signature);
+                if (original is null && !validation.HasLabels)
+                {
+                    throw new CodesignException(ErrorCodes.EvaluationNeedsReference, $"{validation.Path}: without labels a plan is scored by its deviation from the original: give MODEL or --sample NAME");
+                }
                 clock.Restart();
                 IReadOnlyList<ModelScore> scores;
                 using (var progress = Progress.For(output))

@@ -38,7 +38,7 @@ public static class Evaluator
                 {
                     var scores = Output(results[m], scored, models[m].Label);
                     CheckLabels(labels, (int)scores.Shape[1], batch.First, data.Path);
-                    accuracy[m].Add(scores.ToDoubles(), (int)scores.Shape[1], labels);
+                    accuracy[m].Add(Rows(scores, batch.Count), (int)scores.Shape[1], labels);
                 }
             }
             for (var m = 1; m < models.Count; m++)
@@ -53,7 +53,7 @@ public static class Evaluator
                             $"{models[m].Label}: output '{name}' has shape {candidate.ShapeText}, the reference's is {reference.ShapeText}");
                     }
                     if (!deviations[m].TryGetValue(name, out var d)) deviations[m][name] = d = new StreamingDeviation();
-                    d.Add(reference.ToDoubles(), candidate.ToDoubles());
+                    d.Add(Rows(reference, batch.Count), Rows(candidate, batch.Count));
                 }
             }
             samples += batch.Count;
@@ -64,6 +64,17 @@ public static class Evaluator
             scored is null ? null : accuracy[i].Top1Percent, scored is null ? null : accuracy[i].Top5Percent,
             accuracy[i].Top1Correct, accuracy[i].Top5Correct,
             i == 0 ? null : outputs!.Select(n => new OutputDeviation(n, deviations[i][n].MaxAbs, deviations[i][n].RelativeL2)).ToList())).ToList();
+    }
+
+    /// <summary>
+    /// The values of the batch's own samples: where a model fixes a batch larger than the samples left, the data set
+    /// pads the last batch (<see cref="DataBatch"/>), and only the first <paramref name="count"/> rows are the data's.
+    /// </summary>
+    private static double[] Rows(TensorData t, int count)
+    {
+        var values = t.ToDoubles();
+        if (t.Shape.Length == 0 || t.Shape[0] <= count) return values;
+        return values[..checked((int)(values.Length / t.Shape[0] * count))];
     }
 
     /// <summary>The first output of shape [N, C] with C ≥ 2: class scores, one row per sample.</summary>

@@ -1,3 +1,4 @@
+using OnnxCoDesign.Compiler.Evaluation;
 using OnnxCoDesign.Compiler.Planning;
 using OnnxCoDesign.Compiler.Verification;
 using OnnxCoDesign.Passes.Diagnostics;
@@ -17,7 +18,8 @@ public sealed record CompileOutcome(
     StageCosts Costs,
     PlanSearchResult Search,
     RealizedPlan Plan,
-    IReadOnlyList<double> StrategyAccuracyCost)
+    IReadOnlyList<double> StrategyAccuracyCost,
+    AccuracyResult? Accuracy = null)
 {
     /// <summary>Warnings of every pass and analysis of this compile (shape inference's OCW2001 among them), each once.</summary>
     public IReadOnlyList<Diagnostic> Warnings => Planning.Context.Diagnostics.Items;
@@ -29,19 +31,40 @@ public sealed record CompileOutcome(
 /// </summary>
 public static class CompilePipeline
 {
-    public static CompileOutcome Run(LoadedModel source, string displayName, PlannerSettings settings, ShapeBindings bindings)
+    /// <param name="data">Calibration and validation data (null without data options): int8 parts are quantized with
+    /// ranges calibrated on it, and with it the accuracy cost is measured (<see cref="AccuracyPlanning"/>).</param>
+    public static CompileOutcome Run(LoadedModel source, string displayName, PlannerSettings settings, ShapeBindings bindings, AccuracyInputs? data = null)
     {
         var planning = PlanningModel.Build(source, displayName, new PassContext(source.ExternalData) { Bindings = bindings });
-        var accuracy = settings.Accuracy == AccuracyModel.Prior
+        var devicePrecisions = settings.Devices.Select(d => d.EffectivePrecision(settings.Precision)).ToList();
+        var scored = data?.Scoring is not null;
+        var measuredTable = settings.Accuracy == AccuracyModel.Measured && scored;
+        var table = measuredTable ? AccuracyPlanning.Table(planning, source, devicePrecisions, data!) : null;
+        var accuracy = settings.Accuracy == AccuracyModel.Prior || table is not null
             ? PlannerSettings.PriorAccuracyCost
             : MeasuredAccuracy(source, planning, settings, bindings);
-        var problem = planning.Problem(settings.Devices, settings.Precision, settings.Link, settings.Objective, settings.CostModel, settings.Lambda, accuracy);
+        var problem = planning.Problem(settings.Devices, settings.Precision, settings.Link, settings.Objective, settings.CostModel, settings.Lambda, accuracy,
+            table?.ForDevices(devicePrecisions, planning.Units.Count));
         var costs = new StageCosts(problem);
         var search = PlanSearch.Run(costs);
+        AccuracyResult? measured = null;
+        if (scored)
+        {
+            (search, measured) = AccuracyChoice.Choose(search, costs, planning, source, settings, data!, table);
+        }
         var plan = PlanRealizer.Realize(planning, costs, search.Chosen.Choice);
+        if (plan.Parts.Any(p => p.Model is not null && p.Precision == Precision.Int8))
+        {
+            if (data is null) throw new CodesignException(ErrorCodes.Int8NeedsCalibration, Int8NeedsCalibrationMessage(plan));
+            plan = PlanLowering.ForEmission(plan, planning, source, data.Lowering);
+        }
         WarnPrecisionRaised(plan, settings.Precision, planning.Context.Diagnostics);
-        return new CompileOutcome(displayName, settings, planning, costs, search, plan, accuracy);
+        return new CompileOutcome(displayName, settings, planning, costs, search, plan, accuracy, measured);
     }
+
+    private static string Int8NeedsCalibrationMessage(RealizedPlan plan) =>
+        $"{string.Join(", ", plan.Parts.Where(p => p.Model is not null && p.Precision == Precision.Int8).Select(p => $"part{p.Index} ({p.Device.Name})"))} " +
+        "run at int8, as explicitly quantized (QDQ) models whose activation ranges come from data: give --calibration DATA";
 
     /// <summary>
     /// OCW2004 once for each part with a model whose device lacks the requested (lowest allowed) precision:

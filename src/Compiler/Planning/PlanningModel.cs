@@ -142,7 +142,7 @@ public sealed class PlanningModel
 
     /// <summary>The optimizer's view for a chain of devices; <paramref name="precision"/> is the lowest allowed (see <see cref="PlanningProblem.PrecisionOn"/>).</summary>
     public PlanningProblem Problem(IReadOnlyList<DeviceProfile> devices, Precision precision, LinkProfile link,
-        Objective objective, CostModelKind costModel, double lambda, double[] strategyAccuracyCost)
+        Objective objective, CostModelKind costModel, double lambda, double[] strategyAccuracyCost, double[][][]? unitAccuracyCost = null)
     {
         var n = Units.Count;
         // Each device at its own precision: the lowest it runs at or above the one the plan allows.
@@ -173,6 +173,7 @@ public sealed class PlanningModel
             CostModel = costModel,
             Lambda = lambda,
             StrategyAccuracyCost = strategyAccuracyCost,
+            UnitAccuracyCost = unitAccuracyCost,
         };
     }
 

@@ -24,7 +24,7 @@ internal static class ReferencePlanner
             var last = k == 1 ? n - 1 : b;
             if (k == 1 && b != n - 1) { fronts[b + 1] = []; continue; }
             fronts[b + 1] = Prune(StrategiesFor(costs, strategies, 0, last)
-                .Select(s => new Entry(stage(0, s, 0, last), costs.Accuracy(s, 0, last), null, last, s)));
+                .Select(s => new Entry(stage(0, s, 0, last), costs.Accuracy(0, s, 0, last), null, last, s)));
         }
         for (var j = 1; j < k; j++)
         {
@@ -41,7 +41,7 @@ internal static class ReferencePlanner
                     foreach (var s in StrategiesFor(costs, strategies, b + 1, end))
                     {
                         var t = stage(j, s, b + 1, end);
-                        var a = costs.Accuracy(s, b + 1, end);
+                        var a = costs.Accuracy(j, s, b + 1, end);
                         foreach (var e in fronts[b + 1])
                         {
                             var time = latency ? e.Time + transfer + t : Math.Max(e.Time, Math.Max(transfer, t));
