@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Onnx;
 using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.IR;
@@ -5,6 +6,7 @@ using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Pipeline;
 using OnnxCoDesign.Passes.Rewrite;
 using OnnxCoDesign.Passes.Shapes;
+using Change = OnnxCoDesign.Passes.Rewrite.Rewrite;
 
 namespace OnnxCoDesign.Passes.Quantization;
 
@@ -54,7 +56,7 @@ public sealed class Quantize(ActivationRanges ranges, IReadOnlySet<string>? node
         var edit = new GraphEdit(graph);
         if (raise is not null) OpsetRaise.Apply(graph, raise, shapes, edit.Fresh);
         var byName = graph.Nodes.ToDictionary(n => n.Name, n => n.Proto, StringComparer.Ordinal);
-        var rewrites = new List<Rewrite.Rewrite>();
+        var rewrites = new List<Change>();
         var top = new List<NodeProto>();
         var after = new Dictionary<string, NodeProto[]>(StringComparer.Ordinal);
 
@@ -63,7 +65,7 @@ public sealed class Quantize(ActivationRanges ranges, IReadOnlySet<string>? node
             var dq = QuantizeWeight(graph, edit, w.Key.Weight, w.Key.Axis, context.Weights);
             foreach (var site in w) byName[site.Node].Input[site.Slot] = dq.Output[0];
             top.Add(dq);
-            rewrites.Add(new Rewrite.Rewrite(w.First().Node, $"weight '{w.Key.Weight}' int8 per channel (axis {w.Key.Axis})"));
+            rewrites.Add(new Change(w.First().Node, $"weight '{w.Key.Weight}' int8 per channel (axis {w.Key.Axis})"));
         }
         foreach (var a in sites.Activations)
         {
@@ -71,7 +73,7 @@ public sealed class Quantize(ActivationRanges ranges, IReadOnlySet<string>? node
             foreach (var r in a.Readers) byName[r.Node].Input[r.Slot] = pair[1].Output[0];
             if (graph.ProducerOf(a.Tensor) is not null) after[a.Tensor] = pair;
             else top.AddRange(pair);
-            rewrites.Add(new Rewrite.Rewrite(a.Tensor, $"int8 Q/DQ (scale {scales[a.Tensor]:R}) read by {string.Join(", ", a.Readers.Select(r => r.Node))}"));
+            rewrites.Add(new Change(a.Tensor, $"int8 Q/DQ (scale {scales[a.Tensor]:R}) read by {string.Join(", ", a.Readers.Select(r => r.Node))}"));
         }
         Reorder(graph, top, after);
         edit.RemoveUnreferenced();
@@ -124,7 +126,9 @@ public sealed class Quantize(ActivationRanges ranges, IReadOnlySet<string>? node
         var (values, scales) = WeightQuantization.PerChannel(TensorValues.Float32(tensor, store), dims, axis);
         var scaleBytes = new byte[scales.Length * 4];
         Buffer.BlockCopy(scales, 0, scaleBytes, 0, scaleBytes.Length);
-        var quantized = AddInitializer(graph, edit.Fresh(weight + "_quantized"), ElementType.Int8, dims, (byte[])(Array)values);
+        var valueBytes = new byte[values.Length];
+        Buffer.BlockCopy(values, 0, valueBytes, 0, valueBytes.Length);
+        var quantized = AddInitializer(graph, edit.Fresh(weight + "_quantized"), ElementType.Int8, dims, valueBytes);
         var scaleName = AddInitializer(graph, edit.Fresh(weight + "_scale"), ElementType.Float, [scales.Length], scaleBytes);
         var zeroName = AddInitializer(graph, edit.Fresh(weight + "_zero_point"), ElementType.Int8, [scales.Length], new byte[scales.Length]);
         return GraphEdit.Node(edit.Fresh(weight + "_DequantizeLinear"), "DequantizeLinear", [quantized, scaleName, zeroName],
@@ -133,7 +137,7 @@ public sealed class Quantize(ActivationRanges ranges, IReadOnlySet<string>? node
 
     private static string AddInitializer(ModelGraph graph, string name, int elemType, long[] dims, byte[] bytes)
     {
-        var tensor = new TensorProto { Name = name, DataType = elemType, RawData = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(bytes) };
+        var tensor = new TensorProto { Name = name, DataType = elemType, RawData = UnsafeByteOperations.UnsafeWrap(bytes) };
         tensor.Dims.AddRange(dims);
         graph.Proto.Initializer.Add(tensor);
         return name;

@@ -1,4 +1,5 @@
 using OnnxCoDesign.Passes.Rewrite;
+using Change = OnnxCoDesign.Passes.Rewrite.Rewrite;
 
 namespace OnnxCoDesign.Passes.Quantization;
 
@@ -7,7 +8,7 @@ namespace OnnxCoDesign.Passes.Quantization;
 /// the model from (null when it did not), which a plan reports.
 /// </summary>
 public sealed record QuantizeResult(
-    IReadOnlyList<Rewrite.Rewrite> Rewrites,
+    IReadOnlyList<Change> Rewrites,
     IReadOnlyList<LeftAlone> LeftAlone,
     IReadOnlyList<string> Activations,
     IReadOnlyList<string> Weights,

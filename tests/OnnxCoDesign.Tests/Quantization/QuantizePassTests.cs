@@ -6,6 +6,7 @@ using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Pipeline;
 using OnnxCoDesign.Passes.Quantization;
 using OnnxCoDesign.Passes.Rewrite;
+using OnnxCoDesign.Passes.Shapes;
 using OnnxCoDesign.Samples;
 using OnnxCoDesign.Tests.Rewrite;
 using static OnnxCoDesign.Tests.Quantization.QuantizeModels;
@@ -37,7 +38,7 @@ public sealed class QuantizePassTests
     {
         var original = ConvResidualGemm();
         var graph = new ModelGraph(original);
-        var sites = QdqPlacement.Of(graph, OnnxCoDesign.Passes.Shapes.ShapeInference.Run(graph));
+        var sites = QdqPlacement.Of(graph, ShapeInference.Run(graph));
         using var loaded = LoadedModel.InMemory(original);
         using var data = MemoryDataSet.Uniform(X, [4, 8, 8], 64);
         var ranges = Calibrator.Collect(loaded, sites.ActivationTensors, data, CalibrationSettings.Default);
