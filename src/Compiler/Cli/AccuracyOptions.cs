@@ -1,3 +1,4 @@
+using System.Globalization;
 using McMaster.Extensions.CommandLineUtils;
 using OnnxCoDesign.Compiler.Calibration;
 using OnnxCoDesign.Compiler.Data;
@@ -15,31 +16,29 @@ public sealed record AccuracyOptionSet(CommandOption Calibration, CommandOption 
 /// </summary>
 public sealed record AccuracyOptions(string? Calibration, string? Validation, string? Labels, Preprocess? Preprocess, CalibrationSettings Settings)
 {
-    public static AccuracyOptionSet Register(CommandLineApplication cmd) => new(
-        cmd.Option("--calibration <DATA>", "calibration data for int8 activation ranges: .npy, IDX (.gz), an onnx test-data folder or a folder of images", CommandOptionType.SingleValue),
-        cmd.Option("--validation <DATA>", "validation data to measure accuracy on (same forms as --calibration)", CommandOptionType.SingleValue),
-        cmd.Option("--labels <LABELS>", "the validation data's class ids: a 1-D integer .npy or an IDX1 file (an image folder's class sub-folders are labels too)", CommandOptionType.SingleValue),
-        cmd.Option("--preprocess <SPEC>", "how images and uint8 data become input, e.g. resize=256,crop=224,mean=0.485,0.456,0.406,std=0.229,0.224,0.225", CommandOptionType.SingleValue),
-        cmd.Option("--calibration-method <M>", "minmax, percentile (default, 99.99) or entropy (TensorRT's KL divergence)", CommandOptionType.SingleValue),
-        cmd.Option("--calibration-samples <N>", "calibrate on the first N samples of --calibration (default: all)", CommandOptionType.SingleValue));
+    public static AccuracyOptionSet Register(CommandLineApplication cmd)
+    {
+        var (calibration, validation, labels, preprocess) = CliConventions.DataOptionsFor(cmd);
+        return new AccuracyOptionSet(calibration, validation, labels, preprocess,
+            cmd.Option("--calibration-method <M>", "minmax, percentile (default, 99.99) or entropy (TensorRT's KL divergence)", CommandOptionType.SingleValue),
+            cmd.Option("--calibration-samples <N>", "calibrate on the first N samples of --calibration (default: all)", CommandOptionType.SingleValue));
+    }
 
     public static AccuracyOptions Parse(CommandLineApplication cmd, AccuracyOptionSet set)
     {
-        if (set.Labels.HasValue() && !set.Validation.HasValue()) throw new CommandParsingException(cmd, "--labels belong to --validation DATA, which is missing");
-        var method = set.Method.HasValue() ? CalibrationMethodNames.Parse(set.Method.Value()!) : CalibrationSettings.Default.Method;
-        if ((set.Method.HasValue() || set.CalibrationSamples.HasValue()) && !set.Calibration.HasValue())
+        var data = CliConventions.ParseDataOptions(cmd, set.Calibration, set.Validation, set.Labels, set.Preprocess);
+        if ((set.Method.HasValue() || set.CalibrationSamples.HasValue()) && data.Calibration is null)
         {
             throw new CommandParsingException(cmd, "--calibration-method and --calibration-samples apply to --calibration DATA, which is missing");
         }
+        var method = set.Method.HasValue() ? CalibrationMethodNames.Parse(set.Method.Value()!) : CalibrationSettings.Default.Method;
         int? limit = null;
         if (set.CalibrationSamples.HasValue())
         {
-            limit = int.TryParse(set.CalibrationSamples.Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1
+            limit = int.TryParse(set.CalibrationSamples.Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1
                 ? n : throw new CommandParsingException(cmd, $"--calibration-samples '{set.CalibrationSamples.Value()}' is not a whole number of at least 1");
         }
-        return new AccuracyOptions(set.Calibration.Value(), set.Validation.Value(), set.Labels.Value(),
-            set.Preprocess.HasValue() ? Preprocess.Parse(set.Preprocess.Value()!) : null,
-            CalibrationSettings.Default with { Method = method, MaxSamples = limit });
+        return new AccuracyOptions(data.Calibration, data.Validation, data.Labels, data.Preprocess, CalibrationSettings.Default with { Method = method, MaxSamples = limit });
     }
 
     public IDataSet? CalibrationSet(IReadOnlyList<InputSignature> inputs, int? limit = null) =>

@@ -129,15 +129,18 @@ public static partial class DeviceProfileJson
         Sources = d.Sources,
     };
 
-    /// <summary>schemaVersion (the one this tool writes) and warnings (an array) around a profile file's fields.</summary>
+    /// <summary>
+    /// schemaVersion and warnings (an array) around a profile file's fields. Profiles are the same in versions 1
+    /// and 2 (version 2 changed only plan.json's accuracy), so both are read.
+    /// </summary>
     private static bool DocumentKey(JsonProperty p, string? file)
     {
         if (p.Name == "schemaVersion")
         {
-            if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetInt32(out var v) || v != CodesignJson.SchemaVersion)
+            if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetInt32(out var v) || v is < 1 or > CodesignJson.SchemaVersion)
             {
                 var found = p.Value.ValueKind == JsonValueKind.Number && p.Value.GetRawText().Length <= 20 ? p.Value.GetRawText() : Kind(p.Value);
-                throw Malformed($"'schemaVersion' is {found}; this tool reads schema version {CodesignJson.SchemaVersion}", file);
+                throw Malformed($"'schemaVersion' is {found}; this tool reads schema versions 1 to {CodesignJson.SchemaVersion}", file);
             }
             return true;
         }

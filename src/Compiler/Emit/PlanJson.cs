@@ -34,7 +34,7 @@ public static class PlanJson
             Precision = s.Precision.Name(), // the lowest allowed; each part records its own
             Objective = s.Objective.ToString().ToLowerInvariant(),
             Lambda = s.Lambda,
-            Accuracy = s.Accuracy.ToString().ToLowerInvariant(),
+            Accuracy = PlanAccuracyJson.Document(o),
             StrategyAccuracyCost = o.StrategyAccuracyCost.Select(a => Math.Round(a, 6)).ToList(),
             CostModel = s.CostModel.ToString().ToLowerInvariant(),
             Units = o.Planning.Units.Count,

@@ -42,7 +42,7 @@ public static class CompilePipeline
         var table = measuredTable ? AccuracyPlanning.Table(planning, source, devicePrecisions, data!) : null;
         var accuracy = settings.Accuracy == AccuracyModel.Prior || table is not null
             ? PlannerSettings.PriorAccuracyCost
-            : MeasuredAccuracy(source, planning, settings, bindings);
+            : MeasuredAccuracy(source, planning, devicePrecisions.Max(), bindings);
         var problem = planning.Problem(settings.Devices, settings.Precision, settings.Link, settings.Objective, settings.CostModel, settings.Lambda, accuracy,
             table?.ForDevices(devicePrecisions, planning.Units.Count));
         var costs = new StageCosts(problem);
@@ -82,11 +82,11 @@ public static class CompilePipeline
 
     /// <summary>
     /// The measured counterpart of the prior: for each strategy, the relative L2 deviation of the whole model
-    /// fused that way, with weights rounded to the target precision, from the fp32 original (4 seeded inputs).
+    /// fused that way, with weights rounded to the lowest precision a device of the chain runs, from the fp32 original (4 seeded
+    /// inputs). Used without data; with data the sensitivity table measures real accuracy.
     /// </summary>
-    private static double[] MeasuredAccuracy(LoadedModel source, PlanningModel planning, PlannerSettings settings, ShapeBindings bindings)
+    private static double[] MeasuredAccuracy(LoadedModel source, PlanningModel planning, Precision target, ShapeBindings bindings)
     {
-        var target = settings.Precision;
         var inputs = InputGenerator.Generate(InputGenerator.ResolveInputs(source, bindings).Inputs, 4, 0);
         // The planner's variants carry no weights (structure only); each strategy is fused for real here, once:
         // the realized plan reuses the variant it needs.

@@ -24,7 +24,9 @@ public sealed partial class CodesignJson : JsonSerializerContext
     /// The version every document carries first. It changes when a field is removed, renamed or changes its
     /// meaning or kind; fields added within a version are ignored by readers of that version.
     /// </summary>
-    public const int SchemaVersion = 1;
+    /// Version 2: plan.json's `accuracy` became an object (the accuracy model's name is its `model`); plans of
+    /// version 1 are still read.
+    public const int SchemaVersion = 2;
 
     private static readonly JsonWriterOptions WriterOptions = new()
     {

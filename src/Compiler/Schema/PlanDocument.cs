@@ -27,7 +27,7 @@ public sealed record PlanDocument
 
     public required double Lambda { get; init; }
 
-    public required string Accuracy { get; init; }
+    public required PlanAccuracy Accuracy { get; init; }
 
     public required IReadOnlyList<double> StrategyAccuracyCost { get; init; }
 
@@ -191,4 +191,81 @@ public sealed record PlanBlock
     public required string Strategy { get; init; }
 
     public required string Result { get; init; }
+}
+
+/// <summary>
+/// The accuracy side of the plan. <see cref="Model"/>: prior (the seed's branches fused away, weighted by each
+/// part's FLOPs share) or measured. <see cref="Predicted"/> is the chosen plan's accuracy cost A as the planner
+/// summed it, in <see cref="Metric"/>'s units; with data, <see cref="Measured"/> is the same plan's parts, as
+/// emitted and at their devices' precisions, run chained over <see cref="Samples"/> samples against the fp32
+/// original (top-1 of the original: <see cref="Original"/>, percent).
+/// </summary>
+public sealed record PlanAccuracy
+{
+    public required string Model { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Metric { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? Original { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? Predicted { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? Measured { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Samples { get; init; }
+
+    /// <summary>The parts' precisions in part order, e.g. "fp16,int8".</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Precision { get; init; }
+
+    /// <summary>--max-accuracy-drop, in the metric's units.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? Budget { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PlanCalibration? Calibration { get; init; }
+
+    /// <summary>The sensitivity table the planner summed: each unit alone, per precision, S1..S4 (units without blocks: four equal entries).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<PlanSensitivity>? Sensitivity { get; init; }
+
+    /// <summary>The plans measured whole while looking for one within the budget, in the order tried.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<PlanAccuracyAttempt>? Attempts { get; init; }
+}
+
+public sealed record PlanCalibration
+{
+    public required string Method { get; init; }
+
+    public required double? Percentile { get; init; }
+
+    public required long Samples { get; init; }
+}
+
+public sealed record PlanSensitivity
+{
+    public required string Unit { get; init; }
+
+    public required string Precision { get; init; }
+
+    public required IReadOnlyList<double?> Cost { get; init; }
+}
+
+public sealed record PlanAccuracyAttempt
+{
+    public required IReadOnlyList<int> Cuts { get; init; }
+
+    public required IReadOnlyList<string> Strategies { get; init; }
+
+    public required double? TimeMs { get; init; }
+
+    public required double? Predicted { get; init; }
+
+    public required double? Measured { get; init; }
 }

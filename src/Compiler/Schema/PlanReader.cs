@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Passes.Loading;
@@ -65,7 +66,8 @@ public static class PlanReader
             PlanDocument plan;
             try
             {
-                plan = root.Deserialize(CodesignJson.Default.PlanDocument) ?? throw Malformed("the plan is null", planPath);
+                plan = (Version(root) < 2 ? MigrateFromVersion1(root) : root.Deserialize(CodesignJson.Default.PlanDocument))
+                    ?? throw Malformed("the plan is null", planPath);
             }
             catch (JsonException e)
             {
@@ -73,7 +75,7 @@ public static class PlanReader
             }
             CheckNoNullEntries(plan, planPath);
             CheckBaselines(plan, planPath);
-            // A plan from before schemaVersion is version 1 (CheckVersion let only 1 or none through).
+            // A version 1 plan (or one from before schemaVersion) was read into today's form.
             return plan with { SchemaVersion = CodesignJson.SchemaVersion };
         }
     }
@@ -82,10 +84,26 @@ public static class PlanReader
     {
         // Plans written before schemaVersion have none; they are version 1 without warnings.
         if (!root.TryGetProperty("schemaVersion", out var v)) return;
-        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var version) || version != CodesignJson.SchemaVersion)
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var version) || version is < 1 or > CodesignJson.SchemaVersion)
         {
-            throw Malformed($"its schemaVersion is {Printable(v.GetRawText())}; this tool reads schema version {CodesignJson.SchemaVersion}", planPath);
+            throw Malformed($"its schemaVersion is {Printable(v.GetRawText())}; this tool reads schema versions 1 to {CodesignJson.SchemaVersion}", planPath);
         }
+    }
+
+    private static int Version(JsonElement root) => root.TryGetProperty("schemaVersion", out var v) ? v.GetInt32() : 1;
+
+    /// <summary>
+    /// Version 1 wrote `accuracy` as the accuracy model's name ("prior", "measured"); version 2 writes an object
+    /// whose `model` is that name, beside the measured figures. Everything else is read as it is.
+    /// </summary>
+    private static PlanDocument? MigrateFromVersion1(JsonElement root)
+    {
+        var node = JsonNode.Parse(root.GetRawText())!.AsObject();
+        if (node["accuracy"] is JsonValue value && value.GetValueKind() == JsonValueKind.String)
+        {
+            node["accuracy"] = new JsonObject { ["model"] = value.GetValue<string>() };
+        }
+        return node.Deserialize(CodesignJson.Default.PlanDocument);
     }
 
     private static int CheckParts(JsonElement root, string planPath)

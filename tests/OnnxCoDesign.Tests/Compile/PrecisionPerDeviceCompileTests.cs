@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Tests.Schema;
 using OnnxCoDesign.Tests.Support;
 
@@ -24,12 +25,29 @@ public sealed class PrecisionPerDeviceCompileTests : IDisposable
     }
 
     [Fact]
+    public void Int8PartsWithoutCalibrationDataAreRefusedBeforeAnythingIsWritten()
+    {
+        var output = _dir.File("out");
+        var run = CliRun.Of("compile", "--sample", "repvgg-a0", "--devices", "jetson-nano,jetson-xavier-nx", "--precision", "int8", "--link", "1Gbps", "-o", output);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("error OCD1856", run.Error);
+        Assert.Contains("part1 (jetson-xavier-nx)", run.Error);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
     public void Int8OverNanoAndXavierNxBuildsTheNanoPartAtFp16AndSaysSo()
     {
         var output = _dir.File("out");
         // A 1 Gbps link makes the stem worth running on the Nano, so both parts have a model.
-        var run = CliRun.Of("compile", "--sample", "repvgg-a0", "--devices", "jetson-nano,jetson-xavier-nx", "--precision", "int8", "--link", "1Gbps", "-o", output);
-        Assert.Equal(0, run.ExitCode);
+        var run = CliRun.Of("compile", "--sample", "repvgg-a0", "--devices", "jetson-nano,jetson-xavier-nx", "--precision", "int8", "--link", "1Gbps", "-o", output,
+            "--calibration", CalibrationFiles.ForSample(_dir, "repvgg-a0"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        // The int8 part is an explicitly quantized (QDQ) model; the Nano's fp16 part is left for TensorRT's --fp16.
+        var ops = (string file) => ModelLoader.Load(Path.Combine(output, file)).Model.Graph.Node.Select(n => n.OpType).ToHashSet();
+        Assert.DoesNotContain("QuantizeLinear", ops("part0.onnx"));
+        Assert.Contains("QuantizeLinear", ops("part1.onnx"));
+        Assert.Contains("DequantizeLinear", ops("part1.onnx"));
         const string warning = "warning OCW2004: jetson-nano has no int8 path (it runs fp16, fp32); part0 runs at fp16";
         Assert.Single(run.Error.Split('\n'), l => l.Contains("OCW2004"));
         Assert.Contains(warning, run.Error);

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using OnnxCoDesign.Compiler.Devices;
+using OnnxCoDesign.Compiler.Schema;
 using OnnxCoDesign.Passes.Diagnostics;
 using OnnxCoDesign.Tests.Support;
 
 namespace OnnxCoDesign.Tests.Schema;
 
-/// <summary>Every JSON document the tool writes starts with "schemaVersion": 1 and has a "warnings" array of coded warnings.</summary>
+/// <summary>Every JSON document the tool writes starts with "schemaVersion" (CodesignJson.SchemaVersion) and has a "warnings" array of coded warnings.</summary>
 public sealed class JsonDocumentTests : IDisposable
 {
     private readonly ScratchDirectory _dir = new();
@@ -17,7 +18,7 @@ public sealed class JsonDocumentTests : IDisposable
         using var doc = JsonDocument.Parse(json);
         var properties = doc.RootElement.EnumerateObject().ToList();
         Assert.Equal("schemaVersion", properties[0].Name);
-        Assert.Equal(1, properties[0].Value.GetInt32());
+        Assert.Equal(CodesignJson.SchemaVersion, properties[0].Value.GetInt32());
         var warnings = Assert.Single(properties, p => p.Name == "warnings").Value;
         Assert.Equal(JsonValueKind.Array, warnings.ValueKind);
         foreach (var w in warnings.EnumerateArray())
@@ -113,12 +114,22 @@ public sealed class JsonDocumentTests : IDisposable
         Assert.Equal(text, DeviceProfileJson.WriteText(back));
     }
 
+    [Fact]
+    public void AVersion1ProfileFileIsStillRead()
+    {
+        var text = JsonCli.Run("devices", "jetson-nano").Out;
+        var old = text.Replace("\"schemaVersion\": 2", "\"schemaVersion\": 1");
+        Assert.NotEqual(text, old);
+        Assert.Equal(text, DeviceProfileJson.WriteText(DeviceProfileJson.ParseText(old, "x.json")));
+    }
+
     [Theory]
-    [InlineData("\"schemaVersion\": 2")]
+    [InlineData("\"schemaVersion\": 3")]
+    [InlineData("\"schemaVersion\": 0")]
     [InlineData("\"schemaVersion\": \"1\"")]
     public void AProfileFileOfAnotherSchemaVersionIsRefused(string version)
     {
-        var text = JsonCli.Run("devices", "jetson-nano").Out.Replace("\"schemaVersion\": 1", version);
+        var text = JsonCli.Run("devices", "jetson-nano").Out.Replace("\"schemaVersion\": 2", version);
         var e = Assert.Throws<CodesignException>(() => DeviceProfileJson.ParseText(text, "x.json"));
         Assert.Equal(ErrorCodes.DeviceProfileMalformed, e.Code);
     }

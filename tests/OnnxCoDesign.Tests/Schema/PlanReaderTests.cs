@@ -23,7 +23,7 @@ public sealed class PlanReaderTests
 
     private static readonly Dictionary<string, Action<JsonObject>> Alterations = new()
     {
-        ["a newer schemaVersion"] = p => p["schemaVersion"] = 2,
+        ["a newer schemaVersion"] = p => p["schemaVersion"] = 3,
         ["a schemaVersion that is a string"] = p => p["schemaVersion"] = "1",
         ["a model that is a number"] = p => p["model"] = 1,
         ["no tool"] = p => p.Remove("tool"),
@@ -60,9 +60,25 @@ public sealed class PlanReaderTests
     [Fact]
     public void APlanFromBeforeSchemaVersionIsRead()
     {
-        var plan = PlanReader.Parse(Altered(p => { p.Remove("schemaVersion"); p.Remove("warnings"); }), "plan.json");
-        Assert.Equal(1, plan.SchemaVersion);
+        var plan = PlanReader.Parse(Altered(p => { p.Remove("schemaVersion"); p.Remove("warnings"); p["accuracy"] = "prior"; }), "plan.json");
+        Assert.Equal(CodesignJson.SchemaVersion, plan.SchemaVersion);
         Assert.Null(plan.Warnings);
+        Assert.Equal(new PlanAccuracy { Model = "prior" }, plan.Accuracy);
+    }
+
+    [Fact]
+    public void AVersion1PlanHasItsAccuracyModelNameReadAsTheAccuracyObjectsModel()
+    {
+        var plan = PlanReader.Parse(Altered(p => { p["schemaVersion"] = 1; p["accuracy"] = "measured"; }), "plan.json");
+        Assert.Equal("measured", plan.Accuracy.Model);
+        Assert.Null(plan.Accuracy.Predicted);
+    }
+
+    [Fact]
+    public void AVersion2PlanWithTheVersion1AccuracyStringIsRefused()
+    {
+        var e = Assert.Throws<CodesignException>(() => PlanReader.Parse(Altered(p => p["accuracy"] = "prior"), "plan.json"));
+        Assert.Equal(ErrorCodes.PlanMalformed, e.Code);
     }
 
     [Fact]

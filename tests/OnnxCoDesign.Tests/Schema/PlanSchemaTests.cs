@@ -19,13 +19,18 @@ public sealed class PlanSchemaTests : IDisposable
         { "repvgg-a0 on 2 devices", ["--sample", "repvgg-a0"] },
         { "repvgg-grouped on 3 devices", ["--sample", "repvgg-grouped", "--devices", "jetson-nano,jetson-xavier-nx,rtx-4090"] },
         { "detector for throughput", ["--sample", "detector", "--link", "1Gbps", "--objective", "throughput", "--lambda", "0.001"] },
-        { "inception on 3 devices, paper cost model, int8", ["--sample", "inception", "--devices", "jetson-tx2,jetson-nano,rtx-4090", "--cost-model", "paper", "--precision", "int8"] },
+        { "inception on 3 devices, paper cost model, int8", ["--sample", "inception", "--devices", "jetson-tx2,jetson-nano,rtx-4090", "--cost-model", "paper", "--precision", "int8", "--calibration", Calibration] },
+        { "repvgg-grouped, int8, accuracy measured on data", ["--sample", "repvgg-grouped", "--precision", "int8", "--calibration", Calibration, "--accuracy", "measured", "--sensitivity-samples", "2"] },
     };
+
+    /// <summary>Stands for calibration data of the compiled sample, written by the test.</summary>
+    private const string Calibration = "@calibration";
 
     private string Compile(string[] args)
     {
         var output = _dir.File("out");
-        var run = CliRun.Of(["compile", .. args, "-o", output]);
+        var sample = args[Array.IndexOf(args, "--sample") + 1];
+        var run = CliRun.Of(["compile", .. args.Select(a => a == Calibration ? CalibrationFiles.ForSample(_dir, sample) : a), "-o", output]);
         Assert.True(run.ExitCode == 0, run.Error);
         return File.ReadAllText(Path.Combine(output, "plan.json"));
     }
@@ -62,7 +67,7 @@ public sealed class PlanSchemaTests : IDisposable
     public void TheSchemaRefusesWhatCompileNeverWrites()
     {
         var plan = File.ReadAllText(Path.Combine(RepoPaths.Golden, "compile-repvgg-a0", "plan.json"));
-        Assert.NotEmpty(PlanSchema.Errors(plan.Replace("\"schemaVersion\": 1", "\"schemaVersion\": 2")));
+        Assert.NotEmpty(PlanSchema.Errors(plan.Replace("\"schemaVersion\": 2", "\"schemaVersion\": 3")));
         Assert.NotEmpty(PlanSchema.Errors(plan.Replace("\"precision\": \"fp16\"", "\"precision\": \"fp8\"")));
         Assert.NotEmpty(PlanSchema.Errors(plan.Replace("\"blockCount\":", "\"blockCounts\":")));
         Assert.NotEmpty(PlanSchema.Errors(plan.Replace("\"file\": \"part0.onnx\"", "\"file\": 0")));
