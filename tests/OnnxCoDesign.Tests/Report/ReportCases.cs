@@ -10,7 +10,8 @@ namespace OnnxCoDesign.Tests.Report;
 public static class ReportCases
 {
     public static CompileOutcome Compile(string sample, string devices = "jetson-nano,jetson-xavier-nx", string link = "1Gbps",
-        Objective objective = Objective.Throughput, double lambda = 0.001, string? displayName = null, CostModelKind costModel = CostModelKind.Roofline)
+        Objective objective = Objective.Throughput, double lambda = 0.001, string? displayName = null, CostModelKind costModel = CostModelKind.Roofline,
+        Precision precision = Precision.Fp16)
     {
         var settings = new PlannerSettings
         {
@@ -19,6 +20,7 @@ public static class ReportCases
             Objective = objective,
             Lambda = lambda,
             CostModel = costModel,
+            Precision = precision,
         };
         var (model, _) = ModelSource.Open(null, sample);
         using (model) return CompilePipeline.Run(model, displayName ?? sample, settings, ShapeBindings.Empty);

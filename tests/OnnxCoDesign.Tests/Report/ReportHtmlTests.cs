@@ -97,6 +97,27 @@ public sealed class ReportHtmlTests : IDisposable
     }
 
     [Fact]
+    public void EachDeviceAndPartIsDrawnAtItsOwnPrecision()
+    {
+        // int8 is the lowest allowed: the Nano has no int8 path and runs fp16, the Xavier NX runs int8.
+        var o = ReportCases.Compile("repvgg-a0", precision: Precision.Int8);
+        Assert.Equal([Precision.Fp16, Precision.Int8], o.Plan.Parts.Select(p => p.Precision));
+        Assert.All(o.Plan.Parts, p => Assert.NotNull(p.Model));
+        foreach (var p in RooflineChart.Points(o))
+        {
+            var d = p.Part.Device;
+            Assert.Equal(p.Part.Flops / (p.Part.Bytes * RooflineTime.BytesScale(p.Part.Precision)), p.Intensity, 9);
+            Assert.Equal(Math.Min(d.Peak(p.Part.Precision), p.Intensity * d.MemoryBandwidth), p.Attainable, 3);
+        }
+        var html = ReportHtml.Write(o);
+        Assert.Contains("jetson-nano at fp16: ", html);
+        Assert.Contains("jetson-xavier-nx at int8: ", html);
+        Assert.Contains("<td>part0</td><td>jetson-nano</td><td>fp16</td>", html);
+        Assert.Contains("<td>part1</td><td>jetson-xavier-nx</td><td>int8</td>", html);
+        Assert.Contains(", int8 (lowest allowed; part0 fp16), ", html);
+    }
+
+    [Fact]
     public void TheSweepHasAPointPerCutPerSeriesAndMarksTheChosenCut()
     {
         var o = ReportCases.Compile("repvgg-grouped");
