@@ -57,6 +57,27 @@ public sealed class CodesignCompile : ToolTask
     /// <summary>`--verify`.</summary>
     public bool Verify { get; set; }
 
+    /// <summary>`--calibration DATA`: int8 parts are QDQ models whose activation ranges come from this data.</summary>
+    public string? Calibration { get; set; }
+
+    /// <summary>`--calibration-method minmax|percentile|entropy`.</summary>
+    public string? CalibrationMethod { get; set; }
+
+    /// <summary>`--calibration-samples N`.</summary>
+    public string? CalibrationSamples { get; set; }
+
+    /// <summary>`--validation DATA`: the chosen plan's accuracy is measured on it.</summary>
+    public string? Validation { get; set; }
+
+    /// <summary>`--labels LABELS`.</summary>
+    public string? Labels { get; set; }
+
+    /// <summary>`--preprocess SPEC`.</summary>
+    public string? Preprocess { get; set; }
+
+    /// <summary>`--max-accuracy-drop POINTS`.</summary>
+    public string? MaxAccuracyDrop { get; set; }
+
     protected override string ToolName => "dotnet";
 
     // MSBuild folders end in a separator; the compiler names its staging and backup folders after the last segment.
@@ -123,8 +144,18 @@ public sealed class CodesignCompile : ToolTask
         Flag(text, "--cost-model", CostModel);
         foreach (var binding in Shape ?? []) Flag(text, "--shape", binding);
         if (Verify) text.AppendLine("--verify");
+        Flag(text, "--calibration", FullPath(Calibration));
+        Flag(text, "--calibration-method", CalibrationMethod);
+        Flag(text, "--calibration-samples", CalibrationSamples);
+        Flag(text, "--validation", FullPath(Validation));
+        Flag(text, "--labels", FullPath(Labels));
+        Flag(text, "--preprocess", Preprocess);
+        Flag(text, "--max-accuracy-drop", MaxAccuracyDrop);
         return text.ToString();
     }
+
+    /// <summary>Data paths are relative to the project, as item metadata is; the compiler gets them whole.</summary>
+    private static string? FullPath(string? path) => string.IsNullOrWhiteSpace(path) ? null : Path.GetFullPath(path!.Trim());
 
     // `--name=value` keeps a flag and its value on one line, and cannot be mistaken for a further argument.
     private static void Flag(StringBuilder text, string name, string? value)

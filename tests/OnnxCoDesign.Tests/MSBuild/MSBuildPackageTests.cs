@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Google.Protobuf;
 using OnnxCoDesign.Samples;
 using OnnxCoDesign.Passes.Loading;
+using OnnxCoDesign.Tests.Support;
 
 namespace OnnxCoDesign.Tests.MSBuild;
 
@@ -18,8 +19,10 @@ public sealed class MSBuildPackageTests(PackagedFeed feed)
     [Fact]
     public void Build_compiles_a_model_once_and_again_only_when_one_of_its_inputs_changes()
     {
-        var project = new ConsumerProject(feed, "consumer", Path.Combine("models", "net.onnx"), """Devices="jetson-nano,jetson-xavier-nx" """);
+        var project = new ConsumerProject(feed, "consumer", Path.Combine("models", "net.onnx"), """Devices="jetson-nano,jetson-xavier-nx" Calibration="models/calibration.npy" """);
         ModelSaver.Save(SampleModels.RepVggGrouped(), project.ModelPath, forceExternal: true);
+        var calibration = Path.Combine(project.Folder, "models", "calibration.npy");
+        File.WriteAllBytes(calibration, CalibrationFiles.Bytes("repvgg-grouped"));
         Assert.True(File.Exists(project.ModelPath + ".data"));
 
         var first = Succeeds(project.Build());

@@ -5,16 +5,16 @@ namespace OnnxCoDesign.Tests.Quantization;
 
 /// <summary>
 /// An in-memory <see cref="IDataSet"/> of float32 samples for one input: each sample has <c>sampleShape</c>,
-/// a batch stacks them as [count, …sampleShape]. It counts enumerations and the largest batch size asked for,
+/// a batch stacks them as [count, …sampleShape]; labels, when given, one per sample. It counts enumerations and the largest batch size asked for,
 /// so tests can see how a consumer streams.
 /// </summary>
-internal sealed class MemoryDataSet(string input, long[] sampleShape, IReadOnlyList<float[]> samples, string path = "memory.npy") : IDataSet
+internal sealed class MemoryDataSet(string input, long[] sampleShape, IReadOnlyList<float[]> samples, string path = "memory.npy", IReadOnlyList<int>? labels = null) : IDataSet
 {
     public string Path { get; } = path;
 
     public long Count => samples.Count;
 
-    public bool HasLabels => false;
+    public bool HasLabels => labels is not null;
 
     public int Enumerations { get; private set; }
 
@@ -29,7 +29,7 @@ internal sealed class MemoryDataSet(string input, long[] sampleShape, IReadOnlyL
             var count = Math.Min(batchSize, samples.Count - first);
             var values = samples.Skip(first).Take(count).SelectMany(s => s).ToArray();
             var tensor = TensorData.FromFloats(values, [count, .. sampleShape]);
-            yield return new DataBatch(first, count, new Dictionary<string, TensorData> { [input] = tensor }, null);
+            yield return new DataBatch(first, count, new Dictionary<string, TensorData> { [input] = tensor }, labels?.Skip(first).Take(count).ToList());
         }
     }
 

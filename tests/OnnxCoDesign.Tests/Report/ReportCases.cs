@@ -1,8 +1,13 @@
 using System.Text.Json;
+using OnnxCoDesign.Compiler.Calibration;
 using OnnxCoDesign.Compiler.Devices;
+using OnnxCoDesign.Compiler.Evaluation;
 using OnnxCoDesign.Compiler.Pipeline;
 using OnnxCoDesign.Compiler.Planning;
+using OnnxCoDesign.Compiler.Verification;
+using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Shapes;
+using OnnxCoDesign.Tests.Quantization;
 
 namespace OnnxCoDesign.Tests.Report;
 
@@ -23,7 +28,19 @@ public static class ReportCases
             Precision = precision,
         };
         var (model, _) = ModelSource.Open(null, sample);
-        using (model) return CompilePipeline.Run(model, displayName ?? sample, settings, ShapeBindings.Empty);
+        using (model)
+        {
+            using var data = precision == Precision.Int8 ? Int8Calibration(model) : null;
+            return CompilePipeline.Run(model, displayName ?? sample, settings, ShapeBindings.Empty, data);
+        }
+    }
+
+    /// <summary>int8 parts are QDQ models, calibrated on data: two seeded uniform samples stand in for it here.</summary>
+    private static AccuracyInputs Int8Calibration(LoadedModel model)
+    {
+        var input = Assert.Single(InputSignature.Of(model.Model));
+        var calibration = MemoryDataSet.Uniform(input.Name, input.Dims![1..].Select(d => d ?? 1).ToArray(), 2);
+        return new AccuracyInputs(null, null, new PrecisionLowering(calibration, CalibrationSettings.Default));
     }
 
     /// <summary>The counts the charts must match, read from plan.json (not from the report's own code).</summary>
