@@ -15,11 +15,12 @@ namespace OnnxCoDesign.Compiler.Cli;
 
 /// <summary>
 /// `evaluate (MODEL | --sample NAME) [--plan DIR/plan.json] --validation DATA [--labels LABELS] [--preprocess SPEC]
-/// [--precision P] [--strategy S] [--calibration DATA] [--calibration-method M] [--json FILE|-]`: scores the fp32
+/// [--precision P] [--strategy S] [--calibration DATA] [--calibration-method M] [--weights-only] [--json FILE|-]`: scores the fp32
 /// original and a candidate on validation data in one pass: top-1/top-5 with labels, else the output deviation
 /// from the original. The candidate is the plan's parts chained exactly as written (--plan), or the model
 /// re-parameterized by --strategy (default S1) at --precision (default fp32; int8 quantizes it to QDQ with
-/// ranges calibrated on --calibration). With --plan, MODEL is optional when labels are given.
+/// ranges calibrated on --calibration; --weights-only rounds the weights alone). With --plan, MODEL is optional when
+/// labels are given.
 /// </summary>
 internal static class EvaluateCommand
 {
@@ -33,6 +34,7 @@ internal static class EvaluateCommand
         var data = AccuracyOptions.Register(cmd);
         var precision = CliConventions.Precision(cmd, "the candidate's precision: fp32 (default), fp16 or int8 (QDQ, needs --calibration)");
         var strategy = cmd.Option("--strategy <S>", "the candidate's fusion strategy for every block: S1 (default), S2, S3 or S4", CommandOptionType.SingleValue);
+        var weightsOnly = cmd.Option("--weights-only", "round only the weights to --precision (no activations, no calibration): the weight-only figure, for comparison", CommandOptionType.NoValue);
         var json = CliConventions.Json(cmd, "the scores");
         CliConventions.Examples(cmd,
             "evaluate model.onnx --validation t10k-images-idx3-ubyte.gz --labels t10k-labels-idx1-ubyte.gz --preprocess mean=0.286,std=0.353",
@@ -49,7 +51,11 @@ internal static class EvaluateCommand
             }
             var target = CliConventions.ParsePrecision(cmd, precision) ?? TargetPrecision.Fp32;
             var fusion = strategy.HasValue() ? FusionStrategies.Parse(strategy.Value()!) : FusionStrategy.S1;
-            if (target == TargetPrecision.Int8 && options.Calibration is null && !plan.HasValue())
+            if (weightsOnly.HasValue() && (plan.HasValue() || options.Calibration is not null))
+            {
+                throw new CommandParsingException(cmd, "--weights-only rounds a model's weights alone: it takes neither --plan nor --calibration");
+            }
+            if (target == TargetPrecision.Int8 && options.Calibration is null && !plan.HasValue() && !weightsOnly.HasValue())
             {
                 throw new CodesignException(ErrorCodes.Int8NeedsCalibration, "--precision int8 quantizes activations, whose ranges come from data: give --calibration DATA");
             }
@@ -97,13 +103,16 @@ internal static class EvaluateCommand
                     opened.Add(fused);
                     var lowering = new PrecisionLowering(options.CalibrationSet(signature), options.Calibration is null ? null : options.Settings);
                     opened.Add(lowering);
-                    var candidate = lowering.Lower(fused, target, null, fused, fusion.ToString());
+                    var candidate = weightsOnly.HasValue()
+                        ? fused.Derived(WeightRounding.Apply(fused.Model, fused.ExternalData, target))
+                        : lowering.Lower(fused, target, null, fused, fusion.ToString());
                     calibrationSeconds = lowering.CalibrationSeconds;
                     opened.Add(candidate);
                     var session = new OrtModel(candidate);
                     opened.Add(session);
-                    models.Add(EvaluatedModel.Of($"{originalName} {fusion} {target.Name()}", session));
-                    roles.Add(("candidate", target.Name()));
+                    var form = weightsOnly.HasValue() ? $"{target.Name()} weights only" : target.Name();
+                    models.Add(EvaluatedModel.Of($"{originalName} {fusion} {form}", session));
+                    roles.Add(("candidate", form));
                 }
                 using var validation = options.ValidationSet(signature);
                 if (original is null && !validation.HasLabels)

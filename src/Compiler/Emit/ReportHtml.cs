@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using OnnxCoDesign.Compiler.Emit.Html;
+using OnnxCoDesign.Compiler.Evaluation;
 using OnnxCoDesign.Compiler.Pipeline;
 using OnnxCoDesign.Compiler.Planning;
 using static OnnxCoDesign.Compiler.Emit.Svg.SvgCanvas;
@@ -42,6 +43,14 @@ public static class ReportHtml
         Fact(sb, "latency", string.Create(C, $"{chosen.Score.Latency * 1e3:0.###} ms"));
         Fact(sb, "throughput", string.Create(C, $"{chosen.Score.Throughput:0.##} /s (period {chosen.Score.Period * 1e3:0.###} ms)"));
         Fact(sb, "accuracy cost", string.Create(C, $"{chosen.Score.Accuracy:0.####}"));
+        if (o.Accuracy is { } a)
+        {
+            // Predicted (the planner's sum of its units' sensitivity) beside measured (the emitted parts chained).
+            var measuredTable = a.Table.Precisions.Count > 0;
+            Fact(sb, "accuracy, predicted", measuredTable ? string.Create(C, $"{a.Predicted:0.###} ({a.Metric.Name()})") : string.Create(C, $"{a.Predicted:0.###} (prior units)"));
+            Fact(sb, "accuracy, measured", string.Create(C, $"{a.Measured:0.###} ({a.Metric.Name()}, {a.Samples} samples, parts at {a.Precision}") +
+                (a.Original is { } top1 ? string.Create(C, $"; original top-1 {top1:0.##}%") : "") + (a.Budget is { } b ? string.Create(C, $"; budget {b:0.###}") : "") + ")");
+        }
         Fact(sb, "L = T + λ·A", string.Create(C, $"{chosen.Score.Loss(s.Objective, s.Lambda) * 1e3:0.###} ms"));
         sb.Append("</dl>\n</header>\n");
 

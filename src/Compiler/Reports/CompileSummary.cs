@@ -1,4 +1,5 @@
 using System.Globalization;
+using OnnxCoDesign.Compiler.Evaluation;
 using OnnxCoDesign.Compiler.Pipeline;
 using OnnxCoDesign.Compiler.Planning;
 using OnnxCoDesign.Passes.Precision;
@@ -16,6 +17,12 @@ public static class CompileSummary
         w.WriteLine($"model {o.DisplayName}: {o.Planning.Units.Count} units, {o.Planning.BlockCount} RepVGG blocks, {o.Planning.FoldBn.Rewrites.Count} BN folded");
         w.WriteLine($"devices {string.Join(" -> ", s.Devices.Select(d => d.Name))}, link {Devices.LinkSpec.Format(s.Link)}, lowest precision {s.Precision.Name()}, " +
                     $"objective {s.Objective.ToString().ToLowerInvariant()}, lambda {s.Lambda.ToString(C)}, accuracy {s.Accuracy.ToString().ToLowerInvariant()}, cost model {s.CostModel.ToString().ToLowerInvariant()}");
+        if (o.Accuracy is { } a)
+        {
+            var predicted = a.Table.Precisions.Count > 0 ? "predicted" : "predicted (prior units)";
+            w.WriteLine(string.Create(C, $"accuracy ({a.Metric.Name()}, {a.Samples} samples, parts at {a.Precision}): {predicted} {o.Search.Chosen.Score.Accuracy:0.###}, measured {a.Measured:0.###}") +
+                (a.Original is { } top1 ? string.Create(C, $", original top-1 {top1:0.##}%") : "") + (a.Budget is { } b ? string.Create(C, $", budget {b:0.###}") : ""));
+        }
         w.WriteLine();
         w.WriteLine($"  {"part",-6} {"device",-18} {"prec.",-5} {"strategy",-8} {"nodes",6} {"GFLOPs",9} {"ms",9}  file");
         foreach (var p in o.Plan.Parts)

@@ -30,7 +30,7 @@ public static class EvaluateReport
                 Top1 = CodesignJson.Real(s.Top1),
                 Top5 = CodesignJson.Real(s.Top5),
                 Drop = hasOriginal && i > 0 ? CodesignJson.Real(AccuracyMetrics.Cost(metric, scores[0], s)) : null,
-                Deviation = s.Deviations?.Select(d => new EvaluatedOutput { Name = d.Name, MaxAbs = CodesignJson.Real(d.MaxAbs, 6), RelativeL2 = CodesignJson.Real(d.RelativeL2, 6) }).ToList(),
+                Deviation = s.Deviations?.Select(d => new EvaluatedOutput { Name = d.Name, MaxAbs = CodesignJson.Real(d.MaxAbs, 9), RelativeL2 = CodesignJson.Real(d.RelativeL2, 9) }).ToList(),
             }).ToList(),
             Seconds = new EvaluateTimes { Calibration = Math.Round(calibrationSeconds, 3), Evaluation = Math.Round(evaluationSeconds, 3) },
         };
