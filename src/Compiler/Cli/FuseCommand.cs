@@ -1,6 +1,8 @@
 using McMaster.Extensions.CommandLineUtils;
+using OnnxCoDesign.Compiler.Evaluation;
 using OnnxCoDesign.Compiler.Pipeline;
 using OnnxCoDesign.Compiler.Reports;
+using OnnxCoDesign.Compiler.Schema;
 using OnnxCoDesign.Compiler.Verification;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Rewrite.Fusion;
@@ -10,8 +12,10 @@ namespace OnnxCoDesign.Compiler.Cli;
 
 /// <summary>
 /// `fuse (MODEL | --sample NAME) -o OUT [--strategy S1|S2|S3|S4] [--blocks FROM-TO=S]... [--verify]
-/// [--inputs N] [--seed S] [--precision fp32|fp16|int8] [--json FILE|-]`: folds BN into convs and re-parameterizes RepVGG blocks, then writes
-/// the model. With --verify the rewritten model must match the original in ONNX Runtime before anything is
+/// [--inputs N] [--seed S] [--precision fp32|fp16|int8] [--calibration DATA] [--validation DATA [--labels LABELS]] [--preprocess SPEC]
+/// [--json FILE|-]`: folds BN into convs and re-parameterizes RepVGG blocks, then writes the model; with --precision int8
+/// and --calibration, as an explicitly quantized (QDQ) model; with --validation, the original and the written model
+/// are scored on the data. With --verify the rewritten model must match the original in ONNX Runtime before anything is
 /// written (exit 3 otherwise).
 /// </summary>
 internal static class FuseCommand
@@ -34,8 +38,10 @@ internal static class FuseCommand
         var seed = CliConventions.Seed(cmd, "the input generator");
         var precision = CliConventions.Precision(cmd, "also measure the rewritten model's deviation with weights rounded to fp32, fp16 or int8");
         var json = CliConventions.Json(cmd, "the report");
+        var data = AccuracyOptions.Register(cmd);
         CliConventions.Examples(cmd,
             "fuse model.onnx -o fused.onnx --verify",
+            "fuse model.onnx -o int8.onnx --strategy S2 --precision int8 --calibration calib.npy --validation val.npy --labels val-labels.npy",
             "fuse --sample repvgg-a0 -o a0.onnx --strategy S4 --blocks 0-3=S2 --precision fp16 --json -");
         cmd.OnExecute(() =>
         {
@@ -49,6 +55,11 @@ internal static class FuseCommand
             var target = CliConventions.ParsePrecision(cmd, precision);
             var count = CliConventions.ParseInputs(cmd, inputs);
             var seedValue = CliConventions.ParseSeed(cmd, seed);
+            var options = AccuracyOptions.Parse(cmd, data);
+            if (options.Calibration is not null && target != Precision.Int8)
+            {
+                throw new CommandParsingException(cmd, "--calibration quantizes the written model to int8: give --precision int8 with it");
+            }
 
             var (loaded, name) = ModelSource.Open(model.Value, sample.Value());
             using (loaded)
@@ -61,9 +72,25 @@ internal static class FuseCommand
                     check = ModelVerifier.Compare(loaded, outcome.Fused, new VerifyOptions { Inputs = count, Seed = seedValue, Bindings = bindings, Precision = target });
                 }
                 var passed = check is null || !verify.HasValue() || check.Passed;
-                if (passed) ModelSaver.Save(outcome.Fused.Model, outPath.Value()!, loaded.ExternalData);
-                if (json.HasValue()) CliConventions.WriteJson(json, FuseReportJson.Write(outcome, plan, check, passed ? Path.GetFileName(outPath.Value()) : null), output);
-                if (!CliConventions.JsonToStdout(json)) FuseReportText.Write(outcome, plan, check, passed ? outPath.Value() : null, output.Out);
+                using var lowering = new PrecisionLowering(options.CalibrationSet(InputSignature.Of(loaded.Model, loaded.Path)), options.Settings);
+                using var written = options.Calibration is null ? outcome.Fused.Derived(outcome.Fused.Model) : lowering.Lower(outcome.Fused, Precision.Int8, null, outcome.Fused, "fused");
+                var quantization = options.Calibration is null ? null : FuseQuantizationReport.Of(outcome.Fused.Model, written.Model, lowering);
+                EvaluateDocument? evaluation = null;
+                if (passed && options.Validation is not null)
+                {
+                    using var session = new OrtModel(written);
+                    var form = options.Calibration is null ? "fp32" : "int8";
+                    evaluation = ValidationScoring.Score(loaded, name, EvaluatedModel.Of($"{Path.GetFileName(outPath.Value())} ({form})", session), "rewritten", form,
+                        InputSignature.Of(written.Model, written.Path), options, lowering.CalibrationSeconds) with { SchemaVersion = null };
+                }
+                if (passed) ModelSaver.Save(written.Model, outPath.Value()!, loaded.ExternalData);
+                if (json.HasValue()) CliConventions.WriteJson(json, FuseReportJson.Write(outcome, plan, check, passed ? Path.GetFileName(outPath.Value()) : null, quantization, evaluation), output);
+                if (!CliConventions.JsonToStdout(json))
+                {
+                    FuseReportText.Write(outcome, plan, check, passed ? outPath.Value() : null, output.Out);
+                    if (quantization is not null) FuseQuantizationReport.WriteText(quantization, output.Out);
+                    if (evaluation is not null) EvaluateReport.WriteText(evaluation, output.Out);
+                }
                 return passed ? ExitCodes.Success : ExitCodes.CheckFailed;
             }
         });

@@ -1,7 +1,9 @@
 using System.Globalization;
 using McMaster.Extensions.CommandLineUtils;
 using OnnxCoDesign.Compiler.Emit;
+using OnnxCoDesign.Compiler.Evaluation;
 using OnnxCoDesign.Compiler.Pipeline;
+using OnnxCoDesign.Compiler.Reports;
 using OnnxCoDesign.Compiler.Schema;
 using OnnxCoDesign.Compiler.Verification;
 using OnnxCoDesign.Passes.Diagnostics;
@@ -12,8 +14,9 @@ namespace OnnxCoDesign.Compiler.Cli;
 
 /// <summary>
 /// `verify ((ORIGINAL | --sample NAME) REWRITTEN | (ORIGINAL | --sample NAME) --plan DIR/plan.json) [--inputs N] [--seed S] [--data FILE]... [--shape NAME=DIMS]... [--tolerance X]
-/// [--precision fp32|fp16|int8] [--json FILE|-]`: runs both models in ONNX Runtime on the same inputs and
-/// compares every output. Exit 0 when all are within the tolerance, 3 when one is not.
+/// [--precision fp32|fp16|int8] [--validation DATA [--labels LABELS]] [--preprocess SPEC] [--calibration DATA] [--json FILE|-]`:
+/// runs both models in ONNX Runtime on the same inputs and compares every output; with --validation both are also scored
+/// on the data (top-1/top-5 with labels), REWRITTEN quantized to int8 QDQ first when --calibration is given. Exit 0 when all are within the tolerance, 3 when one is not.
 /// </summary>
 internal static class VerifyCommand
 {
@@ -32,10 +35,12 @@ internal static class VerifyCommand
         var json = CliConventions.Json(cmd, "the report");
         var plan = cmd.Option("--plan <PLAN>", "compare ORIGINAL with the parts of a compiled plan (DIR/plan.json) run chained, instead of REWRITTEN", CommandOptionType.SingleValue);
         var sample = cmd.Option("--sample <NAME>", "the built-in sample to compare against, instead of ORIGINAL (REWRITTEN is then the only file)", CommandOptionType.SingleValue);
+        var dataSets = AccuracyOptions.Register(cmd);
         CliConventions.Examples(cmd,
             "verify model.onnx fused.onnx",
             "verify --sample repvgg-a0 a0.onnx --precision int8 --json report.json",
-            "verify model.onnx --plan out/plan.json --inputs 8 --seed 1");
+            "verify model.onnx --plan out/plan.json --inputs 8 --seed 1",
+            "verify model.onnx fused.onnx --precision int8 --calibration calib.npy --validation val.npy --labels val-labels.npy");
         cmd.OnExecute(() =>
         {
             // With --sample the one positional file is the candidate: REWRITTEN, as in `verify --sample NAME REWRITTEN`.
@@ -45,6 +50,11 @@ internal static class VerifyCommand
             if (!plan.HasValue() && rewrittenFile is null) throw Usage(cmd, "verify needs (ORIGINAL | --sample NAME) REWRITTEN (or --plan DIR/plan.json in place of REWRITTEN)");
             if (data.HasValue() && (inputs.HasValue() || seed.HasValue())) throw Usage(cmd, "--data gives the inputs; --inputs and --seed apply only to generated inputs");
             CliConventions.CheckOutput(cmd, json);
+            var accuracy = AccuracyOptions.Parse(cmd, dataSets);
+            if (accuracy.Calibration is not null && (plan.HasValue() || CliConventions.ParsePrecision(cmd, precision) != Precision.Int8 || accuracy.Validation is null))
+            {
+                throw Usage(cmd, "--calibration quantizes REWRITTEN to int8 for scoring on --validation: give --precision int8 and --validation DATA, and a model, not --plan");
+            }
             var options = new VerifyOptions
             {
                 Inputs = CliConventions.ParseInputs(cmd, inputs),
@@ -60,13 +70,17 @@ internal static class VerifyCommand
                 ? (ComparePlan(reference, plan.Value()!, options), $"the parts of {plan.Value()} chained")
                 : (CompareModel(reference, rewrittenFile!, options), rewrittenFile!);
 
+            var evaluation = accuracy.Validation is null ? null
+                : plan.HasValue() ? ScorePlan(reference, referenceName, plan.Value()!, accuracy)
+                : ScoreModel(reference, referenceName, rewrittenFile!, accuracy);
             // Build the JSON before writing anything, so a failure leaves nothing behind.
-            var jsonText = json.HasValue() ? VerifyReportJson.Write(report, referenceName, candidateName) : null;
+            var jsonText = json.HasValue() ? VerifyReportJson.Write(report, referenceName, candidateName, evaluation) : null;
             if (json.Value() == "-") output.Out.Write(jsonText);
             else
             {
                 if (jsonText is not null) AtomicFile.WriteText(json.Value()!, jsonText);
                 VerifyReportText.Write(report, referenceName, candidateName, output.Out);
+                if (evaluation is not null) EvaluateReport.WriteText(evaluation, output.Out);
             }
             foreach (var d in report.Warnings) output.Error.WriteLine($"{referenceName}: warning {d.Code}: {d.Message}");
             return report.Passed ? ExitCodes.Success : ExitCodes.CheckFailed;
@@ -91,6 +105,34 @@ internal static class VerifyCommand
         }
         finally
         {
+            foreach (var p in parts) p.Dispose();
+        }
+    }
+
+    /// <summary>--validation: the original and REWRITTEN (quantized to QDQ first with --calibration) scored on the data.</summary>
+    private static EvaluateDocument ScoreModel(LoadedModel reference, string referenceName, string rewritten, AccuracyOptions accuracy)
+    {
+        using var candidate = ModelLoader.Load(rewritten);
+        using var lowering = new PrecisionLowering(accuracy.CalibrationSet(InputSignature.Of(candidate.Model, candidate.Path)), accuracy.Settings);
+        using var scored = accuracy.Calibration is null ? candidate.Derived(candidate.Model) : lowering.Lower(candidate, Precision.Int8, null, candidate, "rewritten");
+        using var session = new OrtModel(scored);
+        var form = accuracy.Calibration is null ? "file" : "int8";
+        return ValidationScoring.Score(reference, referenceName, EvaluatedModel.Of($"{rewritten} ({form})", session), "rewritten", form,
+            InputSignature.Of(scored.Model, scored.Path), accuracy, lowering.CalibrationSeconds) with { SchemaVersion = null };
+    }
+
+    /// <summary>--validation with --plan: the original and the plan's parts chained as written.</summary>
+    private static EvaluateDocument ScorePlan(LoadedModel reference, string referenceName, string planPath, AccuracyOptions accuracy)
+    {
+        var (chain, parts, precision) = PlanChain.Open(planPath);
+        try
+        {
+            return ValidationScoring.Score(reference, referenceName, EvaluatedModel.Of($"the parts of {planPath} chained", chain), "plan", precision,
+                InputSignature.Of(parts[0].Model, parts[0].Path), accuracy) with { SchemaVersion = null };
+        }
+        finally
+        {
+            chain.Dispose();
             foreach (var p in parts) p.Dispose();
         }
     }

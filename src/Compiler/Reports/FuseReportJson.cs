@@ -9,7 +9,8 @@ namespace OnnxCoDesign.Compiler.Reports;
 /// <summary>fuse's report as JSON (<see cref="FuseDocument"/>): plan, blocks, left-alone reasons, cost before and after, verification.</summary>
 public static class FuseReportJson
 {
-    public static string Write(FuseOutcome o, StrategyPlan plan, VerifyReport? check, string? written) => CodesignJson.Write(new FuseDocument
+    public static string Write(FuseOutcome o, StrategyPlan plan, VerifyReport? check, string? written, FuseQuantization? quantization = null,
+        EvaluateDocument? evaluation = null) => CodesignJson.Write(new FuseDocument
     {
         Model = o.Before.DisplayName,
         Strategy = plan.Default.ToString(),
@@ -31,6 +32,8 @@ public static class FuseReportJson
         After = Cost(o.After),
         Verify = check is null ? null : VerifyReportJson.Document(check, o.Before.DisplayName, "rewritten"),
         Written = written,
+        Evaluation = evaluation,
+        Quantization = quantization,
         Warnings = Warnings.From(o.Warnings),
     }, CodesignJsonWriter.Default.FuseDocument);
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace OnnxCoDesign.Compiler.Schema;
 
 /// <summary>
@@ -7,7 +9,9 @@ namespace OnnxCoDesign.Compiler.Schema;
 /// </summary>
 public sealed record EvaluateDocument
 {
-    public int SchemaVersion { get; init; } = CodesignJson.SchemaVersion;
+    /// <summary>Null inside fuse's and verify's documents, which carry their own.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? SchemaVersion { get; init; } = CodesignJson.SchemaVersion;
 
     public required string Data { get; init; }
 

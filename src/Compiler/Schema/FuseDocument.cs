@@ -28,6 +28,14 @@ public sealed record FuseDocument
 
     public required string? Written { get; init; }
 
+    /// <summary>--validation: the original and the written model scored on the data (as evaluate writes it, without its schemaVersion).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public EvaluateDocument? Evaluation { get; init; }
+
+    /// <summary>--calibration with --precision int8: the written model is quantized (QDQ); what was quantized and on what.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public FuseQuantization? Quantization { get; init; }
+
     public IReadOnlyList<Warning> Warnings { get; init; } = Schema.Warnings.None;
 }
 
@@ -73,4 +81,17 @@ public sealed record FuseCost
     public required long WeightBytes { get; init; }
 
     public required int Nodes { get; init; }
+}
+
+public sealed record FuseQuantization
+{
+    public required int Activations { get; init; }
+
+    public required int Weights { get; init; }
+
+    public required string Method { get; init; }
+
+    public required long Samples { get; init; }
+
+    public required long? OpsetRaisedFrom { get; init; }
 }

@@ -32,6 +32,10 @@ public sealed record VerifyDocument
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public VerifyPrecision? Precision { get; init; }
+
+    /// <summary>--validation: both models scored on the data (as evaluate writes it).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public EvaluateDocument? Evaluation { get; init; }
 }
 
 /// <summary>One output compared: the original's shape, the rewritten's (null when it is missing) and the errors.</summary>

@@ -10,8 +10,8 @@ namespace OnnxCoDesign.Compiler.Verification;
 /// </summary>
 public static class VerifyReportJson
 {
-    public static string Write(VerifyReport report, string original, string rewritten) =>
-        CodesignJson.Write(Document(report, original, rewritten) with { SchemaVersion = CodesignJson.SchemaVersion }, CodesignJsonWriter.Default.VerifyDocument);
+    public static string Write(VerifyReport report, string original, string rewritten, EvaluateDocument? evaluation = null) =>
+        CodesignJson.Write(Document(report, original, rewritten) with { SchemaVersion = CodesignJson.SchemaVersion, Evaluation = evaluation }, CodesignJsonWriter.Default.VerifyDocument);
 
     /// <summary>The report as a record, without schemaVersion (fuse embeds it).</summary>
     public static VerifyDocument Document(VerifyReport report, string original, string rewritten) => new()
