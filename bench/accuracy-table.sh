@@ -20,7 +20,7 @@ validation=(--validation "$data/t10k-images-idx3-ubyte.gz" --labels "$data/t10k-
 
 row() { # strategy, label, evaluate options...
   local strategy=$1 label=$2; shift 2
-  dotnet "$tool" evaluate "$model" "${validation[@]}" --strategy "$strategy" "$@" --json "$scratch/r.json"
+  dotnet "$tool" evaluate "$model" "${validation[@]}" --strategy "$strategy" "$@" --json "$scratch/r.json" > "$scratch/r.txt"
   python3 - "$scratch/r.json" "$strategy" "$label" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

@@ -12,6 +12,12 @@ namespace OnnxCoDesign.Compiler.Calibration;
 /// KL(P‖Q) = Σ P·ln(P/Q)
 /// </code>
 /// The i with the least divergence wins (the first on ties) and amax = i · bin width, the top of the kept range.
+/// Before the search the zero bin's count is replaced by its neighbour's, as NVIDIA's own implementation does
+/// (TensorRT's pytorch-quantization, calib/histogram.py, _compute_amax_entropy: <c>bins[0] = bins[1]</c>): after a
+/// ReLU half the values or more are exact zeros, and that spike, spread over the first merged level of Q, would
+/// otherwise dominate the divergence and pull the threshold down to the smallest candidate. Measured on the
+/// Fashion-MNIST RepVGG without it: post-ReLU ranges of about 0.6 against maxima near 5, and top-1 from 92.46% to
+/// 53.81% at int8.
 /// </summary>
 public static class EntropyThreshold
 {
@@ -22,7 +28,8 @@ public static class EntropyThreshold
     public static double Of(AbsHistogram histogram)
     {
         if (histogram.Total == 0 || histogram.Max <= 0) return 0;
-        var bins = histogram.Counts;
+        var bins = (long[])histogram.Counts.Clone();
+        bins[0] = bins[1];
         var n = bins.Length;
         var suffix = new double[n + 1];
         for (var i = n - 1; i >= 0; i--) suffix[i] = suffix[i + 1] + bins[i];

@@ -84,6 +84,7 @@ public static class PlanJson
         File = p.File,
         Device = p.Device.Name,
         Precision = p.Precision.Name(),
+        OpsetRaisedFrom = p.OpsetRaisedFrom,
         Strategy = p.Strategy?.ToString(),
         Nodes = p.Nodes.Count,
         Flops = (long)p.Flops,

@@ -19,6 +19,8 @@ public static class PlanLowering
     public static RealizedPlan ForMeasurement(RealizedPlan plan, PlanningModel planning, LoadedModel source, PrecisionLowering lowering) =>
         Lower(plan, planning, source, lowering, p => p != TargetPrecision.Fp32);
 
+    private static long Opset(Onnx.ModelProto m) => m.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version ?? 0;
+
     private static RealizedPlan Lower(RealizedPlan plan, PlanningModel planning, LoadedModel source, PrecisionLowering lowering, Func<TargetPrecision, bool> lowered)
     {
         if (!plan.Parts.Any(p => p.Model is not null && lowered(p.Precision))) return plan;
@@ -29,7 +31,8 @@ public static class PlanLowering
             if (part.Model is null || !lowered(part.Precision)) return part;
             using var fp32 = source.Derived(part.Model);
             using var low = lowering.Lower(fp32, part.Precision, null, fused, key);
-            return part with { Model = low.Model };
+            var (before, after) = (Opset(part.Model), Opset(low.Model));
+            return part with { Model = low.Model, OpsetRaisedFrom = after != before ? before : null };
         }).ToList();
         return plan with { Parts = parts };
     }

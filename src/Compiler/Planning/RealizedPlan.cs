@@ -36,6 +36,9 @@ public sealed record PlannedPart(
     IReadOnlyList<TensorSpec> Outputs)
 {
     public string? File => Model is null ? null : $"part{Index}.onnx";
+
+    /// <summary>The default-domain opset the part had before its QDQ form raised it to 13 (per-channel DequantizeLinear needs 13); null when not raised.</summary>
+    public long? OpsetRaisedFrom { get; init; }
 }
 
 /// <summary>What crosses link <see cref="Link"/> (between part Link and part Link+1), and how long it takes.</summary>

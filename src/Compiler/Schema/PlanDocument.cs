@@ -81,6 +81,10 @@ public sealed record PlanPart
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Precision { get; init; }
 
+    /// <summary>An int8 part is a QDQ model, whose per-channel DequantizeLinear needs opset 13: the opset the model had when its part was raised to 13.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? OpsetRaisedFrom { get; init; }
+
     public required string? Strategy { get; init; }
 
     public required int Nodes { get; init; }
