@@ -96,11 +96,9 @@ internal static class VerifyCommand
     /// <summary>`verify --plan`: the plan's part files, loaded from beside plan.json and run in pipeline order.</summary>
     private static VerifyReport ComparePlan(LoadedModel reference, string planPath, VerifyOptions options)
     {
-        var plan = PlanReader.Read(planPath);
-        var parts = new List<LoadedModel>();
+        var (parts, _) = PlanChain.LoadParts(planPath);
         try
         {
-            foreach (var part in plan.RunnableParts()) parts.Add(ModelLoader.Load(plan.PathOf(part)));
             return ChainedVerifier.Compare(reference, parts, options);
         }
         finally

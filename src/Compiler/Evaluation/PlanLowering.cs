@@ -1,4 +1,5 @@
 using OnnxCoDesign.Compiler.Planning;
+using OnnxCoDesign.Passes.Checking;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Precision;
 using OnnxCoDesign.Passes.Rewrite.Fusion;
@@ -19,8 +20,6 @@ public static class PlanLowering
     public static RealizedPlan ForMeasurement(RealizedPlan plan, PlanningModel planning, LoadedModel source, PrecisionLowering lowering) =>
         Lower(plan, planning, source, lowering, p => p != TargetPrecision.Fp32);
 
-    private static long Opset(Onnx.ModelProto m) => m.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version ?? 0;
-
     private static RealizedPlan Lower(RealizedPlan plan, PlanningModel planning, LoadedModel source, PrecisionLowering lowering, Func<TargetPrecision, bool> lowered)
     {
         if (!plan.Parts.Any(p => p.Model is not null && lowered(p.Precision))) return plan;
@@ -31,7 +30,7 @@ public static class PlanLowering
             if (part.Model is null || !lowered(part.Precision)) return part;
             using var fp32 = source.Derived(part.Model);
             using var low = lowering.Lower(fp32, part.Precision, null, fused, key);
-            var (before, after) = (Opset(part.Model), Opset(low.Model));
+            var (before, after) = (OpsetCheck.DefaultOpset(part.Model), OpsetCheck.DefaultOpset(low.Model));
             return part with { Model = low.Model, OpsetRaisedFrom = after != before ? before : null };
         }).ToList();
         return plan with { Parts = parts };

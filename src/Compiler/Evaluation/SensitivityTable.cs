@@ -3,6 +3,7 @@ using OnnxCoDesign.Compiler.Planning;
 using OnnxCoDesign.Compiler.Verification;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Precision;
+using OnnxCoDesign.Passes.Quantization;
 using OnnxCoDesign.Passes.Rewrite.Fusion;
 
 namespace OnnxCoDesign.Compiler.Evaluation;
@@ -40,6 +41,9 @@ public sealed record SensitivityTable(
         devicePrecisions.Select(p => Enumerable.Range(0, PlanningProblem.Strategies)
             .Select(s => Enumerable.Range(0, units).Select(u => Row(p, u)[s]).ToArray()).ToArray()).ToArray();
 
+    /// <summary>Whether a node of the BN-folded model can read a Q/DQ or fp16 site: a linear operator, or an Add (a block's sum, a residual).</summary>
+    private static bool Lowerable(string opType) => QdqPlacement.LinearOps.Contains(opType) || opType is "Add" or "Sum";
+
     /// <param name="atPrecision">Builds the model a precision runs from an fp32 model, only the given nodes lowered; the last argument names
     /// the fp32 model for calibration (the strategy of the variant).</param>
     public static SensitivityTable Measure(PlanningModel planning, LoadedModel original, IReadOnlyList<TargetPrecision> precisions,
@@ -58,6 +62,10 @@ public sealed record SensitivityTable(
                 foreach (var s in unit.HasBlocks ? strategies : [FusionStrategy.S1]) jobs.Add((p, unit.Index, s));
             }
         }
+        // A unit with nothing to lower (no Conv, Gemm, MatMul or residual Add: a Relu, a pooling, a Flatten) computes
+        // exactly what fp32 does: its entries are zero by construction, and it is not run.
+        var ops = planning.Base.Graph.Nodes.ToDictionary(n => n.Name, n => n.OpType, StringComparer.Ordinal);
+        jobs = jobs.Where(j => units[j.U].BaseNodes.Any(n => Lowerable(ops[n]))).ToList();
         double original1 = 0;
         long samples = 0;
         var metric = data.HasLabels ? AccuracyMetric.Top1Drop : AccuracyMetric.OutputDeviation;

@@ -3,6 +3,7 @@ using Onnx;
 using OnnxCoDesign.Compiler.Calibration;
 using OnnxCoDesign.Compiler.Evaluation;
 using OnnxCoDesign.Compiler.Schema;
+using OnnxCoDesign.Passes.Checking;
 
 namespace OnnxCoDesign.Compiler.Reports;
 
@@ -12,8 +13,8 @@ public static class FuseQuantizationReport
     public static FuseQuantization Of(ModelProto fp32, ModelProto quantized, PrecisionLowering lowering)
     {
         var initializers = quantized.Graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-        var before = Opset(fp32);
-        var after = Opset(quantized);
+        var before = OpsetCheck.DefaultOpset(fp32);
+        var after = OpsetCheck.DefaultOpset(quantized);
         return new FuseQuantization
         {
             Activations = quantized.Graph.Node.Count(n => n.OpType == "QuantizeLinear"),
@@ -28,6 +29,4 @@ public static class FuseQuantizationReport
         w.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"quantize: int8 QDQ, {q.Activations} activation(s) and {q.Weights} weight(s) quantized, ranges by {q.Method} on {q.Samples} calibration sample(s)") +
             (q.OpsetRaisedFrom is { } from ? string.Create(CultureInfo.InvariantCulture, $"; opset raised from {from} to 13") : ""));
-
-    private static long Opset(ModelProto m) => m.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version ?? 0;
 }

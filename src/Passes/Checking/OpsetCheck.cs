@@ -14,7 +14,7 @@ namespace OnnxCoDesign.Passes.Checking;
 /// many of their operators (Add, Gemm and BatchNormalization start at 7). A model whose nodes use the
 /// default domain must import it.
 /// </summary>
-internal static class OpsetCheck
+public static class OpsetCheck
 {
     /// <summary>The newest default-domain opset whose operators this tool was written against (ONNX 1.18).</summary>
     public const long NewestKnown = 23;
