@@ -77,6 +77,10 @@ public sealed class FashionMnistAccuracyTests : IDisposable
         Assert.InRange(accuracy.GetProperty("measured").GetDouble(), double.NegativeInfinity, 0.5);
         Assert.True(accuracy.TryGetProperty("predicted", out _));
         Assert.NotEmpty(accuracy.GetProperty("sensitivity").EnumerateArray());
+        // The report shows the predicted drop beside the measured one.
+        var report = File.ReadAllText(Path.Combine(output, "report.html"));
+        Assert.Contains($"<dt>accuracy, predicted</dt><dd>{accuracy.GetProperty("predicted").GetDouble().ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} (top-1 drop (points))", report);
+        Assert.Contains($"<dt>accuracy, measured</dt><dd>{accuracy.GetProperty("measured").GetDouble().ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} (top-1 drop (points), 10000 samples", report);
 
         // The parts by hand: loaded from the folder, fed by name in order, argmax against the labels.
         var parts = plan.RootElement.GetProperty("parts").EnumerateArray().Where(p => p.GetProperty("file").ValueKind == JsonValueKind.String)
