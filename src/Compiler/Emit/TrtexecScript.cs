@@ -52,6 +52,12 @@ public static class TrtexecScript
     /// </summary>
     private static readonly TensorRtVersion QdqStronglyTypedSince = new(10, 12);
 
+    /// <summary>
+    /// A part's name in the script's comments: its file's (part1.onnx → part1), so a comment names the part the command
+    /// builds even where a relay part before it has no file and the list's position would be off by one.
+    /// </summary>
+    private static string Label(TrtexecPart part) => Path.GetFileNameWithoutExtension(part.OnnxFile);
+
     /// <summary>part0.onnx on jetson-nano → part0.jetson-nano.engine.</summary>
     public static string EngineFileFor(string onnxFile, DeviceProfile device) =>
         Path.ChangeExtension(onnxFile, null) + "." + device.Name + ".engine";
@@ -73,7 +79,7 @@ public static class TrtexecScript
         Line("# on the GPU and TensorRT version it was built with. Run it on each device with that device's name:");
         Line($"#   ./{FileName} {devices[0]}      (or `all` to build every part here)");
         Line("# TRTEXEC overrides the trtexec binary (JetPack puts it in /usr/src/tensorrt/bin/trtexec).");
-        var qdq = parts.Select((p, i) => (p, i)).Where(x => x.p.Qdq).Select(x => $"part{x.i} ({x.p.Device.Name})").ToList();
+        var qdq = parts.Where(p => p.Qdq).Select(p => $"{Label(p)} ({p.Device.Name})").ToList();
         if (qdq.Count > 0)
         {
             Line($"# QDQ int8 parts (explicit quantization; no calibration cache): {string.Join(", ", qdq)}.");
@@ -95,7 +101,7 @@ public static class TrtexecScript
         {
             var part = parts[i];
             var d = part.Device;
-            var label = $"part{i}";
+            var label = Label(part);
             Line();
             if (d.TensorRtVersion is null)
             {

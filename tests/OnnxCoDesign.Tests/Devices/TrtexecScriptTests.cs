@@ -22,6 +22,18 @@ public sealed class TrtexecScriptTests : IDisposable
     private static readonly TrtexecInput StaticInput = new("input", [1, 3, 224, 224], Symbolic: false);
     private static readonly TrtexecInput SymbolicInput = new("input", [1, 3, 224, 224], Symbolic: true);
 
+    [Fact]
+    public void CommentsNameThePartByItsFileWhenARelayPartBeforeItHasNone()
+    {
+        // Everything on the second device: the first is a relay with no file, so the only part to build is part1.
+        var nx = Device("jetson-xavier-nx");
+        var part = new TrtexecPart("part1.onnx", TrtexecScript.EngineFileFor("part1.onnx", nx), nx, Precision.Int8, [StaticInput]);
+        var script = TrtexecScript.Emit([part]);
+        Assert.Contains("# part1: jetson-xavier-nx (", script);
+        Assert.Contains("no calibration cache): part1 (jetson-xavier-nx).", script);
+        Assert.DoesNotContain("part0", script);
+    }
+
     /// <summary>The seed's setup: Nano runs the stem, Xavier NX the rest, both fp16.</summary>
     public static IReadOnlyList<TrtexecPart> NanoToXavierNx()
     {

@@ -25,7 +25,7 @@ if wanted jetson-tx2; then
     --fp16
 fi
 
-# part1: rtx-4090 (NVIDIA GeForce RTX 4090), TensorRT 10.16, fp16
+# part2: rtx-4090 (NVIDIA GeForce RTX 4090), TensorRT 10.16, fp16
 if wanted rtx-4090; then
   "$TRTEXEC" \
     --onnx=part2.onnx \

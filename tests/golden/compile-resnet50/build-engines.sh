@@ -15,7 +15,7 @@ case "$target" in
 esac
 wanted() { [ "$target" = all ] || [ "$target" = "$1" ]; }
 
-# part0: jetson-orin-nano (NVIDIA Jetson Orin Nano 8GB (MAXN SUPER)), TensorRT 10.3, fp16
+# part1: jetson-orin-nano (NVIDIA Jetson Orin Nano 8GB (MAXN SUPER)), TensorRT 10.3, fp16
 if wanted jetson-orin-nano; then
   "$TRTEXEC" \
     --onnx=part1.onnx \
