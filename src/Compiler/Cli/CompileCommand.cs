@@ -92,9 +92,12 @@ internal static class CompileCommand
                 WarningLines.Write(outcome.Warnings, loaded.Path ?? name, output.Error);
                 if (verify.HasValue())
                 {
-                    var parts = outcome.Plan.Parts.Where(p => p.Model is not null).Select(p => loaded.Derived(p.Model!)).ToList();
+                    // int8 parts are checked in their fp32 form: the cut and the fusion must be exact; what quantization
+                    // costs is the measured accuracy (--validation), not a 1e-4 tolerance.
+                    var parts = outcome.Exact.Parts.Where(p => p.Model is not null).Select(p => loaded.Derived(p.Model!)).ToList();
                     var report = ChainedVerifier.Compare(loaded, parts, new VerifyOptions { Inputs = verifyOptions.Inputs, Seed = verifyOptions.Seed, Bindings = bindings });
-                    VerifyReportText.Write(report, name, "chained parts", CliConventions.JsonToStdout(json) ? output.Error : output.Out);
+                    var verifyOut = CliConventions.JsonToStdout(json) ? output.Error : output.Out;
+                    VerifyReportText.Write(report, name, outcome.Fp32Plan is null ? "chained parts" : "chained parts (int8 parts in their fp32 form, before QDQ)", verifyOut);
                     if (!report.Passed)
                     {
                         output.Error.WriteLine($"{loaded.Path ?? name}: error: the chained parts do not match the original; nothing written");

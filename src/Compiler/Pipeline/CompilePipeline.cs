@@ -19,8 +19,15 @@ public sealed record CompileOutcome(
     PlanSearchResult Search,
     RealizedPlan Plan,
     IReadOnlyList<double> StrategyAccuracyCost,
-    AccuracyResult? Accuracy = null)
+    AccuracyResult? Accuracy = null,
+    RealizedPlan? Fp32Plan = null)
 {
+    /// <summary>
+    /// The parts before int8 parts became QDQ models: what --verify checks against the original to 1e-4 (the
+    /// quantized parts' accuracy is what plan.json's measured accuracy reports). The plan itself where nothing was lowered.
+    /// </summary>
+    public RealizedPlan Exact => Fp32Plan ?? Plan;
+
     /// <summary>Warnings of every pass and analysis of this compile (shape inference's OCW2001 among them), each once.</summary>
     public IReadOnlyList<Diagnostic> Warnings => Planning.Context.Diagnostics.Items;
 }
@@ -52,14 +59,15 @@ public static class CompilePipeline
         {
             (search, measured) = AccuracyChoice.Choose(search, costs, planning, source, settings, data!, table);
         }
-        var plan = PlanRealizer.Realize(planning, costs, search.Chosen.Choice);
+        var fp32 = PlanRealizer.Realize(planning, costs, search.Chosen.Choice);
+        var plan = fp32;
         if (plan.Parts.Any(p => p.Model is not null && p.Precision == Precision.Int8))
         {
             if (data is null) throw new CodesignException(ErrorCodes.Int8NeedsCalibration, Int8NeedsCalibrationMessage(plan));
             plan = PlanLowering.ForEmission(plan, planning, source, data.Lowering);
         }
         WarnPrecisionRaised(plan, settings.Precision, planning.Context.Diagnostics);
-        return new CompileOutcome(displayName, settings, planning, costs, search, plan, accuracy, measured);
+        return new CompileOutcome(displayName, settings, planning, costs, search, plan, accuracy, measured, ReferenceEquals(plan, fp32) ? null : fp32);
     }
 
     private static string Int8NeedsCalibrationMessage(RealizedPlan plan) =>

@@ -58,4 +58,16 @@ public sealed class Int8CompileTests : IDisposable
         Assert.Contains(parts, p => ModelLoader.Load(Path.Combine(output, p.GetProperty("file").GetString()!)).Model.Graph.Node.Any(n => n.OpType == "QuantizeLinear"));
         Assert.All(parts, p => Assert.False(p.TryGetProperty("opsetRaisedFrom", out _)));
     }
+
+    [Fact]
+    public void VerifyChecksInt8PartsInTheirFp32FormAndTheQdqPartsAreWritten()
+    {
+        var model = _dir.File("m.onnx");
+        ModelSaver.Save(QuantizeModels.ConvResidualGemm(), model);
+        var output = _dir.File("out");
+        var run = CliRun.Of("compile", model, "-o", output, "--devices", "jetson-xavier-nx,rtx-4090", "--precision", "int8", "--calibration", Calibration(), "--verify");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("int8 parts in their fp32 form", run.Out);
+        Assert.Contains(Directory.GetFiles(output, "part*.onnx"), f => ModelLoader.Load(f).Model.Graph.Node.Any(n => n.OpType == "QuantizeLinear"));
+    }
 }
