@@ -107,4 +107,23 @@ public sealed class DataOptionCommandTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("error OCD1854", run.Error);
     }
+
+    [Fact]
+    public void AnImageFolderScoresTheSameAsTheSameImagesAsNpy()
+    {
+        // The slice's images as grey PNGs in class sub-folders 0..9 (ordinal order = class id): labels from the folders.
+        var pixels = Idx(FashionMnist.TestImages, 16, Samples * 28 * 28);
+        var labels = Idx(FashionMnist.TestLabels, 8, Samples);
+        for (var i = 0; i < Samples; i++)
+        {
+            var image = pixels.AsSpan(i * 28 * 28, 28 * 28).ToArray();
+            _dir.Write($"images/{labels[i]}/{i:D4}.png", Data.DataFiles.Image(28, 28, (x, y) => new SkiaSharp.SKColor(image[y * 28 + x], image[y * 28 + x], image[y * 28 + x])));
+        }
+        using var folder = Json(0, ["evaluate", FashionMnist.Model, "--validation", _dir.File("images"), "--preprocess", FashionMnist.Preprocess]);
+        using var npy = Json(0, ["evaluate", FashionMnist.Model, .. Validation]);
+        Assert.Equal("(class sub-folders)", folder.RootElement.GetProperty("labels").GetString());
+        Assert.Equal(Samples, folder.RootElement.GetProperty("samples").GetInt64());
+        Assert.Equal(npy.RootElement.GetProperty("models")[0].GetProperty("top1").GetDouble(), folder.RootElement.GetProperty("models")[0].GetProperty("top1").GetDouble());
+        Assert.Equal(npy.RootElement.GetProperty("models")[0].GetProperty("top5").GetDouble(), folder.RootElement.GetProperty("models")[0].GetProperty("top5").GetDouble());
+    }
 }
