@@ -24,9 +24,10 @@ public sealed record AccuracyOptions(string? Calibration, string? Validation, st
             cmd.Option("--calibration-samples <N>", "calibrate on the first N samples of --calibration (default: all)", CommandOptionType.SingleValue));
     }
 
-    public static AccuracyOptions Parse(CommandLineApplication cmd, AccuracyOptionSet set)
+    /// <param name="preprocessAlone">--preprocess is accepted without data (it normalizes the camera input).</param>
+    public static AccuracyOptions Parse(CommandLineApplication cmd, AccuracyOptionSet set, bool preprocessAlone = false)
     {
-        var data = CliConventions.ParseDataOptions(cmd, set.Calibration, set.Validation, set.Labels, set.Preprocess);
+        var data = CliConventions.ParseDataOptions(cmd, set.Calibration, set.Validation, set.Labels, set.Preprocess, preprocessAlone);
         if ((set.Method.HasValue() || set.CalibrationSamples.HasValue()) && data.Calibration is null)
         {
             throw new CommandParsingException(cmd, "--calibration-method and --calibration-samples apply to --calibration DATA, which is missing");

@@ -66,10 +66,12 @@ public static class CliConventions
     /// errors; a --preprocess that does not parse is OCD1527. Paths are not checked here: a missing one is
     /// OCD1501 when <see cref="DataSets.Open"/> opens it.
     /// </summary>
-    public static DataOptions ParseDataOptions(CommandLineApplication cmd, CommandOption calibration, CommandOption validation, CommandOption labels, CommandOption preprocess)
+    /// <param name="preprocessAlone">--preprocess means something without data (compile --input-format uint8: the model's normalization).</param>
+    public static DataOptions ParseDataOptions(CommandLineApplication cmd, CommandOption calibration, CommandOption validation, CommandOption labels, CommandOption preprocess,
+        bool preprocessAlone = false)
     {
         if (labels.HasValue() && !validation.HasValue()) throw new CommandParsingException(cmd, "--labels names the classes of --validation data: give --validation DATA too");
-        if (preprocess.HasValue() && !calibration.HasValue() && !validation.HasValue())
+        if (preprocess.HasValue() && !preprocessAlone && !calibration.HasValue() && !validation.HasValue())
         {
             throw new CommandParsingException(cmd, "--preprocess applies to --calibration or --validation data: give one of them too");
         }
@@ -137,5 +139,5 @@ public static class CliConventions
     }
 }
 
-/// <summary>The data-set options of a command (<see cref="CliConventions.ParseDataOptions(CommandLineApplication, CommandOption, CommandOption, CommandOption, CommandOption)"/>): paths as given.</summary>
+/// <summary>The data-set options of a command (<see cref="CliConventions.ParseDataOptions(CommandLineApplication, CommandOption, CommandOption, CommandOption, CommandOption, bool)"/>): paths as given.</summary>
 public sealed record DataOptions(string? Calibration, string? Validation, string? Labels, Preprocess? Preprocess);

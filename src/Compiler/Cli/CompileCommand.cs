@@ -16,8 +16,9 @@ namespace OnnxCoDesign.Compiler.Cli;
 /// <summary>
 /// `compile (MODEL | --sample NAME) -o DIR [--devices D1,D2[,...]] [--link SPEC] [--objective latency|throughput]
 /// [--lambda X] [--precision fp32|fp16|int8] [--accuracy prior|measured] [--cost-model roofline|paper]
-/// [--shape NAME=DIMS]... [--verify [--inputs N] [--seed S]] [--measure [--host PROFILE]] [--json FILE|-] [--force]`: the main job. Writes partK.onnx, plan.json and
+/// [--shape NAME=DIMS]... [--input-format float|uint8 [--preprocess mean=…,std=…[,scale=…]]] [--verify [--inputs N] [--seed S]] [--measure [--host PROFILE]] [--json FILE|-] [--force]`: the main job. Writes partK.onnx, plan.json and
 /// build-engines.sh into DIR as one set; with --verify the chained parts must match the original first;
+/// with --input-format uint8 the model takes the camera's uint8 frame and normalizes it in part 0 (pass prepend-normalization);
 /// with --measure each part is also timed here in ONNX Runtime beside the host profile's prediction (measure.json).
 /// DIR is checked before any work (<see cref="OutputClaim"/>): a new folder, or one holding only what the compiler
 /// wrote there before (its manifest), and never one that holds an input; --force writes beside foreign entries.
@@ -41,6 +42,7 @@ internal static class CompileCommand
         var accuracy = cmd.Option("--accuracy <A>", "prior (default: one unit per branch fused away) or measured (deviation at the precision)", CommandOptionType.SingleValue);
         var costModel = cmd.Option("--cost-model <M>", "roofline (default: per node) or paper (the seed's whole-sub-model Eq. 1-8)", CommandOptionType.SingleValue);
         var shape = cmd.Option("--shape <BINDING>", "bind an input's shape (input=1x3x224x224) or a symbolic dimension (batch=4)", CommandOptionType.MultipleValue);
+        var inputFormat = cmd.Option("--input-format <F>", "float (default: the model's float32 input) or uint8 (the camera's frame, one byte per pixel; the model normalizes it by --preprocess mean=…,std=…[,scale=…] in its first part)", CommandOptionType.SingleValue);
         var verify = cmd.Option("--verify", "run the parts chained in ONNX Runtime and refuse to write unless they match the original", CommandOptionType.NoValue);
         var inputs = CliConventions.Inputs(cmd, "for --verify");
         var seed = CliConventions.Seed(cmd, "--verify's input generator");
@@ -55,6 +57,7 @@ internal static class CompileCommand
             "compile --sample repvgg-a0 -o out",
             "compile model.onnx -o out --devices jetson-nano,jetson-xavier-nx --link 100Mbps --precision int8 --verify",
             "compile model.onnx -o out --objective throughput --json -",
+            "compile model.onnx -o out --input-format uint8 --preprocess mean=0.485,0.456,0.406,std=0.229,0.224,0.225",
             "compile model.onnx -o out --precision int8 --calibration calib.npy --validation val.npy --labels val-labels.npy --max-accuracy-drop 0.5");
         cmd.OnExecute(() =>
         {
@@ -63,7 +66,11 @@ internal static class CompileCommand
             CliConventions.CheckOutput(cmd, outDir);
             CliConventions.CheckOutput(cmd, json);
             var verifyOptions = (Inputs: CliConventions.ParseInputs(cmd, inputs), Seed: CliConventions.ParseSeed(cmd, seed));
-            var dataOptions = AccuracyOptions.Parse(cmd, data);
+            var camera = ParseInputFormat(cmd, inputFormat, data.Preprocess);
+            var dataOptions = AccuracyOptions.Parse(cmd, data, preprocessAlone: camera);
+            // With a uint8 input the model normalizes: data sets feed it their uint8 samples as they are.
+            var normalization = camera ? CameraInput.From(dataOptions.Preprocess) : null;
+            if (camera) dataOptions = dataOptions with { Preprocess = null };
             var budget = maxDrop.HasValue() ? ParseBudget(cmd, maxDrop.Value()!) : (double?)null;
             if (budget is not null && dataOptions.Validation is null && dataOptions.Calibration is null)
             {
@@ -80,13 +87,16 @@ internal static class CompileCommand
                 Accuracy = budget is not null ? AccuracyModel.Measured : Choice(cmd, accuracy, "--accuracy", AccuracyModel.Prior),
                 MaxAccuracyDrop = budget,
                 CostModel = Choice(cmd, costModel, "--cost-model", CostModelKind.Roofline),
+                CameraInput = normalization,
             };
             var bindings = ShapeBindings.Parse(shape.Values!);
             var claim = OutputClaim.Check(outDir.Value(), InputFiles(model.Value, devices.Value(), host.Value()), force.HasValue(), CompileOutputs.MayWrite);
-            var (loaded, name) = ModelSource.Open(model.Value, sample.Value());
-            using (loaded)
+            var (original, name) = ModelSource.Open(model.Value, sample.Value());
+            using (original)
             {
-                claim.RefuseInputs(ExternalDataFiles(loaded));
+                claim.RefuseInputs(ExternalDataFiles(original));
+                // From here on the model is the one planned: with --input-format uint8, the one that normalizes its frame.
+                var loaded = normalization is null ? original : CameraInput.Apply(original, normalization, bindings);
                 using var accuracyData = AccuracyInputs.Open(dataOptions, loaded, sensitivity);
                 var outcome = CompilePipeline.Run(loaded, name, settings, bindings, accuracyData);
                 WarningLines.Write(outcome.Warnings, loaded.Path ?? name, output.Error);
@@ -95,7 +105,15 @@ internal static class CompileCommand
                     // int8 parts are checked in their fp32 form: the cut and the fusion must be exact; what quantization
                     // costs is the measured accuracy (--validation), not a 1e-4 tolerance.
                     var parts = outcome.Exact.Parts.Where(p => p.Model is not null).Select(p => loaded.Derived(p.Model!)).ToList();
-                    var report = ChainedVerifier.Compare(loaded, parts, new VerifyOptions { Inputs = verifyOptions.Inputs, Seed = verifyOptions.Seed, Bindings = bindings });
+                    var options = new VerifyOptions { Inputs = verifyOptions.Inputs, Seed = verifyOptions.Seed, Bindings = bindings };
+                    // A uint8 chain is checked against the untouched float32 original fed the frames normalized in C#
+                    // (CameraInput.Normalize, the same float32 operations in the same order): the reference is the
+                    // original composed with the normalization, computed outside the graph, so a wrong rewrite fails
+                    // here rather than being compared with itself. The frames are generated as uint8 in [0, 255].
+                    var report = normalization is null
+                        ? ChainedVerifier.Compare(loaded, parts, options)
+                        : ChainedVerifier.Compare(original, parts, options, loaded, sample => sample.ToDictionary(
+                            kv => kv.Key, kv => kv.Value.ElemType == Passes.IR.ElementType.UInt8 ? CameraInput.Normalize(kv.Value, normalization) : kv.Value, StringComparer.Ordinal));
                     var verifyOut = CliConventions.JsonToStdout(json) ? output.Error : output.Out;
                     VerifyReportText.Write(report, name, outcome.Fp32Plan is null ? "chained parts" : "chained parts (int8 parts in their fp32 form, before QDQ)", verifyOut);
                     if (!report.Passed)
@@ -158,6 +176,26 @@ internal static class CompileCommand
             .Select(p => new PlanPartInput(p.Index, p.File!, p.Device.Name, p.PredictedSeconds, loaded.Derived(p.Model!))).ToList();
         using var progress = Progress.For(output);
         return PlanMeasurement.Run(name, parts, host, TimingOptions.Default, (label, done, total) => progress.Report(label, done, total));
+    }
+
+    /// <summary>
+    /// --input-format float|uint8 (float32 accepted too). uint8 takes its normalization from --preprocess, whose
+    /// resize and crop are refused: a model input has a fixed geometry, and the frame is the input's shape.
+    /// </summary>
+    private static bool ParseInputFormat(CommandLineApplication cmd, CommandOption option, CommandOption preprocess)
+    {
+        var text = option.Value()?.ToLowerInvariant();
+        var camera = text switch
+        {
+            null or "float" or "float32" => false,
+            "uint8" => true,
+            _ => throw new CommandParsingException(cmd, $"--input-format '{option.Value()}' is not one of float, uint8"),
+        };
+        if (camera && preprocess.HasValue() && Data.Preprocess.Parse(preprocess.Value()!).ChangesGeometry)
+        {
+            throw new CommandParsingException(cmd, $"--input-format uint8 --preprocess '{preprocess.Value()}': resize and crop do not apply, the frame has the model input's fixed shape; give mean=…,std=…[,scale=…]");
+        }
+        return camera;
     }
 
     private static T Choice<T>(CommandLineApplication cmd, CommandOption option, string name, T fallback) where T : struct, Enum

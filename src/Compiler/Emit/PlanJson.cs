@@ -31,6 +31,15 @@ public static class PlanJson
                 BitsPerSecond = s.Link.BitsPerSecond,
                 LatencyMs = CodesignJson.Real(s.Link.LatencySeconds * 1e3),
             },
+            InputFormat = s.InputFormat,
+            InputNormalization = s.CameraInput is { } n ? new PlanNormalization
+            {
+                // prepend-normalization refuses a model without exactly one runtime input, so this is the frame.
+                Input = o.Planning.Base.Graph.Inputs.Single().Name,
+                Scale = Shortest(n.Scale),
+                Mean = n.Mean.Select(Shortest).ToList(),
+                Std = n.Std.Select(Shortest).ToList(),
+            } : null,
             Precision = s.Precision.Name(), // the lowest allowed; each part records its own
             Objective = s.Objective.ToString().ToLowerInvariant(),
             Lambda = s.Lambda,
@@ -77,6 +86,9 @@ public static class PlanJson
             Warnings = Warnings.From(o.Warnings),
         };
     }
+
+    /// <summary>A float as the user wrote it (0.485, not 0.48500001430511475): the shortest text that reads back as the same float.</summary>
+    private static double Shortest(float v) => double.Parse(v.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
 
     private static PlanPart Part(PlannedPart p) => new()
     {

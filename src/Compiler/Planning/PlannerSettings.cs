@@ -1,4 +1,5 @@
 using OnnxCoDesign.Compiler.Devices;
+using OnnxCoDesign.Passes.Preprocessing;
 
 namespace OnnxCoDesign.Compiler.Planning;
 
@@ -27,6 +28,15 @@ public sealed record PlannerSettings
     /// this budget (in the measured metric's units), instead of minimizing T + λA.
     /// </summary>
     public double? MaxAccuracyDrop { get; init; }
+
+    /// <summary>
+    /// --input-format uint8: the normalization prepend-normalization gave the model before planning (its input is
+    /// the camera's uint8 frame); null for the model's own float32 input.
+    /// </summary>
+    public InputNormalization? CameraInput { get; init; }
+
+    /// <summary>"uint8" with <see cref="CameraInput"/>, else "float32": plan.json's inputFormat.</summary>
+    public string InputFormat => CameraInput is null ? "float32" : "uint8";
 
     /// <summary>The seed's prior: one unit per branch fused away (S1 fuses two, S2 and S3 one, S4 none).</summary>
     public static double[] PriorAccuracyCost => [2, 1, 1, 0];

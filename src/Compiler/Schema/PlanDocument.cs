@@ -20,6 +20,15 @@ public sealed record PlanDocument
 
     public required PlanLink Link { get; init; }
 
+    /// <summary>
+    /// --input-format: "float32" (the model's own input) or "uint8" (the camera's frame, one byte per pixel, normalized
+    /// inside part 0 by <see cref="InputNormalization"/>). Absent in plans written before it existed (read as float32).
+    /// </summary>
+    public string? InputFormat { get; init; }
+
+    /// <summary>With a uint8 input: x = (v · scale − mean[c]) / std[c], computed by the first nodes of part 0; null for float32.</summary>
+    public PlanNormalization? InputNormalization { get; init; }
+
     /// <summary>--precision: the lowest precision the plan allows; each part's own <see cref="PlanPart.Precision"/> is what it runs at.</summary>
     public required string Precision { get; init; }
 
@@ -54,6 +63,19 @@ public sealed record PlanDocument
     public required IReadOnlyList<string> UnknownOps { get; init; }
 
     public IReadOnlyList<Warning>? Warnings { get; init; }
+}
+
+/// <summary>The normalization prepend-normalization put in front of the model: x = (v · scale − mean[c]) / std[c].</summary>
+public sealed record PlanNormalization
+{
+    /// <summary>The model input it reads (its name unchanged, its type now uint8).</summary>
+    public required string Input { get; init; }
+
+    public required double Scale { get; init; }
+
+    public required IReadOnlyList<double> Mean { get; init; }
+
+    public required IReadOnlyList<double> Std { get; init; }
 }
 
 public sealed record PlanLink

@@ -20,11 +20,20 @@ public static class ChainedVerifier
     /// chain (the report's Precision is null). <see cref="VerifyReport.ExtraOutputs"/> lists part outputs that
     /// neither a later part reads nor the original outputs (dangling, usually a sign of a wrong split).
     /// </remarks>
-    public static VerifyReport Compare(LoadedModel original, IReadOnlyList<LoadedModel> parts, VerifyOptions options)
+    public static VerifyReport Compare(LoadedModel original, IReadOnlyList<LoadedModel> parts, VerifyOptions options) =>
+        Compare(original, parts, options, original, null);
+
+    /// <summary>
+    /// The chain takes inputs shaped like <paramref name="chainInputs"/>'s (generated from it, or read against its
+    /// signature), and the original runs on each sample passed through <paramref name="toReference"/>: how a chain
+    /// that takes the camera's uint8 frames is checked against the float32 original fed the normalized frames.
+    /// </summary>
+    public static VerifyReport Compare(LoadedModel original, IReadOnlyList<LoadedModel> parts, VerifyOptions options, LoadedModel chainInputs,
+        Func<IReadOnlyDictionary<string, TensorData>, IReadOnlyDictionary<string, TensorData>>? toReference)
     {
         if (parts.Count == 0) throw new ArgumentException("a chain needs at least one part", nameof(parts));
         var warnings = new List<Diagnostic>();
-        var (samples, source) = Samples(original, options, warnings);
+        var (samples, source) = Samples(chainInputs, options, warnings);
         if (samples.Count == 0) throw new CodesignException(ErrorCodes.DataInputUnmatched, "no input samples to run");
 
         List<IReadOnlyDictionary<string, TensorData>> reference;
@@ -32,7 +41,7 @@ public static class ChainedVerifier
         using (var session = new OrtModel(original, options.Runtime))
         {
             names = session.OutputNames;
-            reference = samples.Select(session.Run).ToList();
+            reference = samples.Select(s => session.Run(toReference is null ? s : toReference(s))).ToList();
         }
         List<IReadOnlyDictionary<string, TensorData>> chained;
         using (var chain = new ModelChain(parts, options.Runtime))

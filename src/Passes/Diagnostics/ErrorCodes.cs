@@ -124,6 +124,8 @@ public static class ErrorCodes
     public const string DataSetInputCount = "OCD1530";
     /// <summary>--preprocess that does not fit the data: mean/std counts against channels, crop larger than the image, resize on tensors.</summary>
     public const string PreprocessMismatch = "OCD1531";
+    /// <summary>--input-format uint8 on a model it does not fit: the input is not float32 NCHW, mean/std counts against its channels (names the input).</summary>
+    public const string PrependNormalizationUnsupported = "OCD1532";
 
     // OCD16xx: devices and links (--devices, --link, device profile files, build scripts).
     public const string UnknownDevice = "OCD1601";
