@@ -17,6 +17,11 @@ public static class CompileSummary
         w.WriteLine($"model {o.DisplayName}: {o.Planning.Units.Count} units, {o.Planning.BlockCount} RepVGG blocks, {o.Planning.FoldBn.Rewrites.Count} BN folded");
         w.WriteLine($"devices {string.Join(" -> ", s.Devices.Select(d => d.Name))}, link {Devices.LinkSpec.Format(s.Link)}, lowest precision {s.Precision.Name()}, " +
                     $"objective {s.Objective.ToString().ToLowerInvariant()}, lambda {s.Lambda.ToString(C)}, accuracy {s.Accuracy.ToString().ToLowerInvariant()}, cost model {s.CostModel.ToString().ToLowerInvariant()}");
+        if (s.CameraInput is { } n)
+        {
+            // Only with a uint8 input: float32 summaries stay as they were.
+            w.WriteLine(string.Create(C, $"input format uint8: one byte per pixel on the wire; part 0 computes x = (v · {n.Scale:R} − mean[c]) / std[c], mean {string.Join(",", n.Mean.Select(m => m.ToString("R", C)))}, std {string.Join(",", n.Std.Select(d => d.ToString("R", C)))}"));
+        }
         if (o.Accuracy is { } a)
         {
             var predicted = a.Table.Precisions.Count > 0 ? "predicted" : "predicted (prior units)";
