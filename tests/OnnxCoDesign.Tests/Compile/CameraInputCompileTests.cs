@@ -2,6 +2,7 @@ using System.Text.Json;
 using OnnxCoDesign.Passes.IR;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Tests.Support;
+using OnnxCoDesign.Tests.Verification;
 
 namespace OnnxCoDesign.Tests.Compile;
 
@@ -61,6 +62,40 @@ public sealed class CameraInputCompileTests : IDisposable
         Assert.Equal(ElementType.UInt8, graphInput.Type.TensorType.ElemType);
         Assert.Equal(["Cast", "Mul", "Sub", "Div"], model.Model.Graph.Node.Take(4).Select(x => x.OpType));
         Assert.Contains("input format uint8", camera.Out);
+    }
+
+    [Fact]
+    public void Uint8CalibrationFramesQuantizeAnInt8FirstPartThatTakesTheFrame()
+    {
+        // The model normalizes its frames, so data sets feed it their uint8 samples as they are.
+        var random = new Random(3);
+        var frames = new byte[2 * 3 * 224 * 224];
+        random.NextBytes(frames);
+        var calibration = _dir.Write("frames.npy", NpyBytes.Write("|u1", [2, 3, 224, 224], frames));
+        var output = _dir.File("q");
+        var run = CliRun.Of("compile", "--sample", "repvgg-a0", "-o", output, "--devices", "jetson-xavier-nx,jetson-nano", "--precision", "int8",
+            "--input-format", "uint8", "--preprocess", ImageNet, "--calibration", calibration, "--json", "-");
+
+        Assert.Equal(0, run.ExitCode);
+        using var plan = JsonDocument.Parse(run.Out);
+        var part0 = plan.RootElement.GetProperty("parts")[0];
+        Assert.Equal("int8", part0.GetProperty("precision").GetString());
+        Assert.Equal("uint8", part0.GetProperty("inputs")[0].GetProperty("type").GetString());
+        using var model = ModelLoader.Load(Path.Combine(output, part0.GetProperty("file").GetString()!));
+        Assert.Equal(ElementType.UInt8, model.Model.Graph.Input.Single(i => i.Name == "input").Type.TensorType.ElemType);
+        Assert.Contains(model.Model.Graph.Node, x => x.OpType == "QuantizeLinear");
+    }
+
+    [Fact]
+    public void Float32CalibrationDataForAUint8InputIsRefusedNamingTheFile()
+    {
+        var calibration = CalibrationFiles.ForSample(_dir, "repvgg-a0", count: 1);
+        var run = CliRun.Of("compile", "--sample", "repvgg-a0", "-o", _dir.File("c"), "--devices", "jetson-xavier-nx,jetson-nano", "--precision", "int8",
+            "--input-format", "uint8", "--preprocess", ImageNet, "--calibration", calibration);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("OCD1522", run.Error);
+        Assert.Contains("repvgg-a0-calibration.npy", run.Error);
     }
 
     [Fact]

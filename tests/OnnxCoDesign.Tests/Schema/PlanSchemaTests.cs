@@ -17,6 +17,7 @@ public sealed class PlanSchemaTests : IDisposable
     public static TheoryData<string, string[]> Plans => new()
     {
         { "repvgg-a0 on 2 devices", ["--sample", "repvgg-a0"] },
+        { "repvgg-a0 with the camera's uint8 input", ["--sample", "repvgg-a0", "--input-format", "uint8", "--preprocess", "mean=0.485,0.456,0.406,std=0.229,0.224,0.225"] },
         { "repvgg-grouped on 3 devices", ["--sample", "repvgg-grouped", "--devices", "jetson-nano,jetson-xavier-nx,rtx-4090"] },
         { "detector for throughput", ["--sample", "detector", "--link", "1Gbps", "--objective", "throughput", "--lambda", "0.001"] },
         { "inception on 3 devices, paper cost model, int8", ["--sample", "inception", "--devices", "jetson-tx2,jetson-nano,rtx-4090", "--cost-model", "paper", "--precision", "int8", "--calibration", Calibration] },
