@@ -29,6 +29,7 @@ public static class PlanJson
             {
                 Spec = LinkSpec.Format(s.Link),
                 BitsPerSecond = s.Link.BitsPerSecond,
+                DownBitsPerSecond = s.Link.DownBitsPerSecond,
                 LatencyMs = CodesignJson.Real(s.Link.LatencySeconds * 1e3),
             },
             Precision = s.Precision.Name(), // the lowest allowed; each part records its own
@@ -40,15 +41,9 @@ public static class PlanJson
             Units = o.Planning.Units.Count,
             BlockCount = o.Planning.BlockCount,
             Parts = o.Plan.Parts.Select(Part).ToList(),
-            Transfers = o.Plan.Transfers.Select(t => new PlanTransfer
-            {
-                Link = t.Link,
-                From = t.From,
-                To = t.To,
-                Tensors = Tensors(t.Tensors),
-                Bytes = t.Bytes,
-                Ms = CodesignJson.Real(t.Seconds * 1e3),
-            }).ToList(),
+            Transfers = o.Plan.Transfers.Select(Transfer).ToList(),
+            Results = s.Devices[s.ResultsDevice ?? s.Devices.Count - 1].Name,
+            Returns = o.Plan.Returns.Select(Transfer).ToList(),
             Totals = Score(chosen, s, stages: true),
             Baselines = o.Search.Baselines.Append(chosen)
                 .Select(b => new PlanBaseline { Name = b.Name, Description = b.Description, Plan = Score(b, s, stages: true) }).ToList(),
@@ -77,6 +72,18 @@ public static class PlanJson
             Warnings = Warnings.From(o.Warnings),
         };
     }
+
+    private static PlanTransfer Transfer(PlannedTransfer t) => new()
+    {
+        Link = t.Link,
+        From = t.From,
+        To = t.To,
+        Tensors = Tensors(t.Tensors),
+        Bytes = t.Bytes,
+        Ms = CodesignJson.Real(t.Seconds * 1e3),
+        SerializationMs = CodesignJson.Real(t.SerializationSeconds * 1e3),
+        LatencyMs = CodesignJson.Real(t.LatencySeconds * 1e3),
+    };
 
     private static PlanPart Part(PlannedPart p) => new()
     {
@@ -114,6 +121,7 @@ public static class PlanJson
         LossMs = CodesignJson.Real(plan.Score.Loss(s.Objective, s.Lambda) * 1e3),
         StagesMs = stages ? Milliseconds(plan.Score.StageSeconds) : null,
         TransfersMs = stages ? Milliseconds(plan.Score.TransferSeconds) : null,
+        ReturnsMs = stages && plan.Score.ReturnSeconds.Length > 0 ? Milliseconds(plan.Score.ReturnSeconds) : null,
     };
 
     private static List<double> Milliseconds(IEnumerable<double> seconds) => seconds.Select(x => Math.Round(x * 1e3, 4)).ToList();
