@@ -3,14 +3,17 @@ using OnnxCoDesign.Passes.Rewrite.Fusion;
 namespace OnnxCoDesign.Compiler.Planning;
 
 /// <summary>
-/// Collects the candidate entries of one DP state — (T, A, U, B): the objective's time, the accuracy cost,
-/// the other time measure (period under the latency objective, latency under throughput) and the kept
-/// branches — and yields those no other candidate dominates: y dominates x when it is no worse in all four
-/// (exact comparisons, so only true duplicates and worse go; among duplicates the first added stays).
-/// All four extend monotonically (sums and maxima), so a dominated prefix never ends a better plan: the
-/// final set holds the (T, A) front and the tie-break's winner among equals at every λ.
+/// Collects the candidate entries of one DP state — (T, A, B, U): the objective's time, the accuracy cost,
+/// the kept branches and the other time measure (period under the latency objective, latency under
+/// throughput) — and yields those no other candidate dominates in (T, A, B): y dominates x when it is no
+/// worse in all three (exact comparisons); among candidates equal in all three, the one with the lower U
+/// stays (then the first added). T, A and B extend monotonically (sums and maxima), so a dominated prefix
+/// never ends a better plan: the final set holds the (T, A) front, and at λ = 0 a plan with fewer kept
+/// branches at the same time (S1 where S4 costs as much) is never lost to one with a lower A.
+/// U is a tie-key only, not a dimension: a (period, latency) front can grow with every unit of a long
+/// chain, and planning must stay polynomial.
 /// <para>
-/// Sorted by (T, A, U, B, order added), a candidate can only be dominated by one before it, so one pass
+/// Sorted by (T, A, B, U, order added), a candidate can only be dominated by one before it, so one pass
 /// checking each against the kept ones suffices: O(c log c + c · kept). Candidates with a NaN figure are
 /// never dominated and never dominate (they are kept, in the same order).
 /// </para>
@@ -27,14 +30,14 @@ internal sealed class FrontBuilder
     /// <summary>The non-dominated entries (time rising), then empties the builder.</summary>
     public List<ParetoEntry> Build(int end)
     {
-        var ordered = _all.OrderBy(c => c.Time).ThenBy(c => c.Accuracy).ThenBy(c => c.Other).ThenBy(c => c.Branches).ThenBy(c => c.Order).ToList();
+        var ordered = _all.OrderBy(c => c.Time).ThenBy(c => c.Accuracy).ThenBy(c => c.Branches).ThenBy(c => c.Other).ThenBy(c => c.Order).ToList();
         var kept = new List<Candidate>();
         foreach (var c in ordered)
         {
             var dominated = false;
             foreach (var y in kept)
             {
-                if (y.Time <= c.Time && y.Accuracy <= c.Accuracy && y.Other <= c.Other && y.Branches <= c.Branches) { dominated = true; break; }
+                if (y.Time <= c.Time && y.Accuracy <= c.Accuracy && y.Branches <= c.Branches) { dominated = true; break; }
             }
             if (!dominated) kept.Add(c);
         }

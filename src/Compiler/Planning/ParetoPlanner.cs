@@ -25,9 +25,11 @@ public sealed record ParetoPoint(PlanChoice Choice, PlanScore Score, double Sear
 /// </para>
 /// <para>
 /// Tie-breaking (<see cref="TieBreak"/>): equal L → lower latency → lower period → fewer kept branches →
-/// earlier cut. So that it stays exact, each state keeps every entry not dominated in (T, A, the other time
-/// measure, kept branches) — all four extend monotonically part by part — and <see cref="Front"/> reduces
-/// the final set to the (T, A) front, each point the tie-break's best among its equals.
+/// earlier cut. Each state keeps every entry not dominated in (T, A, kept branches) — all three extend
+/// monotonically part by part — and, of entries equal in all three, the one with the lower other time
+/// measure; <see cref="Front"/> reduces the final set to the (T, A) front, each point the tie-break's best
+/// among its equals. So L and the kept branches are exact; latency and period break ties among the plans
+/// the DP keeps (the one with the better other time at every state of the chain).
 /// </para>
 /// </summary>
 public static class ParetoPlanner
@@ -52,8 +54,8 @@ public static class ParetoPlanner
     }
 
     /// <summary>
-    /// Every plan the DP keeps at the end: none dominated in (T, A, the other time measure, kept branches).
-    /// A superset of the (T, A) front that holds the tie-break's winner at every λ.
+    /// Every plan the DP keeps at the end: none dominated in (T, A, kept branches); of equals, the lower
+    /// other time measure. A superset of the (T, A) front.
     /// </summary>
     public static IReadOnlyList<ParetoPoint> Candidates(StageCosts costs, IReadOnlyList<FusionStrategy>? strategies = null, Func<int, FusionStrategy, int, int, double>? stage = null)
     {

@@ -6,8 +6,7 @@ namespace OnnxCoDesign.Tests.Planning;
 /// <summary>
 /// The planner as it was before it was made polynomial in the devices (issue 9), kept as an oracle: the
 /// dynamic program that gathers every candidate of a state and prunes them pairwise (an entry goes when
-/// another is at least as good in time, accuracy, the other time measure and kept branches, so the
-/// tie-break's winner is never lost), and the sweep that
+/// another is at least as good in time, accuracy and kept branches, the other time measure breaking ties), and the sweep that
 /// scores all 4^devices strategy vectors at each cut. The planner must give exactly what these give.
 /// Its link model is written out here, not taken from StageCosts: serialization (bytes·8/bandwidth) is a
 /// stage of the period, latency adds to the response time only, and a results device upstream of the
@@ -110,12 +109,20 @@ internal static class ReferencePlanner
     private static IEnumerable<FusionStrategy> StrategiesFor(StageCosts costs, IReadOnlyList<FusionStrategy> strategies, int first, int last) =>
         costs.HasBlocks(first, last) ? strategies : strategies.Take(1);
 
-    /// <summary>Every entry no other is at least as good as in all of (T, A, other time, branches), compared pairwise; of equals, the first.</summary>
+    /// <summary>
+    /// Every entry no other beats, compared pairwise: y beats x when it is no worse in (T, A, branches) and
+    /// better in one of them, or equal in all three with a lower other time (or the same, listed first).
+    /// </summary>
     private static List<Entry> Prune(IEnumerable<Entry> entries)
     {
         var all = entries.ToList();
-        static bool AtLeastAsGood(Entry y, Entry x) => y.Time <= x.Time && y.Accuracy <= x.Accuracy && y.Other <= x.Other && y.Branches <= x.Branches;
-        return all.Where((x, i) => !all.Where((y, j) => j != i && AtLeastAsGood(y, x) && (!AtLeastAsGood(x, y) || j < i)).Any()).ToList();
+        bool Beats(Entry y, int j, Entry x, int i)
+        {
+            if (!(y.Time <= x.Time && y.Accuracy <= x.Accuracy && y.Branches <= x.Branches)) return false;
+            if (y.Time < x.Time || y.Accuracy < x.Accuracy || y.Branches < x.Branches) return true;
+            return y.Other < x.Other || (y.Other == x.Other && j < i);
+        }
+        return all.Where((x, i) => !all.Where((y, j) => j != i && Beats(y, j, x, i)).Any()).ToList();
     }
 
     private static ParetoPoint Point(StageCosts costs, Entry last, int parts)
