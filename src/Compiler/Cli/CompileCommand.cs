@@ -35,7 +35,8 @@ internal static class CompileCommand
         var sample = cmd.Option("--sample <NAME>", "compile a built-in sample instead of a file (repvgg-a0, …)", CommandOptionType.SingleValue);
         var outDir = cmd.Option("-o|--output <DIR>", "the output folder", CommandOptionType.SingleValue);
         var devices = cmd.Option("--devices <LIST>", $"device chain, names or profile files, 2 to {DeviceChain.MaxDevices}, each once (default {DefaultDevices})", CommandOptionType.SingleValue);
-        var link = cmd.Option("--link <SPEC>", "link between consecutive devices, e.g. 100Mbps or 107.4Mbps,13ms (default 100Mbps)", CommandOptionType.SingleValue);
+        var link = cmd.Option("--link <SPEC>", "link between consecutive devices, e.g. 100Mbps, 107.4Mbps,13ms or up/down 107.4Mbps/48.7Mbps,13ms (default 100Mbps)", CommandOptionType.SingleValue);
+        var results = cmd.Option("--results <WHERE>", "where the outputs are consumed: last (default), first or a device of the chain; upstream, they come back on the downlink", CommandOptionType.SingleValue);
         var objective = cmd.Option("--objective <O>", "latency (default) or throughput (pipelined: 1 / slowest stage)", CommandOptionType.SingleValue);
         var lambda = cmd.Option("--lambda <X>", "weight of the accuracy cost in L = T + lambda·A, seconds per unit (default 0)", CommandOptionType.SingleValue);
         var precision = CliConventions.Precision(cmd, "the lowest precision allowed: fp32, fp16 (default) or int8; each part runs at the lowest its device supports at or above it");
@@ -77,9 +78,11 @@ internal static class CompileCommand
                 throw new CommandParsingException(cmd, "--max-accuracy-drop needs data to measure on: --validation DATA --labels LABELS (or --calibration DATA for the output deviation)");
             }
             var sensitivity = sensitivitySamples.HasValue() ? ParseCount(cmd, sensitivitySamples) : AccuracyInputs.DefaultSensitivitySamples;
+            var chain = DeviceCatalog.ResolveList(devices.Value() ?? DefaultDevices);
             var settings = new PlannerSettings
             {
-                Devices = DeviceCatalog.ResolveList(devices.Value() ?? DefaultDevices),
+                Devices = chain,
+                ResultsDevice = results.HasValue() ? ParseResults(cmd, results.Value()!, chain) : null,
                 Link = link.HasValue() ? LinkSpec.Parse(link.Value()!) : LinkProfile.Default,
                 Objective = Choice(cmd, objective, "--objective", Objective.Latency),
                 Lambda = lambda.HasValue() ? ParseLambda(cmd, lambda.Value()!) : 0,
@@ -205,6 +208,19 @@ internal static class CompileCommand
         return Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value)
             ? value
             : throw new CommandParsingException(cmd, $"{name} '{option.Value()}' is not one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}");
+    }
+
+    /// <summary>--results: last (null), first (0) or the name of a device of the chain (its index).</summary>
+    private static int? ParseResults(CommandLineApplication cmd, string text, IReadOnlyList<DeviceProfile> chain)
+    {
+        var t = text.Trim();
+        if (t.Equals("last", StringComparison.OrdinalIgnoreCase)) return null;
+        if (t.Equals("first", StringComparison.OrdinalIgnoreCase)) return 0;
+        for (var j = 0; j < chain.Count; j++)
+        {
+            if (chain[j].Name.Equals(t, StringComparison.OrdinalIgnoreCase)) return j == chain.Count - 1 ? null : j;
+        }
+        throw new CommandParsingException(cmd, $"--results '{text}': expected last, first or a device of the chain ({string.Join(", ", chain.Select(d => d.Name))})");
     }
 
     private static double ParseBudget(CommandLineApplication cmd, string text) =>

@@ -5,7 +5,8 @@ using OnnxCoDesign.Passes.Diagnostics;
 namespace OnnxCoDesign.Compiler.Devices;
 
 /// <summary>
-/// --link text: <c>BANDWIDTH[,LATENCY]</c>, e.g. <c>100Mbps</c>, <c>107.4Mbps,13ms</c>, <c>12.5MB/s</c>.
+/// --link text: <c>BANDWIDTH[/DOWN][,LATENCY]</c>, e.g. <c>100Mbps</c>, <c>107.4Mbps,13ms</c>, <c>12.5MB/s</c>,
+/// <c>107.4Mbps/48.7Mbps,13ms</c> (uplink 107.4, downlink 48.7: a single rate means both ways).
 /// Bandwidth units: bps, kbps, Mbps, Gbps (also b/s forms) in bits per second; B/s, kB/s, MB/s, GB/s (also
 /// Bps forms) in bytes per second. Prefixes and the rest of the unit are case-insensitive; the one letter
 /// whose case matters is the usual one: b is a bit, B is a byte (so 100MBps is 800 Mbit/s). Prefixes are
@@ -21,10 +22,20 @@ public static partial class LinkSpec
     {
         ArgumentNullException.ThrowIfNull(text);
         var parts = text.Split(',');
-        if (parts.Length > 2) throw Bad(text, "expected BANDWIDTH or BANDWIDTH,LATENCY");
-        var bits = Bandwidth(text, parts[0]);
+        if (parts.Length > 2) throw Bad(text, "expected BANDWIDTH, BANDWIDTH,LATENCY or UP/DOWN,LATENCY");
+        var rates = parts[0].Split('/');
+        // "/s" belongs to a unit (12.5MB/s): a rate ends with 's' only there, so rejoin a piece that is just "s".
+        var pieces = new List<string>();
+        foreach (var r in rates)
+        {
+            if (pieces.Count > 0 && r.Trim().StartsWith('s') && !char.IsDigit(r.Trim().FirstOrDefault())) pieces[^1] += "/" + r;
+            else pieces.Add(r);
+        }
+        if (pieces.Count > 2) throw Bad(text, "expected at most two rates, UP/DOWN");
+        var bits = Bandwidth(text, pieces[0]);
+        var down = pieces.Count == 2 ? Bandwidth(text, pieces[1]) : bits;
         var latency = parts.Length == 2 ? Latency(text, parts[1]) : 0.0;
-        return new LinkProfile(bits, latency);
+        return new LinkProfile(bits, latency, down);
     }
 
     public static bool TryParse(string text, out LinkProfile? link)
@@ -44,15 +55,21 @@ public static partial class LinkSpec
     /// <summary>Canonical text: the largest bit unit with a value of at least 1, then ms (or us, or s) when there is latency.</summary>
     public static string Format(LinkProfile link)
     {
-        var bps = (decimal)link.BitsPerSecond;
-        var (scale, unit) = bps >= 1e9m ? (1e9m, "Gbps") : bps >= 1e6m ? (1e6m, "Mbps") : bps >= 1e3m ? (1e3m, "kbps") : (1m, "bps");
-        var text = Number(bps / scale) + unit;
+        var text = Rate(link.BitsPerSecond);
+        if (!link.Symmetric) text += "/" + Rate(link.DownBitsPerSecond);
         if (link.LatencySeconds > 0)
         {
             var s = (decimal)link.LatencySeconds;
             text += "," + (s >= 1m ? Number(s) + "s" : s >= 1e-3m ? Number(s * 1e3m) + "ms" : Number(s * 1e6m) + "us");
         }
         return text;
+    }
+
+    private static string Rate(double bitsPerSecond)
+    {
+        var bps = (decimal)bitsPerSecond;
+        var (scale, unit) = bps >= 1e9m ? (1e9m, "Gbps") : bps >= 1e6m ? (1e6m, "Mbps") : bps >= 1e3m ? (1e3m, "kbps") : (1m, "bps");
+        return Number(bps / scale) + unit;
     }
 
     private static double Bandwidth(string text, string part)

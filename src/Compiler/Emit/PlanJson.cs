@@ -29,6 +29,7 @@ public static class PlanJson
             {
                 Spec = LinkSpec.Format(s.Link),
                 BitsPerSecond = s.Link.BitsPerSecond,
+                DownBitsPerSecond = s.Link.DownBitsPerSecond,
                 LatencyMs = CodesignJson.Real(s.Link.LatencySeconds * 1e3),
             },
             InputFormat = s.InputFormat,
@@ -49,15 +50,9 @@ public static class PlanJson
             Units = o.Planning.Units.Count,
             BlockCount = o.Planning.BlockCount,
             Parts = o.Plan.Parts.Select(Part).ToList(),
-            Transfers = o.Plan.Transfers.Select(t => new PlanTransfer
-            {
-                Link = t.Link,
-                From = t.From,
-                To = t.To,
-                Tensors = Tensors(t.Tensors),
-                Bytes = t.Bytes,
-                Ms = CodesignJson.Real(t.Seconds * 1e3),
-            }).ToList(),
+            Transfers = o.Plan.Transfers.Select(Transfer).ToList(),
+            Results = s.Devices[s.ResultsDevice ?? s.Devices.Count - 1].Name,
+            Returns = o.Plan.Returns.Select(Transfer).ToList(),
             Totals = Score(chosen, s, stages: true),
             Baselines = o.Search.Baselines.Append(chosen)
                 .Select(b => new PlanBaseline { Name = b.Name, Description = b.Description, Plan = Score(b, s, stages: true) }).ToList(),
@@ -89,6 +84,18 @@ public static class PlanJson
 
     /// <summary>A float as the user wrote it (0.485, not 0.48500001430511475): the shortest text that reads back as the same float.</summary>
     private static double Shortest(float v) => double.Parse(v.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static PlanTransfer Transfer(PlannedTransfer t) => new()
+    {
+        Link = t.Link,
+        From = t.From,
+        To = t.To,
+        Tensors = Tensors(t.Tensors),
+        Bytes = t.Bytes,
+        Ms = CodesignJson.Real(t.Seconds * 1e3),
+        SerializationMs = CodesignJson.Real(t.SerializationSeconds * 1e3),
+        LatencyMs = CodesignJson.Real(t.LatencySeconds * 1e3),
+    };
 
     private static PlanPart Part(PlannedPart p) => new()
     {
@@ -126,6 +133,7 @@ public static class PlanJson
         LossMs = CodesignJson.Real(plan.Score.Loss(s.Objective, s.Lambda) * 1e3),
         StagesMs = stages ? Milliseconds(plan.Score.StageSeconds) : null,
         TransfersMs = stages ? Milliseconds(plan.Score.TransferSeconds) : null,
+        ReturnsMs = stages && plan.Score.ReturnSeconds.Length > 0 ? Milliseconds(plan.Score.ReturnSeconds) : null,
     };
 
     private static List<double> Milliseconds(IEnumerable<double> seconds) => seconds.Select(x => Math.Round(x * 1e3, 4)).ToList();

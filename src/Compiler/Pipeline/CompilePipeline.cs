@@ -51,7 +51,7 @@ public static class CompilePipeline
             ? PlannerSettings.PriorAccuracyCost
             : MeasuredAccuracy(source, planning, devicePrecisions.Max(), bindings);
         var problem = planning.Problem(settings.Devices, settings.Precision, settings.Link, settings.Objective, settings.CostModel, settings.Lambda, accuracy,
-            table?.ForDevices(devicePrecisions, planning.Units.Count));
+            table?.ForDevices(devicePrecisions, planning.Units.Count), settings.ResultsDevice);
         var costs = new StageCosts(problem);
         var search = PlanSearch.Run(costs);
         AccuracyResult? measured = null;

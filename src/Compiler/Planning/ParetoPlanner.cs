@@ -15,14 +15,49 @@ public sealed record ParetoPoint(PlanChoice Choice, PlanScore Score, double Sear
 /// because min T + λA over the whole chain is not decided by either alone. The final front is the Pareto
 /// front of the whole space, and its minimum of T + λA is the exact optimum; for two devices the same
 /// space is small enough to check against brute force (the tests do).
-/// Cost: O(devices · units² · strategies · front size · log front size), polynomial in every one of them:
-/// each state's candidates go through a <see cref="FrontBuilder"/>, which keeps only its staircase.
+/// Cost: O(devices · units² · strategies · front size · log front size), polynomial in every one of them.
+/// <para>
+/// Link model (pipelined): link j carries what crosses the cut before part j+1 (the outputs after the last
+/// unit only while the results device is further down); it is busy for the serialization alone, which is a
+/// stage of the period, and its latency adds to the response time. The part that holds the last unit pays
+/// the way back to the results device when that is upstream: each link between carries the outputs on the
+/// downlink (serialization a stage, serialization + latency on the response time).
+/// </para>
+/// <para>
+/// Tie-breaking (<see cref="TieBreak"/>): equal L → lower latency → lower period → fewer kept branches →
+/// earlier cut. Each state keeps every entry not dominated in (T, A, kept branches) — all three extend
+/// monotonically part by part — and, of entries equal in all three, the one with the lower other time
+/// measure; <see cref="Front"/> reduces the final set to the (T, A) front, each point the tie-break's best
+/// among its equals. So L and the kept branches are exact; latency and period break ties among the plans
+/// the DP keeps (the one with the better other time at every state of the chain).
+/// </para>
 /// </summary>
 public static class ParetoPlanner
 {
+    /// <summary>The (T, A) Pareto front, time rising; among plans equal in (T, A), the tie-break's best.</summary>
     /// <param name="strategies">The strategies allowed (all four, or only S1 for static baselines).</param>
     /// <param name="stage">Stage seconds for (device, strategy, first, last); defaults to the problem's cost model.</param>
-    public static IReadOnlyList<ParetoPoint> Front(StageCosts costs, IReadOnlyList<FusionStrategy>? strategies = null, Func<int, FusionStrategy, int, int, double>? stage = null)
+    public static IReadOnlyList<ParetoPoint> Front(StageCosts costs, IReadOnlyList<FusionStrategy>? strategies = null, Func<int, FusionStrategy, int, int, double>? stage = null) =>
+        Reduce(costs.Problem.Objective, Candidates(costs, strategies, stage));
+
+    /// <summary>The (T, A) front of <paramref name="candidates"/>: sorted by T, then A, then the tie-break; kept when A falls by more than 1e-15.</summary>
+    public static IReadOnlyList<ParetoPoint> Reduce(Objective objective, IReadOnlyList<ParetoPoint> candidates)
+    {
+        var kept = new List<ParetoPoint>();
+        var groups = candidates.GroupBy(pt => (pt.Score.Time(objective), pt.Score.Accuracy)).OrderBy(g => g.Key.Item1).ThenBy(g => g.Key.Item2);
+        foreach (var g in groups)
+        {
+            if (kept.Count > 0 && !(g.Key.Accuracy < kept[^1].Score.Accuracy - 1e-15)) continue;
+            kept.Add(TieBreak.Best(g, pt => pt.Score, pt => pt.Choice, objective, 0));
+        }
+        return kept;
+    }
+
+    /// <summary>
+    /// Every plan the DP keeps at the end: none dominated in (T, A, kept branches); of equals, the lower
+    /// other time measure. A superset of the (T, A) front.
+    /// </summary>
+    public static IReadOnlyList<ParetoPoint> Candidates(StageCosts costs, IReadOnlyList<FusionStrategy>? strategies = null, Func<int, FusionStrategy, int, int, double>? stage = null)
     {
         var p = costs.Problem;
         var n = p.Units;
@@ -31,8 +66,6 @@ public static class ParetoPlanner
         stage ??= costs.Stage;
         var latency = p.Objective == Objective.Latency;
         var builder = new FrontBuilder();
-        var transfers = new double[n + 1];
-        for (var b = -1; b < n; b++) transfers[b + 1] = costs.Transfer(b);
 
         // fronts[b + 1]: entries for the parts so far, the last of which ends at boundary b.
         var fronts = new List<ParetoEntry>[n + 1];
@@ -43,7 +76,8 @@ public static class ParetoPlanner
             for (var i = 0; i < StrategyCount(costs, strategies, 0, last); i++)
             {
                 var s = strategies[i];
-                builder.Add(stage(0, s, 0, last), costs.Accuracy(0, s, 0, last), null, s);
+                var t = stage(0, s, 0, last);
+                builder.Add(t, costs.Accuracy(0, s, 0, last), t, costs.KeptBranches(s, 0, last), null, s);
             }
             fronts[b + 1] = builder.Build(last);
         }
@@ -58,16 +92,24 @@ public static class ParetoPlanner
                 {
                     var front = fronts[b + 1];
                     if (front.Count == 0) continue;
-                    var transfer = transfers[b + 1];
+                    var arrival = costs.LinkArrival(j - 1, b);
+                    var busy = costs.LinkBusy(j - 1, b);
+                    // This part holds the last unit: the outputs start here, and may go back.
+                    var produces = end == n - 1 && b < n - 1;
+                    var back = produces ? costs.ReturnArrival(j) : 0;
+                    var backBusy = produces ? costs.ReturnBusy(j) : 0;
                     for (var i = 0; i < StrategyCount(costs, strategies, b + 1, end); i++)
                     {
                         var s = strategies[i];
                         var t = stage(j, s, b + 1, end);
                         var a = costs.Accuracy(j, s, b + 1, end);
+                        var kept = costs.KeptBranches(s, b + 1, end);
+                        var slowest = Math.Max(Math.Max(busy, t), backBusy);
                         foreach (var e in front)
                         {
-                            var time = latency ? e.Time + transfer + t : Math.Max(e.Time, Math.Max(transfer, t));
-                            builder.Add(time, e.Accuracy + a, e, s);
+                            // Summed left to right (arrival, part, way back) so the figures are those of any other order of evaluation.
+                            var (sum, max) = latency ? (e.Time + arrival + t + back, Math.Max(e.Other, slowest)) : (e.Other + arrival + t + back, Math.Max(e.Time, slowest));
+                            builder.Add(latency ? sum : max, e.Accuracy + a, latency ? max : sum, e.Branches + kept, e, s);
                         }
                     }
                 }
@@ -78,9 +120,9 @@ public static class ParetoPlanner
         return fronts[n].Select(e => Point(costs, e, k)).OrderBy(pt => pt.Score.Time(p.Objective)).ThenBy(pt => pt.Score.Accuracy).ToList();
     }
 
-    /// <summary>The plan minimizing L = T + λ·A (ties: less time, then fewer parts' cuts earlier).</summary>
-    public static ParetoPoint Best(IReadOnlyList<ParetoPoint> front, Objective objective, double lambda) =>
-        front.OrderBy(pt => pt.Score.Loss(objective, lambda)).ThenBy(pt => pt.Score.Time(objective)).First();
+    /// <summary>The plan minimizing L = T + λ·A, ties broken by <see cref="TieBreak"/> (latency, period, kept branches, earlier cut).</summary>
+    public static ParetoPoint Best(IReadOnlyList<ParetoPoint> points, Objective objective, double lambda) =>
+        TieBreak.Best(points, pt => pt.Score, pt => pt.Choice, objective, lambda);
 
     /// <summary>
     /// How many of <paramref name="strategies"/> a part tries: a part without blocks reacts to no strategy,

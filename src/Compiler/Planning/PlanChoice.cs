@@ -25,11 +25,24 @@ public sealed record PlanChoice(int[] Cuts, FusionStrategy[] Strategies)
 }
 
 /// <summary>
-/// A plan's figures: latency (stages and transfers summed), the pipelined period (slowest stage or
-/// transfer; throughput is its inverse), and the accuracy cost A = Σ α_k·A(s_k).
+/// A plan's figures under the pipelined link model. <see cref="StageSeconds"/>: each part. <see cref="TransferSeconds"/>:
+/// each link's arrival time (serialization + latency, 0 when nothing crosses); <see cref="TransferBusySeconds"/>:
+/// its serialization alone, the time the link is busy per frame. <see cref="ReturnSeconds"/> and
+/// <see cref="ReturnBusySeconds"/>: the same for each link the outputs travel back over (downlink), from the
+/// producing part towards the results device. Latency (the response time) sums parts, arrivals and returns;
+/// the pipelined period is the slowest busy resource: a part, a link's serialization or a return's
+/// (throughput is its inverse). Accuracy cost A = Σ α_k·A(s_k); <see cref="KeptBranches"/> the tie-break count.
 /// </summary>
 public sealed record PlanScore(double Latency, double Period, double Accuracy, double[] StageSeconds, double[] TransferSeconds)
 {
+    public double[] TransferBusySeconds { get; init; } = TransferSeconds;
+
+    public double[] ReturnSeconds { get; init; } = [];
+
+    public double[] ReturnBusySeconds { get; init; } = [];
+
+    public int KeptBranches { get; init; }
+
     public double Throughput => Period > 0 ? 1 / Period : double.PositiveInfinity;
 
     public double Time(Objective objective) => objective == Objective.Latency ? Latency : Period;
@@ -41,17 +54,35 @@ public sealed record PlanScore(double Latency, double Period, double Accuracy, d
     {
         var n = costs.Problem.Units;
         var stages = new double[choice.Parts];
-        var transfers = new double[choice.Parts - 1];
+        var arrivals = new double[choice.Parts - 1];
+        var busy = new double[choice.Parts - 1];
         double accuracy = 0;
+        var branches = 0;
+        var producer = choice.Parts - 1;
         for (var j = 0; j < choice.Parts; j++)
         {
             var (first, last) = (choice.First(j), choice.Last(j, n));
             stages[j] = costs.Stage(j, choice.Strategies[j], first, last);
             accuracy += costs.Accuracy(j, choice.Strategies[j], first, last);
-            if (j < choice.Parts - 1) transfers[j] = costs.Transfer(choice.Cuts[j]);
+            branches += costs.KeptBranches(choice.Strategies[j], first, last);
+            if (j < choice.Parts - 1)
+            {
+                arrivals[j] = costs.LinkArrival(j, choice.Cuts[j]);
+                busy[j] = costs.LinkBusy(j, choice.Cuts[j]);
+                if (choice.Cuts[j] >= n - 1) producer = Math.Min(producer, j);
+            }
         }
-        var latency = stages.Sum() + transfers.Sum();
-        var period = stages.Concat(transfers).DefaultIfEmpty(0).Max();
-        return new PlanScore(latency, period, accuracy, stages, transfers);
+        var hops = costs.ReturnHops(producer);
+        var returns = Enumerable.Repeat(hops == 0 ? 0 : costs.ReturnArrival(producer) / hops, hops).ToArray();
+        var returnBusy = Enumerable.Repeat(costs.ReturnBusy(producer), hops).ToArray();
+        var latency = stages.Sum() + arrivals.Sum() + returns.Sum();
+        var period = stages.Concat(busy).Concat(returnBusy).DefaultIfEmpty(0).Max();
+        return new PlanScore(latency, period, accuracy, stages, arrivals)
+        {
+            TransferBusySeconds = busy,
+            ReturnSeconds = returns,
+            ReturnBusySeconds = returnBusy,
+            KeptBranches = branches,
+        };
     }
 }

@@ -55,7 +55,7 @@ public static class PlanRealizer
                 units.SelectMany(u => u.Blocks).ToList(),
                 nodes.Sum(x => (double)(cost[x.Name].Flops ?? 0)), nodes.Sum(x => (double)cost[x.Name].Bytes), stage, inputs, outputs));
         }
-        return new RealizedPlan(parts, Transfers(planning, costs, choice, shapes), strategies, fusion);
+        return new RealizedPlan(parts, Transfers(planning, costs, choice, shapes), strategies, fusion) { Returns = Returns(planning, costs, choice, shapes) };
     }
 
     /// <summary>
@@ -93,10 +93,40 @@ public static class PlanRealizer
             var names = b < 0 ? planning.Base.Graph.Inputs.Select(i => i.Name).ToList()
                 : b >= planning.Units.Count - 1 ? planning.Base.Graph.Outputs.Select(o => o.Name).ToList()
                 : planning.Cuts.Crossing(planning.Units[b].LastPosition).Select(t => t.Name).ToList();
-            var tensors = names.Select(t => TensorSpec.Of(t, shapes)).ToList();
-            transfers.Add(new PlannedTransfer(j, devices[j].Name, devices[j + 1].Name, tensors, costs.Problem.BoundaryBytes[b + 1], costs.Transfer(b)));
+            var bytes = costs.LinkBytes(j, b);
+            // Past the results device nothing goes on: the outputs stay where they are consumed.
+            var tensors = bytes == 0 && b >= planning.Units.Count - 1 ? [] : names.Select(t => TensorSpec.Of(t, shapes)).ToList();
+            transfers.Add(new PlannedTransfer(j, devices[j].Name, devices[j + 1].Name, tensors, bytes, costs.LinkArrival(j, b))
+            {
+                SerializationSeconds = costs.LinkBusy(j, b),
+                LatencySeconds = costs.Problem.Link.DelaySeconds(bytes),
+            });
         }
         return transfers;
+    }
+
+    /// <summary>
+    /// The outputs' way back when the results device is upstream of the part holding the last unit: one
+    /// transfer per link between, from that part's device towards the results device, on the downlink.
+    /// </summary>
+    private static List<PlannedTransfer> Returns(PlanningModel planning, StageCosts costs, PlanChoice choice, ShapeInferenceResult shapes)
+    {
+        var n = planning.Units.Count;
+        var producer = Enumerable.Range(0, choice.Parts).First(j => j == choice.Parts - 1 || choice.Cuts[j] >= n - 1);
+        var devices = costs.Problem.Devices;
+        var bytes = costs.OutputBytes;
+        var tensors = planning.Base.Graph.Outputs.Select(o => TensorSpec.Of(o.Name, shapes)).ToList();
+        var link = costs.Problem.Link;
+        var returns = new List<PlannedTransfer>();
+        for (var j = producer - 1; j >= costs.Problem.Results; j--)
+        {
+            returns.Add(new PlannedTransfer(j, devices[j + 1].Name, devices[j].Name, tensors, bytes, link.ReturnSeconds(bytes))
+            {
+                SerializationSeconds = link.DownSerializationSeconds(bytes),
+                LatencySeconds = link.DelaySeconds(bytes),
+            });
+        }
+        return returns;
     }
 
     private static HashSet<string> SymbolicInputs(ModelGraph graph) => graph.Inputs

@@ -24,12 +24,13 @@ public static class PlanSearch
         var p = costs.Problem;
         var k = p.Devices.Count;
         var n = p.Units;
-        var front = ParetoPlanner.Front(costs);
-        var best = ParetoPlanner.Best(front, p.Objective, p.Lambda);
+        var candidates = ParetoPlanner.Candidates(costs);
+        var front = ParetoPlanner.Reduce(p.Objective, candidates);
+        var best = ParetoPlanner.Best(candidates, p.Objective, p.Lambda);
         var s1 = Enumerable.Repeat(FusionStrategy.S1, k).ToArray();
         NamedPlan Named(string name, string description, PlanChoice c) => new(name, description, c, PlanScore.Of(costs, c));
 
-        var roofSplit = ParetoPlanner.Best(ParetoPlanner.Front(costs, [FusionStrategy.S1]), p.Objective, 0);
+        var roofSplit = ParetoPlanner.Best(ParetoPlanner.Candidates(costs, [FusionStrategy.S1]), p.Objective, 0);
         var flopsOnly = ParetoPlanner.Front(costs, [FusionStrategy.S1], (d, s, a, b) =>
                 costs.Flops(s, a, b) / (p.Devices[d].Peak(p.PrecisionOn(d)) * p.Devices[d].ComputeEfficiency))
             .MinBy(pt => pt.SearchTime)!;
@@ -67,8 +68,8 @@ public static class PlanSearch
     }
 
     /// <summary>
-    /// The strategies minimizing the loss at fixed cuts: the first minimum in lexicographic order of the
-    /// strategy vectors (part 0 most significant). An empty part scores exactly 0 whatever its strategy, so
+    /// The strategies minimizing the loss at fixed cuts, ties broken by <see cref="TieBreak"/> (latency, period,
+    /// kept branches), then the first in lexicographic order of the strategy vectors (part 0 most significant). An empty part scores exactly 0 whatever its strategy, so
     /// only the non-empty parts are enumerated (S1 elsewhere, which is where that first minimum has them):
     /// 4^(non-empty parts) vectors instead of 4^devices — in the sweep at most two parts are non-empty.
     /// </summary>
@@ -78,7 +79,7 @@ public static class PlanSearch
         var k = cuts.Length + 1;
         var shape = new PlanChoice(cuts, Enumerable.Repeat(FusionStrategy.S1, k).ToArray());
         var active = Enumerable.Range(0, k).Where(j => shape.First(j) <= shape.Last(j, p.Units)).ToArray();
-        return Assignments(active.Length)
+        var all = Assignments(active.Length)
             .Select(a =>
             {
                 var strategies = Enumerable.Repeat(FusionStrategy.S1, k).ToArray();
@@ -86,7 +87,8 @@ public static class PlanSearch
                 var choice = new PlanChoice(cuts, strategies);
                 return (Choice: choice, Score: PlanScore.Of(costs, choice));
             })
-            .MinBy(x => x.Score.Loss(p.Objective, p.Lambda));
+            .ToList();
+        return TieBreak.Best(all, x => x.Score, x => x.Choice, p.Objective, p.Lambda);
     }
 
     /// <summary>Every strategy vector of that length, in lexicographic order.</summary>

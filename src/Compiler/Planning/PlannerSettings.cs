@@ -12,6 +12,9 @@ public sealed record PlannerSettings
 
     public LinkProfile Link { get; init; } = LinkProfile.Default;
 
+    /// <summary>--results: the index of the device where the outputs are consumed; null for the last (the default).</summary>
+    public int? ResultsDevice { get; init; }
+
     public Precision Precision { get; init; } = Precision.Fp16;
 
     public Objective Objective { get; init; } = Objective.Latency;

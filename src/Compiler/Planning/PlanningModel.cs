@@ -142,7 +142,7 @@ public sealed class PlanningModel
 
     /// <summary>The optimizer's view for a chain of devices; <paramref name="precision"/> is the lowest allowed (see <see cref="PlanningProblem.PrecisionOn"/>).</summary>
     public PlanningProblem Problem(IReadOnlyList<DeviceProfile> devices, Precision precision, LinkProfile link,
-        Objective objective, CostModelKind costModel, double lambda, double[] strategyAccuracyCost, double[][][]? unitAccuracyCost = null)
+        Objective objective, CostModelKind costModel, double lambda, double[] strategyAccuracyCost, double[][][]? unitAccuracyCost = null, int? resultsDevice = null)
     {
         var n = Units.Count;
         // Each device at its own precision: the lowest it runs at or above the one the plan allows.
@@ -169,6 +169,7 @@ public sealed class PlanningModel
             Devices = devices,
             Precision = precision,
             Link = link,
+            ResultsDevice = resultsDevice,
             Objective = objective,
             CostModel = costModel,
             Lambda = lambda,

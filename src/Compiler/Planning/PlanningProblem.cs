@@ -46,6 +46,15 @@ public sealed class PlanningProblem
 
     public required LinkProfile Link { get; init; }
 
+    /// <summary>
+    /// --results: the device where the outputs are consumed (0 … devices − 1; the last when unset). When it is
+    /// upstream of the part that produces the outputs, they travel back over each link between on the downlink.
+    /// </summary>
+    public int? ResultsDevice { get; init; }
+
+    /// <summary><see cref="ResultsDevice"/>, or the last device.</summary>
+    public int Results => ResultsDevice ?? Devices.Count - 1;
+
     public Objective Objective { get; init; } = Objective.Latency;
 
     public CostModelKind CostModel { get; init; } = CostModelKind.Roofline;

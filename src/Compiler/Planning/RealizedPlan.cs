@@ -41,8 +41,24 @@ public sealed record PlannedPart(
     public long? OpsetRaisedFrom { get; init; }
 }
 
-/// <summary>What crosses link <see cref="Link"/> (between part Link and part Link+1), and how long it takes.</summary>
-public sealed record PlannedTransfer(int Link, string From, string To, IReadOnlyList<TensorSpec> Tensors, long Bytes, double Seconds);
+/// <summary>
+/// What crosses link <see cref="Link"/> (between part Link and part Link+1; a return goes From part Link+1 To
+/// part Link) and how long it takes: <see cref="Seconds"/> until it has arrived (serialization + latency),
+/// of which <see cref="SerializationSeconds"/> keeps the link busy (a pipeline stage) and
+/// <see cref="LatencySeconds"/> only adds to the response time.
+/// </summary>
+public sealed record PlannedTransfer(int Link, string From, string To, IReadOnlyList<TensorSpec> Tensors, long Bytes, double Seconds)
+{
+    public double SerializationSeconds { get; init; } = Seconds;
 
-/// <summary>The chosen plan made concrete: part models, transfers and the strategy each block got.</summary>
-public sealed record RealizedPlan(IReadOnlyList<PlannedPart> Parts, IReadOnlyList<PlannedTransfer> Transfers, StrategyPlan Strategies, FusionResult Fusion);
+    public double LatencySeconds { get; init; }
+}
+
+/// <summary>
+/// The chosen plan made concrete: part models, transfers, the strategy each block got, and the outputs'
+/// way back (<see cref="Returns"/>, on the downlink) when they are consumed upstream.
+/// </summary>
+public sealed record RealizedPlan(IReadOnlyList<PlannedPart> Parts, IReadOnlyList<PlannedTransfer> Transfers, StrategyPlan Strategies, FusionResult Fusion)
+{
+    public IReadOnlyList<PlannedTransfer> Returns { get; init; } = [];
+}

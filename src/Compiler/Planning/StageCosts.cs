@@ -57,7 +57,42 @@ public sealed class StageCosts
         return flops / (d.ComputeEfficiency * attainable);
     }
 
+    /// <summary>
+    /// Bytes on link <paramref name="link"/> (part link → part link+1) when the part before it ends at
+    /// <paramref name="boundary"/>: what crosses that boundary; after everything (the outputs) only while
+    /// the results device is further down the chain, else nothing.
+    /// </summary>
+    public long LinkBytes(int link, int boundary) =>
+        boundary >= _p.Units - 1 && link >= _p.Results ? 0 : _p.BoundaryBytes[boundary + 1];
+
+    /// <summary>Seconds link <paramref name="link"/> is busy per frame (serialization on the uplink): a pipeline stage.</summary>
+    public double LinkBusy(int link, int boundary) => _p.Link.SerializationSeconds(LinkBytes(link, boundary));
+
+    /// <summary>Seconds until the frame's tensors on link <paramref name="link"/> have arrived: serialization + latency (the response time).</summary>
+    public double LinkArrival(int link, int boundary) => _p.Link.TransferSeconds(LinkBytes(link, boundary));
+
+    /// <summary>Serialization + latency of what crosses <paramref name="boundary"/> on the uplink (results going on to the last device).</summary>
     public double Transfer(int boundary) => _p.Link.TransferSeconds(_p.BoundaryBytes[boundary + 1]);
+
+    /// <summary>Bytes of the model's outputs (what goes back when the results are consumed upstream).</summary>
+    public long OutputBytes => _p.BoundaryBytes[_p.Units];
+
+    /// <summary>Links the outputs travel back over when part <paramref name="producer"/> produces them: from it back to the results device.</summary>
+    public int ReturnHops(int producer) => Math.Max(0, producer - _p.Results);
+
+    /// <summary>Seconds each return link is busy per frame (downlink serialization of the outputs); 0 without a way back.</summary>
+    public double ReturnBusy(int producer) => ReturnHops(producer) == 0 ? 0 : _p.Link.DownSerializationSeconds(OutputBytes);
+
+    /// <summary>Seconds the way back adds to the response time: each hop's down serialization + latency.</summary>
+    public double ReturnArrival(int producer) => ReturnHops(producer) * _p.Link.ReturnSeconds(OutputBytes);
+
+    /// <summary>Branches the strategy keeps per part with blocks (S1 0, S2 1, S3 1, S4 2): the tie-break after latency and period.</summary>
+    public int KeptBranches(FusionStrategy strategy, int first, int last) => !HasBlocks(first, last) ? 0 : strategy switch
+    {
+        FusionStrategy.S1 => 0,
+        FusionStrategy.S2 or FusionStrategy.S3 => 1,
+        _ => 2,
+    };
 
     public double Share(int first, int last) => last < first || _base[^1] <= 0 ? 0 : (_base[last + 1] - _base[first]) / _base[^1];
 

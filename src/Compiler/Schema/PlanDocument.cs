@@ -50,6 +50,17 @@ public sealed record PlanDocument
 
     public required IReadOnlyList<PlanTransfer> Transfers { get; init; }
 
+    /// <summary>--results: the device where the outputs are consumed. Absent in plans written before it (the last device).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Results { get; init; }
+
+    /// <summary>
+    /// The outputs' way back when <see cref="Results"/> is upstream of the part holding the last unit: one per
+    /// link between, from that part towards the results device, on the downlink. Absent in plans written before it.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<PlanTransfer>? Returns { get; init; }
+
     public required ScoredPlan Totals { get; init; }
 
     public required IReadOnlyList<PlanBaseline> Baselines { get; init; }
@@ -82,7 +93,12 @@ public sealed record PlanLink
 {
     public required string Spec { get; init; }
 
+    /// <summary>The uplink (forward transfers, device j → j+1).</summary>
     public required double BitsPerSecond { get; init; }
+
+    /// <summary>The downlink (results sent back upstream); absent in plans written before it (the uplink's rate).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? DownBitsPerSecond { get; init; }
 
     public required double? LatencyMs { get; init; }
 }
@@ -133,7 +149,12 @@ public sealed record PlanTensor
     public required long Bytes { get; init; }
 }
 
-/// <summary>The tensors crossing link <see cref="Link"/> (between part Link and part Link + 1).</summary>
+/// <summary>
+/// The tensors crossing link <see cref="Link"/> (between part Link and part Link + 1; a return goes from part
+/// Link + 1 to part Link). <see cref="Ms"/>: the time a frame's tensors take to arrive, serialization + latency;
+/// the link is busy (a pipeline stage) for <see cref="SerializationMs"/> only, and <see cref="LatencyMs"/> adds
+/// to the response time. Both are absent in plans written before the pipelined link model.
+/// </summary>
 public sealed record PlanTransfer
 {
     public required int Link { get; init; }
@@ -147,6 +168,12 @@ public sealed record PlanTransfer
     public required long Bytes { get; init; }
 
     public required double? Ms { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? SerializationMs { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? LatencyMs { get; init; }
 }
 
 /// <summary>
@@ -174,6 +201,10 @@ public sealed record ScoredPlan
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<double>? TransfersMs { get; init; }
+
+    /// <summary>Each return transfer's time (downlink serialization + latency), from the producing part back; with stagesMs, and only when there is a way back.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<double>? ReturnsMs { get; init; }
 }
 
 public sealed record PlanBaseline

@@ -6,13 +6,14 @@ public sealed record PipelineRun(double[] Arrivals, double[] Completions, double
 /// <summary>
 /// Discrete-event simulation of a pipeline of FIFO single servers in series (a tandem queue): requests arrive
 /// at the first station, wait while it is busy, are served for its deterministic time, then move on to the next
-/// one at once (no transit time beyond the link stations themselves, no buffer limit). Events are kept in a
+/// one at once, or after the station's delay (a link's latency: a pure delay, the same for every request, so
+/// order is kept), with no buffer limit. Events are kept in a
 /// priority queue ordered by time, then by the order they were scheduled, so ties resolve the same way on
 /// every run. Each station's busy time is summed for its utilisation.
 /// </summary>
 public static class PipelineSimulator
 {
-    private enum Kind { Arrive, Depart }
+    private enum Kind { Arrive, Depart, Transit }
 
     public static PipelineRun Run(IReadOnlyList<Station> stations, double[] arrivals)
     {
@@ -41,8 +42,14 @@ public static class PipelineSimulator
             if (serving[station]) waiting[station].Enqueue(request);
             else Start(now, request, station);
         }
+        // Past station's service (and delay): on to the next station, or done.
+        void Forward(double now, int request, int station)
+        {
+            if (station + 1 < stations.Count) Arrive(now, request, station + 1);
+            else completions[request] = now;
+        }
 
-        // Only the next external arrival is ever pending, so the queue holds at most one event per station plus one.
+        // Only the next external arrival is ever pending, so the queue holds one event per station plus one, and the requests in transit through a delay.
         if (n > 0) Schedule(arrivals[0], Kind.Arrive, 0, 0);
         while (events.TryDequeue(out var e, out var at))
         {
@@ -53,8 +60,13 @@ public static class PipelineSimulator
                 Arrive(now, e.Request, 0);
                 continue;
             }
-            if (e.Station + 1 < stations.Count) Arrive(now, e.Request, e.Station + 1);
-            else completions[e.Request] = now;
+            if (e.Kind == Kind.Transit)
+            {
+                Forward(now, e.Request, e.Station);
+                continue;
+            }
+            if (stations[e.Station].DelaySeconds > 0) Schedule(now + stations[e.Station].DelaySeconds, Kind.Transit, e.Request, e.Station);
+            else Forward(now, e.Request, e.Station);
             if (waiting[e.Station].TryDequeue(out var next)) Start(now, next, e.Station);
             else serving[e.Station] = false;
         }

@@ -48,6 +48,32 @@ public sealed class LinkSpecTests
         Assert.Equal(link, LinkSpec.Parse(link.ToString()));
     }
 
+    [Theory]
+    [InlineData("107.4Mbps/48.7Mbps,13ms", 107.4e6, 48.7e6, 0.013, "107.4Mbps/48.7Mbps,13ms")]
+    [InlineData("12.5MB/s/6.25MB/s", 100e6, 50e6, 0, "100Mbps/50Mbps")]
+    [InlineData("100Mbps/100Mbps", 100e6, 100e6, 0, "100Mbps")]
+    [InlineData("100Mbps,13ms", 100e6, 100e6, 0.013, "100Mbps,13ms")]
+    public void ParsesUpAndDownRates(string text, double up, double down, double latency, string canonical)
+    {
+        var link = LinkSpec.Parse(text);
+        Assert.Equal(up, link.BitsPerSecond);
+        Assert.Equal(down, link.DownBitsPerSecond);
+        Assert.Equal(latency, link.LatencySeconds);
+        Assert.Equal(canonical, link.ToString());
+        Assert.Equal(link, LinkSpec.Parse(canonical));
+    }
+
+    [Theory]
+    [InlineData("100Mbps/")]
+    [InlineData("100Mbps/0Mbps")]
+    [InlineData("100Mbps/50Mbps/20Mbps")]
+    [InlineData("/50Mbps,13ms")]
+    public void MalformedUpDownRatesAreCoded(string text)
+    {
+        var e = Assert.Throws<OnnxCoDesign.Passes.Diagnostics.CodesignException>(() => LinkSpec.Parse(text));
+        Assert.Equal(OnnxCoDesign.Passes.Diagnostics.ErrorCodes.LinkSpecMalformed, e.Code);
+    }
+
     [Fact]
     public void DefaultIsThePapers100Mbps() => Assert.Equal("100Mbps", LinkProfile.Default.ToString());
 
