@@ -52,8 +52,8 @@ public static class PlanAccuracyJson
             Attempts = a.Attempts.Count > 1 || a.Budget is not null
                 ? a.Attempts.Select(t => new PlanAccuracyAttempt
                 {
-                    Cuts = t.Cuts.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList(),
-                    Strategies = t.Strategies.Split(',').ToList(),
+                    Cuts = t.Choice.Cuts.ToList(),
+                    Strategies = t.Choice.Strategies.Select(x => x.ToString()).ToList(),
                     TimeMs = CodesignJson.Real(t.Time * 1e3),
                     Predicted = CodesignJson.Real(t.Predicted, 6),
                     Measured = CodesignJson.Real(t.Measured, 6),

@@ -26,7 +26,7 @@ public static class AccuracyChoice
         {
             var realized = PlanRealizer.Realize(planning, costs, point.Choice);
             var (cost, original, plan) = AccuracyPlanning.MeasureWhole(realized, planning, source, data, metric);
-            attempts.Add(new PlanAttempt(string.Join(",", point.Choice.Cuts), string.Join(",", point.Choice.Strategies), point.Score.Time(objective), point.Score.Accuracy, cost));
+            attempts.Add(new PlanAttempt(point.Choice, point.Score.Time(objective), point.Score.Accuracy, cost));
             return (cost, original, plan, realized);
         }
         AccuracyResult Result(ParetoPoint point, (double Cost, ModelScore Original, ModelScore Plan, RealizedPlan Realized) m) => new(
@@ -51,7 +51,7 @@ public static class AccuracyChoice
         }
         throw new CodesignException(ErrorCodes.AccuracyBudgetUnmet,
             $"no plan measured within --max-accuracy-drop {budget} ({metric.Name()}): " +
-            string.Join("; ", attempts.Select(a => $"cuts {a.Cuts} {a.Strategies}: predicted {a.Predicted:0.###}, measured {a.Measured:0.###}")));
+            string.Join("; ", attempts.Select(a => $"cuts {string.Join(",", a.Choice.Cuts)} {a.Choice.StrategyNames()}: predicted {a.Predicted:0.###}, measured {a.Measured:0.###}")));
     }
 
     private static string Precisions(RealizedPlan plan) =>

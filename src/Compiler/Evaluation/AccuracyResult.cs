@@ -1,4 +1,5 @@
 using OnnxCoDesign.Compiler.Calibration;
+using OnnxCoDesign.Compiler.Planning;
 
 namespace OnnxCoDesign.Compiler.Evaluation;
 
@@ -21,4 +22,4 @@ public sealed record AccuracyResult(
     IReadOnlyList<PlanAttempt> Attempts);
 
 /// <summary>A plan measured whole while looking for one within the budget: its predicted and measured cost.</summary>
-public sealed record PlanAttempt(string Cuts, string Strategies, double Time, double Predicted, double Measured);
+public sealed record PlanAttempt(PlanChoice Choice, double Time, double Predicted, double Measured);
