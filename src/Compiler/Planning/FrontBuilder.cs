@@ -12,6 +12,9 @@ namespace OnnxCoDesign.Compiler.Planning;
 /// branches at the same time (S1 where S4 costs as much) is never lost to one with a lower A.
 /// U is a tie-key only, not a dimension: a (period, latency) front can grow with every unit of a long
 /// chain, and planning must stay polynomial.
+/// Wire formats add a constraint, not a dimension: an entry whose next link must carry a given format (it
+/// forwards a tensor the link into it carried) is dominated only by a free entry or one with the same
+/// constraint, since a constrained prefix cannot end every plan a free one can.
 /// <para>
 /// Sorted by (T, A, B, U, order added), a candidate can only be dominated by one before it, so one pass
 /// checking each against the kept ones suffices: O(c log c + c · kept). Candidates with a NaN figure are
@@ -22,10 +25,14 @@ internal sealed class FrontBuilder
 {
     private readonly List<Candidate> _all = [];
 
-    private readonly record struct Candidate(double Time, double Accuracy, double Other, int Branches, ParetoEntry? Previous, FusionStrategy Strategy, long Order);
+    private readonly record struct Candidate(double Time, double Accuracy, double Other, int Branches, ParetoEntry? Previous, FusionStrategy Strategy,
+        WireFormat Wire, WireFormat? Carry, long Order);
 
-    public void Add(double time, double accuracy, double other, int branches, ParetoEntry? previous, FusionStrategy strategy) =>
-        _all.Add(new Candidate(time, accuracy, other, branches, previous, strategy, _all.Count));
+    /// <param name="wire">The format of the link into this part (fp32 for the first part).</param>
+    /// <param name="carry">The format the next link must use (it carries a tensor this one did), or null when free.</param>
+    public void Add(double time, double accuracy, double other, int branches, ParetoEntry? previous, FusionStrategy strategy,
+        WireFormat wire = WireFormat.Fp32, WireFormat? carry = null) =>
+        _all.Add(new Candidate(time, accuracy, other, branches, previous, strategy, wire, carry, _all.Count));
 
     /// <summary>The non-dominated entries (time rising), then empties the builder.</summary>
     public List<ParetoEntry> Build(int end)
@@ -37,14 +44,15 @@ internal sealed class FrontBuilder
             var dominated = false;
             foreach (var y in kept)
             {
-                if (y.Time <= c.Time && y.Accuracy <= c.Accuracy && y.Branches <= c.Branches) { dominated = true; break; }
+                if (y.Time <= c.Time && y.Accuracy <= c.Accuracy && y.Branches <= c.Branches && (y.Carry is null || y.Carry == c.Carry)) { dominated = true; break; }
             }
             if (!dominated) kept.Add(c);
         }
         _all.Clear();
-        return kept.Select(c => new ParetoEntry(c.Time, c.Accuracy, c.Other, c.Branches, c.Previous, end, c.Strategy)).ToList();
+        return kept.Select(c => new ParetoEntry(c.Time, c.Accuracy, c.Other, c.Branches, c.Previous, end, c.Strategy, c.Wire, c.Carry)).ToList();
     }
 }
 
 /// <summary>One DP entry: the figures of the parts so far, the previous part's entry, where this part ends and its strategy.</summary>
-internal sealed record ParetoEntry(double Time, double Accuracy, double Other, int Branches, ParetoEntry? Previous, int End, FusionStrategy Strategy);
+internal sealed record ParetoEntry(double Time, double Accuracy, double Other, int Branches, ParetoEntry? Previous, int End, FusionStrategy Strategy,
+    WireFormat Wire = WireFormat.Fp32, WireFormat? Carry = null);

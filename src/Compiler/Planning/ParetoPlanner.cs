@@ -24,6 +24,13 @@ public sealed record ParetoPoint(PlanChoice Choice, PlanScore Score, double Sear
 /// downlink (serialization a stage, serialization + latency on the response time).
 /// </para>
 /// <para>
+/// Wire formats: each link also chooses the format of the tensors it carries (<see cref="StageCosts.WireChoices"/>);
+/// its bytes, and so its serialization, follow the format, and a lossy format adds its boundary's accuracy cost
+/// (once per crossing: a relay forwards what it received). A tensor is encoded once, by its producer, so two links
+/// that carry a common tensor (a relay, or a skip connection over a part) must use the same format: the entry
+/// records that constraint for the next link. Cost: the factor of formats per link (at most 3) on the transitions.
+/// </para>
+/// <para>
 /// Tie-breaking (<see cref="TieBreak"/>): equal L → lower latency → lower period → fewer kept branches →
 /// earlier cut. Each state keeps every entry not dominated in (T, A, kept branches) — all three extend
 /// monotonically part by part — and, of entries equal in all three, the one with the lower other time
@@ -92,24 +99,34 @@ public static class ParetoPlanner
                 {
                     var front = fronts[b + 1];
                     if (front.Count == 0) continue;
-                    var arrival = costs.LinkArrival(j - 1, b);
-                    var busy = costs.LinkBusy(j - 1, b);
                     // This part holds the last unit: the outputs start here, and may go back.
                     var produces = end == n - 1 && b < n - 1;
                     var back = produces ? costs.ReturnArrival(j) : 0;
                     var backBusy = produces ? costs.ReturnBusy(j) : 0;
-                    for (var i = 0; i < StrategyCount(costs, strategies, b + 1, end); i++)
+                    foreach (var w in costs.WireChoices(j - 1, b))
                     {
-                        var s = strategies[i];
-                        var t = stage(j, s, b + 1, end);
-                        var a = costs.Accuracy(j, s, b + 1, end);
-                        var kept = costs.KeptBranches(s, b + 1, end);
-                        var slowest = Math.Max(Math.Max(busy, t), backBusy);
-                        foreach (var e in front)
+                        var arrival = costs.LinkArrival(j - 1, b, w);
+                        var busy = costs.LinkBusy(j - 1, b, w);
+                        var roundedHere = costs.WireAccuracy(b, w);
+                        // The next link carries a tensor this one does: it must keep this format.
+                        WireFormat? carry = costs.Convertible(b) && costs.ShareTensor(b, end) ? w : null;
+                        for (var i = 0; i < StrategyCount(costs, strategies, b + 1, end); i++)
                         {
-                            // Summed left to right (arrival, part, way back) so the figures are those of any other order of evaluation.
-                            var (sum, max) = latency ? (e.Time + arrival + t + back, Math.Max(e.Other, slowest)) : (e.Other + arrival + t + back, Math.Max(e.Time, slowest));
-                            builder.Add(latency ? sum : max, e.Accuracy + a, latency ? max : sum, e.Branches + kept, e, s);
+                            var s = strategies[i];
+                            var t = stage(j, s, b + 1, end);
+                            var a = costs.Accuracy(j, s, b + 1, end);
+                            var kept = costs.KeptBranches(s, b + 1, end);
+                            var slowest = Math.Max(Math.Max(busy, t), backBusy);
+                            foreach (var e in front)
+                            {
+                                // A tensor the link into the previous part carried goes on in the same format.
+                                if (e.Carry is { } c && c != w) continue;
+                                // A relay forwards what it received: the rounding was counted on the link before.
+                                var wireCost = e.Previous is not null && e.Previous.End == b ? 0 : roundedHere;
+                                // Summed left to right (arrival, part, way back) so the figures are those of any other order of evaluation.
+                                var (sum, max) = latency ? (e.Time + arrival + t + back, Math.Max(e.Other, slowest)) : (e.Other + arrival + t + back, Math.Max(e.Time, slowest));
+                                builder.Add(latency ? sum : max, e.Accuracy + a + wireCost, latency ? max : sum, e.Branches + kept, e, s, w, carry);
+                            }
                         }
                     }
                 }
@@ -135,14 +152,19 @@ public static class ParetoPlanner
     {
         var cuts = new int[parts - 1];
         var strategies = new FusionStrategy[parts];
+        var wires = new WireFormat[parts - 1];
         var e = last;
         for (var j = parts - 1; j >= 0; j--)
         {
             strategies[j] = e!.Strategy;
-            if (j > 0) cuts[j - 1] = e.Previous!.End;
+            if (j > 0)
+            {
+                cuts[j - 1] = e.Previous!.End;
+                wires[j - 1] = e.Wire;
+            }
             e = e.Previous;
         }
-        var choice = new PlanChoice(cuts, strategies);
+        var choice = new PlanChoice(cuts, strategies) { Wires = wires };
         return new ParetoPoint(choice, PlanScore.Of(costs, choice), last.Time);
     }
 }

@@ -21,7 +21,19 @@ public sealed record PlanChoice(int[] Cuts, FusionStrategy[] Strategies)
 
     public int Last(int part, int units) => part == Parts - 1 ? units - 1 : Cuts[part];
 
-    public override string ToString() => $"cuts [{string.Join(",", Cuts)}] strategies [{StrategyNames()}]";
+    /// <summary>
+    /// The wire format of each link (one per cut); empty: fp32 everywhere. A link whose boundary has nothing to
+    /// convert (the inputs, the outputs, no float32 node output) is fp32 whatever is given.
+    /// </summary>
+    public WireFormat[] Wires { get; init; } = [];
+
+    /// <summary>Link <paramref name="link"/>'s wire format.</summary>
+    public WireFormat Wire(int link) => link < Wires.Length ? Wires[link] : WireFormat.Fp32;
+
+    /// <summary>The links' formats as text: "fp16" (two devices), "fp16,fp32".</summary>
+    public string WireNames(string separator = ",") => string.Join(separator, Enumerable.Range(0, Cuts.Length).Select(l => Wire(l).Name()));
+
+    public override string ToString() => $"cuts [{string.Join(",", Cuts)}] strategies [{StrategyNames()}]" + (Wires.Any(w => w != WireFormat.Fp32) ? $" wire [{WireNames()}]" : "");
 }
 
 /// <summary>
@@ -31,7 +43,8 @@ public sealed record PlanChoice(int[] Cuts, FusionStrategy[] Strategies)
 /// <see cref="ReturnBusySeconds"/>: the same for each link the outputs travel back over (downlink), from the
 /// producing part towards the results device. Latency (the response time) sums parts, arrivals and returns;
 /// the pipelined period is the slowest busy resource: a part, a link's serialization or a return's
-/// (throughput is its inverse). Accuracy cost A = Σ α_k·A(s_k); <see cref="KeptBranches"/> the tie-break count.
+/// (throughput is its inverse). Accuracy cost A = Σ α_k·A(s_k); <see cref="KeptBranches"/> the tie-break count. A lossy wire adds
+/// its boundary's wire accuracy cost once per crossing (a relay's forward is not counted again).
 /// </summary>
 public sealed record PlanScore(double Latency, double Period, double Accuracy, double[] StageSeconds, double[] TransferSeconds)
 {
@@ -67,8 +80,11 @@ public sealed record PlanScore(double Latency, double Period, double Accuracy, d
             branches += costs.KeptBranches(choice.Strategies[j], first, last);
             if (j < choice.Parts - 1)
             {
-                arrivals[j] = costs.LinkArrival(j, choice.Cuts[j]);
-                busy[j] = costs.LinkBusy(j, choice.Cuts[j]);
+                var wire = choice.Wire(j);
+                arrivals[j] = costs.LinkArrival(j, choice.Cuts[j], wire);
+                busy[j] = costs.LinkBusy(j, choice.Cuts[j], wire);
+                // A relay forwards what it received: the rounding was counted on the link before.
+                if (j == 0 || choice.Cuts[j - 1] != choice.Cuts[j]) accuracy += costs.WireAccuracy(choice.Cuts[j], wire);
                 if (choice.Cuts[j] >= n - 1) producer = Math.Min(producer, j);
             }
         }

@@ -93,13 +93,15 @@ public static class PlanRealizer
             var names = b < 0 ? planning.Base.Graph.Inputs.Select(i => i.Name).ToList()
                 : b >= planning.Units.Count - 1 ? planning.Base.Graph.Outputs.Select(o => o.Name).ToList()
                 : planning.Cuts.Crossing(planning.Units[b].LastPosition).Select(t => t.Name).ToList();
-            var bytes = costs.LinkBytes(j, b);
+            var wire = costs.WireChoices(j, b).Contains(choice.Wire(j)) ? choice.Wire(j) : WireFormat.Fp32;
+            var bytes = costs.LinkBytes(j, b, wire);
             // Past the results device nothing goes on: the outputs stay where they are consumed.
             var tensors = bytes == 0 && b >= planning.Units.Count - 1 ? [] : names.Select(t => TensorSpec.Of(t, shapes)).ToList();
-            transfers.Add(new PlannedTransfer(j, devices[j].Name, devices[j + 1].Name, tensors, bytes, costs.LinkArrival(j, b))
+            transfers.Add(new PlannedTransfer(j, devices[j].Name, devices[j + 1].Name, tensors, bytes, costs.LinkArrival(j, b, wire))
             {
-                SerializationSeconds = costs.LinkBusy(j, b),
+                SerializationSeconds = costs.LinkBusy(j, b, wire),
                 LatencySeconds = costs.Problem.Link.DelaySeconds(bytes),
+                Wire = wire,
             });
         }
         return transfers;

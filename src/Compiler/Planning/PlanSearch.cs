@@ -30,8 +30,10 @@ public static class PlanSearch
         var s1 = Enumerable.Repeat(FusionStrategy.S1, k).ToArray();
         NamedPlan Named(string name, string description, PlanChoice c) => new(name, description, c, PlanScore.Of(costs, c));
 
-        var roofSplit = ParetoPlanner.Best(ParetoPlanner.Candidates(costs, [FusionStrategy.S1]), p.Objective, 0);
-        var flopsOnly = ParetoPlanner.Front(costs, [FusionStrategy.S1], (d, s, a, b) =>
+        // The seed's baselines ship fp32 tensors, as the systems they stand for do.
+        var fp32Wire = WithoutWireFormats(costs);
+        var roofSplit = ParetoPlanner.Best(ParetoPlanner.Candidates(fp32Wire, [FusionStrategy.S1]), p.Objective, 0);
+        var flopsOnly = ParetoPlanner.Front(fp32Wire, [FusionStrategy.S1], (d, s, a, b) =>
                 costs.Flops(s, a, b) / (p.Devices[d].Peak(p.PrecisionOn(d)) * p.Devices[d].ComputeEfficiency))
             .MinBy(pt => pt.SearchTime)!;
         var baselines = new List<NamedPlan>
@@ -44,6 +46,10 @@ public static class PlanSearch
         var chosen = Named("co-designed", "cut(s) and per-part strategy minimizing L = T + λ·A", best.Choice);
         return new PlanSearchResult(front, chosen, baselines, Sweep(costs));
     }
+
+    /// <summary>The same problem with fp32 on every link (no tensor converted for the wire).</summary>
+    public static StageCosts WithoutWireFormats(StageCosts costs) =>
+        costs.Problem.AllowedWires is null ? costs : new StageCosts(costs.Problem with { AllowedWires = null });
 
     /// <summary>
     /// For every boundary of the first link: the plan with everything after it on the second device (later
@@ -68,7 +74,7 @@ public static class PlanSearch
     }
 
     /// <summary>
-    /// The strategies minimizing the loss at fixed cuts, ties broken by <see cref="TieBreak"/> (latency, period,
+    /// The strategies (and the first link's wire format) minimizing the loss at fixed cuts, ties broken by <see cref="TieBreak"/> (latency, period,
     /// kept branches), then the first in lexicographic order of the strategy vectors (part 0 most significant). An empty part scores exactly 0 whatever its strategy, so
     /// only the non-empty parts are enumerated (S1 elsewhere, which is where that first minimum has them):
     /// 4^(non-empty parts) vectors instead of 4^devices — in the sweep at most two parts are non-empty.
@@ -79,14 +85,15 @@ public static class PlanSearch
         var k = cuts.Length + 1;
         var shape = new PlanChoice(cuts, Enumerable.Repeat(FusionStrategy.S1, k).ToArray());
         var active = Enumerable.Range(0, k).Where(j => shape.First(j) <= shape.Last(j, p.Units)).ToArray();
+        // Only the first link can carry an interior boundary here (the others relay the outputs, as they are).
         var all = Assignments(active.Length)
-            .Select(a =>
+            .SelectMany(a => costs.WireChoices(0, cuts[0]).Select(w =>
             {
                 var strategies = Enumerable.Repeat(FusionStrategy.S1, k).ToArray();
                 for (var i = 0; i < active.Length; i++) strategies[active[i]] = a[i];
-                var choice = new PlanChoice(cuts, strategies);
+                var choice = new PlanChoice(cuts, strategies) { Wires = [w, .. Enumerable.Repeat(WireFormat.Fp32, k - 2)] };
                 return (Choice: choice, Score: PlanScore.Of(costs, choice));
-            })
+            }))
             .ToList();
         return TieBreak.Best(all, x => x.Score, x => x.Choice, p.Objective, p.Lambda);
     }

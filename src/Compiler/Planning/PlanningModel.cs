@@ -157,8 +157,11 @@ public sealed class PlanningModel
         boundary[0] = CheckedArithmetic.Sum(Base.Graph.Inputs.Select(i => Base.Shapes.TypeOf(i.Name)?.Bytes ?? 0), "the bytes of the model's inputs", file);
         for (var u = 0; u < n - 1; u++) boundary[u + 1] = Cuts.CrossingBytes(Units[u].LastPosition) ?? 0;
         boundary[n] = CheckedArithmetic.Sum(Base.Graph.Outputs.Select(o => Base.Shapes.TypeOf(o.Name)?.Bytes ?? 0), "the bytes of the model's outputs", file);
+        var (wireBytes, earliest) = WireFacts(boundary);
         return new PlanningProblem
         {
+            WireBytes = wireBytes,
+            EarliestProducer = earliest,
             UnitNames = Units.Select(u => u.Name).ToList(),
             IsBlock = Units.Select(u => u.HasBlocks).ToArray(),
             UnitSeconds = seconds,
@@ -176,6 +179,44 @@ public sealed class PlanningModel
             StrategyAccuracyCost = strategyAccuracyCost,
             UnitAccuracyCost = unitAccuracyCost,
         };
+    }
+
+    /// <summary>
+    /// The float32 node outputs crossing each interior boundary, as they are: what a wire format converts. The
+    /// model's inputs (they reach the first device as they are), non-float tensors and tensors of unknown size are not
+    /// convertible. Their producers' units are those of the folded model, where the cuts are.
+    /// </summary>
+    public IReadOnlyList<CrossingTensor> Convertible(int boundary)
+    {
+        if (boundary < 0 || boundary >= Units.Count - 1) return [];
+        return Cuts.Crossing(Units[boundary].LastPosition)
+            .Where(t => t.Producer is not null && t.Type is { ElemType: (int)Onnx.TensorProto.Types.DataType.Float } && t.Bytes is not null)
+            .ToList();
+    }
+
+    /// <summary>
+    /// Bytes crossing each boundary per wire format ([format][boundary + 1]; only the convertible tensors change size)
+    /// and, per boundary + 1, the earliest unit producing a convertible tensor that crosses it (int.MaxValue when none).
+    /// </summary>
+    private (long[][] Bytes, int[] Earliest) WireFacts(long[] boundary)
+    {
+        var n = Units.Count;
+        var unitOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var u in Units) foreach (var node in u.BaseNodes) unitOf[node] = u.Index;
+        var bytes = WireFormats.All.Select(_ => (long[])boundary.Clone()).ToArray();
+        var earliest = Enumerable.Repeat(int.MaxValue, n + 1).ToArray();
+        for (var b = 0; b < n - 1; b++)
+        {
+            // A boundary of unknown size is costed as 0 bytes whatever the format (the analysis warned of it).
+            if (Cuts.CrossingBytes(Units[b].LastPosition) is null) continue;
+            foreach (var t in Convertible(b))
+            {
+                var elements = t.Type!.Elements!.Value;
+                foreach (var w in WireFormats.All) bytes[(int)w][b + 1] -= t.Bytes!.Value - elements * w.ElementBytes();
+                earliest[b + 1] = Math.Min(earliest[b + 1], unitOf[t.Producer!]);
+            }
+        }
+        return (bytes, earliest);
     }
 
     /// <summary>The seed's bytes of a unit: the weights its nodes read plus the outputs they write.</summary>

@@ -12,7 +12,7 @@ public enum CostModelKind { Roofline, Paper }
 /// device of the chain. Unit costs are summed over ranges with prefix sums, so any part costs O(1).
 /// Boundary b (−1 … Units−1) is "after unit b": −1 is before everything, Units−1 after everything.
 /// </summary>
-public sealed class PlanningProblem
+public sealed record PlanningProblem
 {
     public const int Strategies = 4;
 
@@ -70,6 +70,38 @@ public sealed class PlanningProblem
     /// set, a part's accuracy cost is the sum over its units and <see cref="StrategyAccuracyCost"/> is unused.
     /// </summary>
     public double[][][]? UnitAccuracyCost { get; init; }
+
+    /// <summary>
+    /// Bytes crossing each boundary in each wire format, [format][boundary + 1] (<see cref="WireFormat"/> order):
+    /// the float32 node outputs at their format's element size, everything else as it is. Null: every format
+    /// costs <see cref="BoundaryBytes"/> (no tensor can be converted).
+    /// </summary>
+    public long[][]? WireBytes { get; init; }
+
+    /// <summary>
+    /// The formats each link may carry converted tensors in (--wire, and what both of its devices support);
+    /// null: fp32 only. A boundary without float32 node outputs, the model's inputs and its outputs always travel
+    /// as they are (fp32 in the plan's terms).
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<WireFormat>>? AllowedWires { get; init; }
+
+    /// <summary>
+    /// Per boundary + 1: the earliest unit that produces a float32 tensor crossing it (int.MaxValue when none).
+    /// A tensor crosses boundaries b' &lt; b both iff its producer is at or before b', so consecutive links share
+    /// a tensor iff this is at most the earlier boundary; they must then carry the same format (a tensor is
+    /// encoded once, by its producer, and decoded by each part that reads it).
+    /// </summary>
+    public int[]? EarliestProducer { get; init; }
+
+    /// <summary>
+    /// Accuracy cost of sending boundary b's tensors in each format, [format][boundary + 1], in the units of the
+    /// strategies' costs: measured (the whole fp32 model with those tensors rounded through the format) or the prior
+    /// <see cref="PriorWireAccuracyCost"/>. Null: the prior.
+    /// </summary>
+    public double[][]? WireAccuracyCost { get; init; }
+
+    /// <summary>The prior cost of one crossing per format: fp32 0; fp16 0 (the fp16 devices compute in fp16 already); int8 1 (a guess, as the strategies' prior is; measured with --accuracy measured).</summary>
+    public static IReadOnlyList<double> PriorWireAccuracyCost { get; } = [0, 0, 1];
 
     public int Units => UnitNames.Count;
 }

@@ -49,6 +49,9 @@ public sealed record PlannedPart(
 /// </summary>
 public sealed record PlannedTransfer(int Link, string From, string To, IReadOnlyList<TensorSpec> Tensors, long Bytes, double Seconds)
 {
+    /// <summary>The link's wire format: the float32 node outputs it carries travel converted to it (<see cref="Tensors"/> lists them as sent).</summary>
+    public WireFormat Wire { get; init; } = WireFormat.Fp32;
+
     public double SerializationSeconds { get; init; } = Seconds;
 
     public double LatencySeconds { get; init; }

@@ -62,14 +62,49 @@ public sealed class StageCosts
     /// <paramref name="boundary"/>: what crosses that boundary; after everything (the outputs) only while
     /// the results device is further down the chain, else nothing.
     /// </summary>
-    public long LinkBytes(int link, int boundary) =>
-        boundary >= _p.Units - 1 && link >= _p.Results ? 0 : _p.BoundaryBytes[boundary + 1];
+    public long LinkBytes(int link, int boundary, WireFormat wire = WireFormat.Fp32) =>
+        boundary >= _p.Units - 1 && link >= _p.Results ? 0
+        : _p.WireBytes is { } w && Interior(boundary) ? w[(int)wire][boundary + 1] : _p.BoundaryBytes[boundary + 1];
 
     /// <summary>Seconds link <paramref name="link"/> is busy per frame (serialization on the uplink): a pipeline stage.</summary>
-    public double LinkBusy(int link, int boundary) => _p.Link.SerializationSeconds(LinkBytes(link, boundary));
+    public double LinkBusy(int link, int boundary, WireFormat wire = WireFormat.Fp32) => _p.Link.SerializationSeconds(LinkBytes(link, boundary, wire));
 
     /// <summary>Seconds until the frame's tensors on link <paramref name="link"/> have arrived: serialization + latency (the response time).</summary>
-    public double LinkArrival(int link, int boundary) => _p.Link.TransferSeconds(LinkBytes(link, boundary));
+    public double LinkArrival(int link, int boundary, WireFormat wire = WireFormat.Fp32) => _p.Link.TransferSeconds(LinkBytes(link, boundary, wire));
+
+    /// <summary>Whether boundary <paramref name="boundary"/> lies between two units (not before the inputs, not after the outputs).</summary>
+    public bool Interior(int boundary) => boundary >= 0 && boundary < _p.Units - 1;
+
+    /// <summary>
+    /// The formats link <paramref name="link"/> may carry boundary <paramref name="boundary"/>'s tensors in: those
+    /// allowed on the link where the boundary is interior and has a float32 node output to convert, else fp32 alone
+    /// (the tensors travel as they are).
+    /// </summary>
+    public IReadOnlyList<WireFormat> WireChoices(int link, int boundary)
+    {
+        if (!Interior(boundary) || _p.AllowedWires is not { } allowed || !Convertible(boundary)) return Fp32Only;
+        return allowed[link];
+    }
+
+    private static readonly IReadOnlyList<WireFormat> Fp32Only = [WireFormat.Fp32];
+
+    /// <summary>Whether a float32 node output crosses <paramref name="boundary"/> (so a format other than fp32 changes something).</summary>
+    public bool Convertible(int boundary) => _p.EarliestProducer is { } e && Interior(boundary) && e[boundary + 1] != int.MaxValue;
+
+    /// <summary>
+    /// Whether links crossing <paramref name="earlier"/> and then <paramref name="later"/> (earlier ≤ later, both
+    /// interior) carry a common tensor, so they must use the same format: a relay (equal boundaries), or a
+    /// tensor produced at or before the earlier boundary and read after the later one.
+    /// </summary>
+    public bool ShareTensor(int earlier, int later) =>
+        Interior(earlier) && Interior(later) && (earlier == later || (_p.EarliestProducer is { } e && e[later + 1] <= earlier));
+
+    /// <summary>The accuracy cost of sending boundary <paramref name="boundary"/>'s tensors in <paramref name="wire"/>: measured, or the prior (0 for fp32 and where nothing converts).</summary>
+    public double WireAccuracy(int boundary, WireFormat wire)
+    {
+        if (wire == WireFormat.Fp32 || !Convertible(boundary)) return 0;
+        return _p.WireAccuracyCost is { } m ? m[(int)wire][boundary + 1] : PlanningProblem.PriorWireAccuracyCost[(int)wire];
+    }
 
     /// <summary>Serialization + latency of what crosses <paramref name="boundary"/> on the uplink (results going on to the last device).</summary>
     public double Transfer(int boundary) => _p.Link.TransferSeconds(_p.BoundaryBytes[boundary + 1]);

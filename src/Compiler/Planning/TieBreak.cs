@@ -3,7 +3,8 @@ namespace OnnxCoDesign.Compiler.Planning;
 /// <summary>
 /// The one order every plan choice follows (the optimum, the front's order, the sweep's best strategies):
 /// lower L = T + λ·A → lower latency → lower period → fewer kept branches (S1 0, S2 1, S3 1, S4 2 per part
-/// with blocks) → earlier cut (the cuts compared from the first link on). Reals compare with a relative
+/// with blocks) → earlier cut (the cuts compared from the first link on) → wider wire (fp32, fp16, int8, from
+/// the first link on: the exact format where the figures cannot tell). Reals compare with a relative
 /// epsilon of 1e-12, so floating noise in a sum does not decide between plans that are equal.
 /// <para>
 /// Math: a ≈ b ⇔ |a − b| ≤ 1e-12 · max(|a|, |b|). Each level keeps the candidates within ε of the best
@@ -26,7 +27,8 @@ public static class TieBreak
         left = Keep(left, x => score(x).Latency);
         left = Keep(left, x => score(x).Period);
         left = Keep(left, x => score(x).KeptBranches);
-        return left.OrderBy(x => choice(x).Cuts, CutOrder.Instance).First();
+        return left.OrderBy(x => choice(x).Cuts, CutOrder.Instance)
+            .ThenBy(x => Enumerable.Range(0, choice(x).Cuts.Length).Select(l => (int)choice(x).Wire(l)).ToArray(), CutOrder.Instance).First();
     }
 
     /// <summary><paramref name="items"/> sorted by the tie-break order (for the front's listing).</summary>
