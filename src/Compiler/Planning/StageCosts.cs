@@ -99,6 +99,21 @@ public sealed class StageCosts
     public bool ShareTensor(int earlier, int later) =>
         Interior(earlier) && Interior(later) && (earlier == later || (_p.EarliestProducer is { } e && e[later + 1] <= earlier));
 
+    /// <summary>
+    /// Whether <paramref name="choice"/>'s wire formats are ones the planner could choose: each link's among its
+    /// <see cref="WireChoices"/>, and links that carry a common tensor in the same format. For enumerating plans at
+    /// fixed cuts.
+    /// </summary>
+    public bool WiresConsistent(PlanChoice choice)
+    {
+        for (var j = 0; j < choice.Cuts.Length; j++)
+        {
+            if (!WireChoices(j, choice.Cuts[j]).Contains(choice.Wire(j))) return false;
+            if (j > 0 && Convertible(choice.Cuts[j - 1]) && ShareTensor(choice.Cuts[j - 1], choice.Cuts[j]) && choice.Wire(j) != choice.Wire(j - 1)) return false;
+        }
+        return true;
+    }
+
     /// <summary>The accuracy cost of sending boundary <paramref name="boundary"/>'s tensors in <paramref name="wire"/>: measured, or the prior (0 for fp32 and where nothing converts).</summary>
     public double WireAccuracy(int boundary, WireFormat wire)
     {
