@@ -75,6 +75,12 @@ public sealed class CodesignCompile : ToolTask
     /// <summary>`--preprocess SPEC`.</summary>
     public string? Preprocess { get; set; }
 
+    /// <summary>`--wire auto|fp32|fp16|int8`.</summary>
+    public string? Wire { get; set; }
+
+    /// <summary>`--input-format float|uint8`.</summary>
+    public string? InputFormat { get; set; }
+
     /// <summary>`--max-accuracy-drop POINTS`.</summary>
     public string? MaxAccuracyDrop { get; set; }
 
@@ -140,6 +146,8 @@ public sealed class CodesignCompile : ToolTask
         Flag(text, "--objective", Objective);
         Flag(text, "--lambda", Lambda);
         Flag(text, "--precision", Precision);
+        Flag(text, "--wire", Wire);
+        Flag(text, "--input-format", InputFormat);
         Flag(text, "--accuracy", Accuracy);
         Flag(text, "--cost-model", CostModel);
         foreach (var binding in Shape ?? []) Flag(text, "--shape", binding);

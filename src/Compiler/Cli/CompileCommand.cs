@@ -15,7 +15,7 @@ namespace OnnxCoDesign.Compiler.Cli;
 
 /// <summary>
 /// `compile (MODEL | --sample NAME) -o DIR [--devices D1,D2[,...]] [--link SPEC] [--objective latency|throughput]
-/// [--lambda X] [--precision fp32|fp16|int8] [--accuracy prior|measured] [--cost-model roofline|paper]
+/// [--lambda X] [--precision fp32|fp16|int8] [--wire auto|fp32|fp16|int8] [--accuracy prior|measured] [--cost-model roofline|paper]
 /// [--shape NAME=DIMS]... [--input-format float|uint8 [--preprocess mean=…,std=…[,scale=…]]] [--verify [--inputs N] [--seed S]] [--measure [--host PROFILE]] [--json FILE|-] [--force]`: the main job. Writes partK.onnx, plan.json and
 /// build-engines.sh into DIR as one set; with --verify the chained parts must match the original first;
 /// with --input-format uint8 the model takes the camera's uint8 frame and normalizes it in part 0 (pass prepend-normalization);
@@ -40,6 +40,7 @@ internal static class CompileCommand
         var objective = cmd.Option("--objective <O>", "latency (default) or throughput (pipelined: 1 / slowest stage)", CommandOptionType.SingleValue);
         var lambda = cmd.Option("--lambda <X>", "weight of the accuracy cost in L = T + lambda·A, seconds per unit (default 0)", CommandOptionType.SingleValue);
         var precision = CliConventions.Precision(cmd, "the lowest precision allowed: fp32, fp16 (default) or int8; each part runs at the lowest its device supports at or above it");
+        var wire = cmd.Option("--wire <F>", "format of the float32 tensors crossing each cut: auto (default: per link, among fp32 and what both devices run; int8 with --calibration), fp32, fp16 or int8", CommandOptionType.SingleValue);
         var accuracy = cmd.Option("--accuracy <A>", "prior (default: one unit per branch fused away) or measured (deviation at the precision)", CommandOptionType.SingleValue);
         var costModel = cmd.Option("--cost-model <M>", "roofline (default: per node) or paper (the seed's whole-sub-model Eq. 1-8)", CommandOptionType.SingleValue);
         var shape = cmd.Option("--shape <BINDING>", "bind an input's shape (input=1x3x224x224) or a symbolic dimension (batch=4)", CommandOptionType.MultipleValue);
@@ -58,6 +59,7 @@ internal static class CompileCommand
             "compile --sample repvgg-a0 -o out",
             "compile model.onnx -o out --devices jetson-nano,jetson-xavier-nx --link 100Mbps --precision int8 --verify",
             "compile model.onnx -o out --objective throughput --json -",
+            "compile model.onnx -o out --devices jetson-xavier-nx,rtx-4090 --wire auto --calibration calib.npy",
             "compile model.onnx -o out --input-format uint8 --preprocess mean=0.485,0.456,0.406,std=0.229,0.224,0.225",
             "compile model.onnx -o out --precision int8 --calibration calib.npy --validation val.npy --labels val-labels.npy --max-accuracy-drop 0.5");
         cmd.OnExecute(() =>
@@ -87,6 +89,7 @@ internal static class CompileCommand
                 Objective = Choice(cmd, objective, "--objective", Objective.Latency),
                 Lambda = lambda.HasValue() ? ParseLambda(cmd, lambda.Value()!) : 0,
                 Precision = CliConventions.ParsePrecision(cmd, precision) ?? Precision.Fp16,
+                Wire = ParseWire(cmd, wire),
                 Accuracy = budget is not null ? AccuracyModel.Measured : Choice(cmd, accuracy, "--accuracy", AccuracyModel.Prior),
                 MaxAccuracyDrop = budget,
                 CostModel = Choice(cmd, costModel, "--cost-model", CostModelKind.Roofline),
@@ -105,24 +108,38 @@ internal static class CompileCommand
                 WarningLines.Write(outcome.Warnings, loaded.Path ?? name, output.Error);
                 if (verify.HasValue())
                 {
-                    // int8 parts are checked in their fp32 form: the cut and the fusion must be exact; what quantization
-                    // costs is the measured accuracy (--validation), not a 1e-4 tolerance.
-                    var parts = outcome.Exact.Parts.Where(p => p.Model is not null).Select(p => loaded.Derived(p.Model!)).ToList();
-                    var options = new VerifyOptions { Inputs = verifyOptions.Inputs, Seed = verifyOptions.Seed, Bindings = bindings };
-                    // A uint8 chain is checked against the untouched float32 original fed the frames normalized in C#
-                    // (CameraInput.Normalize, the same float32 operations in the same order): the reference is the
-                    // original composed with the normalization, computed outside the graph, so a wrong rewrite fails
-                    // here rather than being compared with itself. The frames are generated as uint8 in [0, 255].
-                    var report = normalization is null
-                        ? ChainedVerifier.Compare(loaded, parts, options)
-                        : ChainedVerifier.Compare(original, parts, options, loaded, sample => sample.ToDictionary(
-                            kv => kv.Key, kv => kv.Value.ElemType == Passes.IR.ElementType.UInt8 ? CameraInput.Normalize(kv.Value, normalization) : kv.Value, StringComparer.Ordinal));
                     var verifyOut = CliConventions.JsonToStdout(json) ? output.Error : output.Out;
-                    VerifyReportText.Write(report, name, outcome.Fp32Plan is null ? "chained parts" : "chained parts (int8 parts in their fp32 form, before QDQ)", verifyOut);
-                    if (!report.Passed)
+                    // int8 parts are checked in their fp32 form and every link in fp32: the cut and the fusion must be exact;
+                    // what quantization costs is the measured accuracy (--validation), not a 1e-4 tolerance.
+                    var exact = outcome.Fp32Plan is null ? "chained parts" : "chained parts (int8 parts in their fp32 form, before QDQ; every link fp32)";
+                    var passed = VerifyChain(outcome.Exact, VerifyOptions.DefaultTolerance, exact);
+                    // A lossy wire is then checked as emitted (its conversions in the parts), to the format's stated tolerance.
+                    if (passed && outcome.WiredFp32Plan is { } wired)
+                    {
+                        var lossiest = wired.Transfers.Max(t => t.Wire);
+                        passed = VerifyChain(wired, PlanWire.Tolerance(lossiest), $"chained parts with the wire's conversions ({string.Join(", ", wired.Transfers.Select(t => $"link {t.Link} {t.Wire.Name()}"))})");
+                    }
+                    if (!passed)
                     {
                         output.Error.WriteLine($"{loaded.Path ?? name}: error: the chained parts do not match the original; nothing written");
                         return ExitCodes.CheckFailed;
+                    }
+
+                    bool VerifyChain(RealizedPlan plan, double tolerance, string label)
+                    {
+                        var parts = plan.Parts.Where(p => p.Model is not null).Select(p => loaded.Derived(p.Model!)).ToList();
+                        var options = new VerifyOptions { Inputs = verifyOptions.Inputs, Seed = verifyOptions.Seed, Bindings = bindings, Tolerance = tolerance };
+                        // A uint8 chain is checked against the untouched float32 original fed the frames normalized in C#
+                        // (CameraInput.Normalize, the same float32 operations in the same order): the reference is the
+                        // original composed with the normalization, computed outside the graph, so a wrong rewrite fails
+                        // here rather than being compared with itself. The frames are generated as uint8 in [0, 255].
+                        var report = normalization is null
+                            ? ChainedVerifier.Compare(loaded, parts, options)
+                            : ChainedVerifier.Compare(original, parts, options, loaded, sample => sample.ToDictionary(
+                                kv => kv.Key, kv => kv.Value.ElemType == Passes.IR.ElementType.UInt8 ? CameraInput.Normalize(kv.Value, normalization) : kv.Value, StringComparer.Ordinal));
+                        VerifyReportText.Write(report, name, label, verifyOut);
+                        foreach (var p in parts) p.Dispose();
+                        return report.Passed;
                     }
                 }
                 var planText = PlanJson.Write(outcome);
@@ -150,6 +167,14 @@ internal static class CompileCommand
             return ExitCodes.Success;
         });
     });
+
+    /// <summary>--wire auto|fp32|fp16|int8: null for auto (the optimizer chooses per link).</summary>
+    private static WireFormat? ParseWire(CommandLineApplication cmd, CommandOption option)
+    {
+        var text = option.Value();
+        if (text is null || text.Equals("auto", StringComparison.OrdinalIgnoreCase)) return null;
+        return WireFormats.TryParse(text, out var w) ? w : throw new CommandParsingException(cmd, $"--wire '{text}' is not one of auto, fp32, fp16, int8");
+    }
 
     /// <summary>The files a compile reads that exist before it loads the model: the model and any profile files.</summary>
     private static IEnumerable<string> InputFiles(string? model, string? devices, string? host)

@@ -3,6 +3,7 @@ using McMaster.Extensions.CommandLineUtils;
 using OnnxCoDesign.Compiler.Emit;
 using OnnxCoDesign.Compiler.Evaluation;
 using OnnxCoDesign.Compiler.Pipeline;
+using OnnxCoDesign.Compiler.Planning;
 using OnnxCoDesign.Compiler.Reports;
 using OnnxCoDesign.Compiler.Schema;
 using OnnxCoDesign.Compiler.Verification;
@@ -30,7 +31,7 @@ internal static class VerifyCommand
         var seed = CliConventions.Seed(cmd, "the input generator");
         var data = cmd.Option("--data <FILE>", "an input as .npy or TensorProto .pb (named after its input), or a test-data directory; repeatable", CommandOptionType.MultipleValue);
         var shape = cmd.Option("--shape <BINDING>", "bind an input's shape (input=1x3x224x224) or a symbolic dimension (batch=4)", CommandOptionType.MultipleValue);
-        var tolerance = cmd.Option("--tolerance <X>", "largest relative error accepted, max|a-b|/max|original| (default 1e-4)", CommandOptionType.SingleValue);
+        var tolerance = cmd.Option("--tolerance <X>", "largest relative error accepted, max|a-b|/max|original| (default 1e-4; with --plan, a plan with fp16 links 1e-2, with int8 links 1e-1)", CommandOptionType.SingleValue);
         var precision = CliConventions.Precision(cmd, "also measure the deviation with the rewritten model's weights rounded to fp32, fp16 or int8");
         var json = CliConventions.Json(cmd, "the report");
         var plan = cmd.Option("--plan <PLAN>", "compare ORIGINAL with the parts of a compiled plan (DIR/plan.json) run chained, instead of REWRITTEN", CommandOptionType.SingleValue);
@@ -67,7 +68,7 @@ internal static class VerifyCommand
             var (reference, referenceName) = originalFile is not null && !plan.HasValue() ? (ModelLoader.Load(originalFile), originalFile) : ModelSource.Open(originalFile, sample.Value());
             using var _ = reference;
             var (report, candidateName) = plan.HasValue()
-                ? (ComparePlan(reference, plan.Value()!, options), $"the parts of {plan.Value()} chained")
+                ? (ComparePlan(reference, plan.Value()!, options, tolerance.HasValue()), $"the parts of {plan.Value()} chained")
                 : (CompareModel(reference, rewrittenFile!, options), rewrittenFile!);
 
             var evaluation = accuracy.Validation is null ? null
@@ -94,8 +95,15 @@ internal static class VerifyCommand
     }
 
     /// <summary>`verify --plan`: the plan's part files, loaded from beside plan.json and run in pipeline order.</summary>
-    private static VerifyReport ComparePlan(LoadedModel reference, string planPath, VerifyOptions options)
+    /// <param name="toleranceGiven">Without --tolerance, a plan whose links carry a lossy wire format is held to that format's stated tolerance (<see cref="PlanWire.Tolerance"/>).</param>
+    private static VerifyReport ComparePlan(LoadedModel reference, string planPath, VerifyOptions options, bool toleranceGiven)
     {
+        if (!toleranceGiven)
+        {
+            var lossiest = PlanReader.Read(planPath).Document.Transfers
+                .Select(t => t.Wire is { } w && WireFormats.TryParse(w, out var f) ? f : WireFormat.Fp32).DefaultIfEmpty(WireFormat.Fp32).Max();
+            options = options with { Tolerance = PlanWire.Tolerance(lossiest) };
+        }
         var (parts, _) = PlanChain.LoadParts(planPath);
         try
         {

@@ -49,6 +49,7 @@ public static class PlanAccuracyJson
                 }
                 : null,
             Sensitivity = measuredTable ? Sensitivity(a.Table, o.Planning) : null,
+            WireSensitivity = o.WireTable is { } w ? WireRows(w, o.Planning) : null,
             Attempts = a.Attempts.Count > 1 || a.Budget is not null
                 ? a.Attempts.Select(t => new PlanAccuracyAttempt
                 {
@@ -60,6 +61,22 @@ public static class PlanAccuracyJson
                 }).ToList()
                 : null,
         };
+    }
+
+    /// <summary>Rows of cuts whose tensors cost something through a lossy format.</summary>
+    private static List<PlanWireSensitivity> WireRows(WireSensitivity table, PlanningModel planning)
+    {
+        var rows = new List<PlanWireSensitivity>();
+        foreach (var w in table.Formats)
+        {
+            for (var b = 0; b < planning.Units.Count - 1; b++)
+            {
+                var cost = table.Drop[(int)w][b + 1];
+                if (cost == 0) continue;
+                rows.Add(new PlanWireSensitivity { After = planning.Units[b].Name, Format = w.Name(), Cost = CodesignJson.Real(cost, 4) });
+            }
+        }
+        return rows;
     }
 
     /// <summary>Rows of units that cost something at some precision (fp32 rows are zero by construction and left out).</summary>

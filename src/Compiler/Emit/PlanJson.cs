@@ -42,6 +42,7 @@ public static class PlanJson
                 Std = n.Std.Select(Shortest).ToList(),
             } : null,
             Precision = s.Precision.Name(), // the lowest allowed; each part records its own
+            Wire = s.WireSetting,
             Objective = s.Objective.ToString().ToLowerInvariant(),
             Lambda = s.Lambda,
             Accuracy = PlanAccuracyJson.Document(o),
@@ -67,6 +68,7 @@ public static class PlanJson
                 LatencyMs = CodesignJson.Real(pt.Best.Latency * 1e3),
                 ThroughputFps = CodesignJson.Real(pt.Best.Throughput),
                 Strategies = Strategies(pt.BestChoice),
+                Wire = pt.BestChoice.Cuts.Length > 0 ? pt.BestChoice.Wire(0).Name() : null,
                 AccuracyCost = CodesignJson.Real(pt.Best.Accuracy),
             }).ToList(),
             Blocks = o.Plan.Fusion.Blocks.Select(b => new PlanBlock
@@ -95,6 +97,7 @@ public static class PlanJson
         Ms = CodesignJson.Real(t.Seconds * 1e3),
         SerializationMs = CodesignJson.Real(t.SerializationSeconds * 1e3),
         LatencyMs = CodesignJson.Real(t.LatencySeconds * 1e3),
+        Wire = t.Wire.Name(),
     };
 
     private static PlanPart Part(PlannedPart p) => new()
@@ -126,6 +129,7 @@ public static class PlanJson
     {
         Cuts = plan.Choice.Cuts,
         Strategies = Strategies(plan.Choice),
+        Wires = plan.Choice.Cuts.Length > 0 ? plan.Choice.WireNames() : null,
         LatencyMs = CodesignJson.Real(plan.Score.Latency * 1e3),
         PeriodMs = CodesignJson.Real(plan.Score.Period * 1e3),
         ThroughputFps = CodesignJson.Real(plan.Score.Throughput),

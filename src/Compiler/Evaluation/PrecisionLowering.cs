@@ -54,6 +54,13 @@ public sealed class PrecisionLowering(IDataSet? calibration, CalibrationSettings
         return model.Derived(graph.Model);
     }
 
+    /// <summary>
+    /// The calibrated symmetric range (amax) of each tensor of <paramref name="calibrationModel"/> (the wire formats'
+    /// int8 scales), cached like the quantizer's ranges under <paramref name="key"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Amax(IReadOnlyList<string> tensors, LoadedModel calibrationModel, string key) =>
+        Ranges(tensors, calibrationModel, key).Amax;
+
     private ActivationRanges Ranges(IReadOnlyList<string> tensors, LoadedModel calibrationModel, string key)
     {
         var missing = tensors.Where(t => !_amax.ContainsKey((key, t))).Distinct().ToList();

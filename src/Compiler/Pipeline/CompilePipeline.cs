@@ -28,6 +28,15 @@ public sealed record CompileOutcome(
     /// </summary>
     public RealizedPlan Exact => Fp32Plan ?? Plan;
 
+    /// <summary>The measured accuracy cost of each wire format at each cut (null unless measured with data and a lossy format was possible).</summary>
+    public WireSensitivity? WireTable { get; init; }
+
+    /// <summary>
+    /// Where a link carries a lossy format: the fp32 parts with the wire's conversions in (int8 parts before QDQ), what
+    /// --verify checks within the format's stated tolerance (<see cref="WireTolerance"/>); null when every link is fp32.
+    /// </summary>
+    public RealizedPlan? WiredFp32Plan { get; init; }
+
     /// <summary>Warnings of every pass and analysis of this compile (shape inference's OCW2001 among them), each once.</summary>
     public IReadOnlyList<Diagnostic> Warnings => Planning.Context.Diagnostics.Items;
 }
@@ -50,8 +59,14 @@ public static class CompilePipeline
         var accuracy = settings.Accuracy == AccuracyModel.Prior || table is not null
             ? PlannerSettings.PriorAccuracyCost
             : MeasuredAccuracy(source, planning, devicePrecisions.Max(), bindings);
+        var wires = WirePolicy.Allowed(settings.Devices, settings.Wire, calibrated: data?.Lowering.Settings is not null);
+        var wireTable = table is not null && wires is not null ? AccuracyPlanning.WireTable(planning, source, wires, data!) : null;
         var problem = planning.Problem(settings.Devices, settings.Precision, settings.Link, settings.Objective, settings.CostModel, settings.Lambda, accuracy,
-            table?.ForDevices(devicePrecisions, planning.Units.Count), settings.ResultsDevice);
+            table?.ForDevices(devicePrecisions, planning.Units.Count), settings.ResultsDevice) with
+        {
+            AllowedWires = wires,
+            WireAccuracyCost = wireTable?.Costs(planning.Units.Count),
+        };
         var costs = new StageCosts(problem);
         var search = PlanSearch.Run(costs);
         AccuracyResult? measured = null;
@@ -66,8 +81,16 @@ public static class CompilePipeline
             if (data is null) throw new CodesignException(ErrorCodes.Int8NeedsCalibration, Int8NeedsCalibrationMessage(plan));
             plan = PlanLowering.ForEmission(plan, planning, source, data.Lowering);
         }
+        // The wire's conversions go in last: the sender's Cast or QuantizeLinear, the receiver's inverse.
+        var amax = AccuracyPlanning.WireAmax(planning, source, data);
+        plan = PlanWire.Apply(plan, planning, amax);
+        var wired = fp32.Transfers.Any(t => t.Wire.Lossy()) ? PlanWire.Apply(fp32, planning, amax) : null;
         WarnPrecisionRaised(plan, settings.Precision, planning.Context.Diagnostics);
-        return new CompileOutcome(displayName, settings, planning, costs, search, plan, accuracy, measured, ReferenceEquals(plan, fp32) ? null : fp32);
+        return new CompileOutcome(displayName, settings, planning, costs, search, plan, accuracy, measured, ReferenceEquals(plan, fp32) ? null : fp32)
+        {
+            WireTable = wireTable,
+            WiredFp32Plan = wired,
+        };
     }
 
     private static string Int8NeedsCalibrationMessage(RealizedPlan plan) =>

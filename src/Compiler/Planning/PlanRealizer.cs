@@ -102,6 +102,7 @@ public static class PlanRealizer
                 SerializationSeconds = costs.LinkBusy(j, b, wire),
                 LatencySeconds = costs.Problem.Link.DelaySeconds(bytes),
                 Wire = wire,
+                Boundary = b,
             });
         }
         return transfers;
@@ -124,6 +125,7 @@ public static class PlanRealizer
         {
             returns.Add(new PlannedTransfer(j, devices[j + 1].Name, devices[j].Name, tensors, bytes, link.ReturnSeconds(bytes))
             {
+                Boundary = n - 1,
                 SerializationSeconds = link.DownSerializationSeconds(bytes),
                 LatencySeconds = link.DelaySeconds(bytes),
             });

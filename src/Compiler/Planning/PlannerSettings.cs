@@ -41,6 +41,15 @@ public sealed record PlannerSettings
     /// <summary>"uint8" with <see cref="CameraInput"/>, else "float32": plan.json's inputFormat.</summary>
     public string InputFormat => CameraInput is null ? "float32" : "uint8";
 
+    /// <summary>
+    /// --wire: the one format every link carries its convertible tensors in; null (auto, the default) lets the
+    /// optimizer choose per link among the formats both of its devices support (int8 only with calibration data).
+    /// </summary>
+    public WireFormat? Wire { get; init; }
+
+    /// <summary>"auto" or the format's name: plan.json's wire setting.</summary>
+    public string WireSetting => Wire?.Name() ?? "auto";
+
     /// <summary>The seed's prior: one unit per branch fused away (S1 fuses two, S2 and S3 one, S4 none).</summary>
     public static double[] PriorAccuracyCost => [2, 1, 1, 0];
 }

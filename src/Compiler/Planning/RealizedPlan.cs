@@ -52,6 +52,9 @@ public sealed record PlannedTransfer(int Link, string From, string To, IReadOnly
     /// <summary>The link's wire format: the float32 node outputs it carries travel converted to it (<see cref="Tensors"/> lists them as sent).</summary>
     public WireFormat Wire { get; init; } = WireFormat.Fp32;
 
+    /// <summary>The planning boundary whose tensors this link carries (−1: the inputs; the last unit: the outputs).</summary>
+    public int Boundary { get; init; }
+
     public double SerializationSeconds { get; init; } = Seconds;
 
     public double LatencySeconds { get; init; }

@@ -15,7 +15,7 @@ public static class CompileSummary
     {
         var s = o.Settings;
         w.WriteLine($"model {o.DisplayName}: {o.Planning.Units.Count} units, {o.Planning.BlockCount} RepVGG blocks, {o.Planning.FoldBn.Rewrites.Count} BN folded");
-        w.WriteLine($"devices {string.Join(" -> ", s.Devices.Select(d => d.Name))}, link {Devices.LinkSpec.Format(s.Link)}, lowest precision {s.Precision.Name()}, " +
+        w.WriteLine($"devices {string.Join(" -> ", s.Devices.Select(d => d.Name))}, link {Devices.LinkSpec.Format(s.Link)}, lowest precision {s.Precision.Name()}, wire {s.WireSetting}, " +
                     $"objective {s.Objective.ToString().ToLowerInvariant()}, lambda {s.Lambda.ToString(C)}, accuracy {s.Accuracy.ToString().ToLowerInvariant()}, cost model {s.CostModel.ToString().ToLowerInvariant()}");
         if (s.CameraInput is { } n)
         {
@@ -36,15 +36,15 @@ public static class CompileSummary
         }
         foreach (var t in o.Plan.Transfers)
         {
-            w.WriteLine(string.Create(C, $"  link {t.Link}: {t.From} -> {t.To}: {t.Tensors.Count} tensor(s), {t.Bytes / 1e3:F1} kB, {t.Seconds * 1e3:F3} ms"));
+            w.WriteLine(string.Create(C, $"  link {t.Link}: {t.From} -> {t.To}: {t.Tensors.Count} tensor(s), {t.Bytes / 1e3:F1} kB {t.Wire.Name()}, {t.Seconds * 1e3:F3} ms"));
         }
         w.WriteLine();
-        w.WriteLine($"  {"plan",-22} {"cuts",-10} {"strategies",-12} {"latency ms",11} {"throughput/s",13} {"A",7} {"L ms",10}");
+        w.WriteLine($"  {"plan",-22} {"cuts",-10} {"strategies",-12} {"wire",-10} {"latency ms",11} {"throughput/s",13} {"A",7} {"L ms",10}");
         foreach (var b in o.Search.Baselines.Append(o.Search.Chosen))
         {
             var cuts = string.Join(",", b.Choice.Cuts);
             var strategies = b.Choice.StrategyNames();
-            w.WriteLine(string.Create(C, $"  {b.Name,-22} {cuts,-10} {strategies,-12} {b.Score.Latency * 1e3,11:F3} {b.Score.Throughput,13:F2} {b.Score.Accuracy,7:F3} {b.Score.Loss(s.Objective, s.Lambda) * 1e3,10:F3}"));
+            w.WriteLine(string.Create(C, $"  {b.Name,-22} {cuts,-10} {strategies,-12} {b.Choice.WireNames(),-10} {b.Score.Latency * 1e3,11:F3} {b.Score.Throughput,13:F2} {b.Score.Accuracy,7:F3} {b.Score.Loss(s.Objective, s.Lambda) * 1e3,10:F3}"));
         }
         w.WriteLine();
         w.WriteLine($"wrote {outputFolder}: {string.Join(", ", o.Plan.Parts.Where(p => p.File is not null).Select(p => p.File))}, plan.json, build-engines.sh, report.html{(measured ? ", measure.json" : "")}");

@@ -32,6 +32,10 @@ public sealed record PlanDocument
     /// <summary>--precision: the lowest precision the plan allows; each part's own <see cref="PlanPart.Precision"/> is what it runs at.</summary>
     public required string Precision { get; init; }
 
+    /// <summary>--wire: "auto" (the optimizer chose each link's format) or the one format asked for; each transfer's own <see cref="PlanTransfer.Wire"/> is what it carries. Absent in older plans (fp32).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Wire { get; init; }
+
     public required string Objective { get; init; }
 
     public required double Lambda { get; init; }
@@ -174,6 +178,10 @@ public sealed record PlanTransfer
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? LatencyMs { get; init; }
+
+    /// <summary>The link's wire format (fp32, fp16, int8): its float32 node outputs travel converted, and <see cref="Tensors"/> names them as sent. Absent in older plans (fp32).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Wire { get; init; }
 }
 
 /// <summary>
@@ -185,6 +193,10 @@ public sealed record ScoredPlan
     public required IReadOnlyList<int> Cuts { get; init; }
 
     public required string Strategies { get; init; }
+
+    /// <summary>Each link's wire format, comma-separated ("fp16", "fp16,fp32"); absent for one device and in older plans.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Wires { get; init; }
 
     public required double? LatencyMs { get; init; }
 
@@ -233,6 +245,10 @@ public sealed record PlanSweepPoint
     public required double? ThroughputFps { get; init; }
 
     public required string Strategies { get; init; }
+
+    /// <summary>The first link's wire format in the best plan cutting there; absent in older plans.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Wire { get; init; }
 
     public required double? AccuracyCost { get; init; }
 }
@@ -291,6 +307,10 @@ public sealed record PlanAccuracy
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<PlanSensitivity>? Sensitivity { get; init; }
 
+    /// <summary>The wire formats' sensitivity the planner added: each cut's tensors alone through each lossy format (cuts where every entry is zero left out).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<PlanWireSensitivity>? WireSensitivity { get; init; }
+
     /// <summary>The plans measured whole while looking for one within the budget, in the order tried.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<PlanAccuracyAttempt>? Attempts { get; init; }
@@ -312,6 +332,16 @@ public sealed record PlanSensitivity
     public required string Precision { get; init; }
 
     public required IReadOnlyList<double?> Cost { get; init; }
+}
+
+/// <summary>One cut's wire sensitivity: the metric's drop with its tensors through <see cref="Format"/> and back, the rest fp32.</summary>
+public sealed record PlanWireSensitivity
+{
+    public required string After { get; init; }
+
+    public required string Format { get; init; }
+
+    public required double? Cost { get; init; }
 }
 
 public sealed record PlanAccuracyAttempt

@@ -150,6 +150,8 @@ public static class ErrorCodes
     public const string EvaluationNeedsReference = "OCD1854";
     public const string AccuracyBudgetUnmet = "OCD1855";
     public const string Int8NeedsCalibration = "OCD1856";
+    /// <summary>--wire names a format a link's two devices do not both run (names the link, the devices and what they run).</summary>
+    public const string WireUnsupported = "OCD1857";
 
     // Raised by the MSBuild task itself (it loads nothing of this library; listed here to keep codes unique).
     public const string TaskCompilerNotFound = "OCD1901";

@@ -14,6 +14,6 @@ public sealed record WireTensor(string Tensor, WireEncoding Encoding, float Scal
 {
     public string WireName => Tensor + (Encoding == WireEncoding.Fp16 ? "__fp16" : "__int8");
 
-    /// <summary>The int8 scale for a calibrated range: amax / 127 (a range of 0 gets the smallest normal float, so every value quantizes to 0).</summary>
-    public static float Int8Scale(double amax) => amax > 0 && double.IsFinite(amax) ? (float)(amax / 127.0) : 1.17549435e-38f;
+    /// <summary>The int8 scale for a calibrated range: amax / 127, as the quantize pass computes it (<see cref="Quantization.ActivationRanges.ScaleOf"/>).</summary>
+    public static float Int8Scale(double amax) => Quantization.ActivationRanges.ScaleOf(amax);
 }
