@@ -80,9 +80,10 @@ public static class WireCodec
     /// <summary>Receiver of tensors its nodes do not read (the last part, for model outputs produced upstream): adds input WireName, the decode, and graph output t, graph outputs ordered as <paramref name="outputOrder"/> lists them (others after, as they were).</summary>
     /// <remarks>
     /// A tensor already decoded in the graph (by <see cref="DecodeInputs"/>) only becomes a graph output; a float32
-    /// runtime input is decoded as <see cref="DecodeInputs"/> does; otherwise a new input t.WireName is added. Its
-    /// shape is the one a value_info of t in the graph declares, if any (a part model carries none for tensors it
-    /// does not hold), else the input and output are declared with their element type alone.
+    /// runtime input is decoded as <see cref="DecodeInputs"/> does; otherwise a new input t.WireName is added, typed
+    /// from the value_info the caller gives t in the graph (float32 with its shape; the entry is dropped once t is a
+    /// graph output). A part model carries no type for a tensor it does not hold, and an input without a shape
+    /// fails shape inference later, so a missing one is refused (ArgumentException) before any edit.
     /// </remarks>
     public static void DecodeToOutputs(ModelGraph graph, IReadOnlyList<WireTensor> tensors, IReadOnlyList<string> outputOrder)
     {
@@ -106,7 +107,11 @@ public static class WireCodec
                 continue;
             }
             var declared = WireNodes.Declared(graph, t.Tensor);
-            if (declared is not null && declared.ElemType != 0) WireNodes.CheckFloat(graph, t, declared.ElemType);
+            if (declared?.Shape is null)
+            {
+                throw new ArgumentException($"tensor '{t.Tensor}' arrives from upstream but the graph declares no shape for it: add a value_info for '{t.Tensor}' (float32, its shape) first", nameof(tensors));
+            }
+            WireNodes.CheckFloat(graph, t, declared.ElemType);
             WireNodes.CheckWireNameFree(graph, t, names);
             toDecode.Add((t, false));
         }
