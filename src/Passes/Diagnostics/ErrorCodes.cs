@@ -180,6 +180,10 @@ public static class ErrorCodes
     public const string CalibrationMethodUnknown = "OCD1810";
     /// <summary>A calibration setting is out of range (percentile, batch size, sample limit).</summary>
     public const string CalibrationSettingInvalid = "OCD1811";
+
+    // Wire formats at the cuts (OCD1820..OCD1829): src/Passes/Wire.
+    /// <summary>A tensor listed for an fp16/int8 wire is not float32, or its wire name is already taken in the part.</summary>
+    public const string WireTensorUnsupported = "OCD1820";
 }
 
 /// <summary>Warning codes: reported, never fatal.</summary>
