@@ -55,7 +55,16 @@ public static class PlanWire
             if (encode.Count + decode.Count + deliver.Count == 0) return part;
             var graph = new ModelGraph(part.Model.Clone(), null);
             if (decode.Count > 0) WireCodec.DecodeInputs(graph, decode);
-            if (deliver.Count > 0) WireCodec.DecodeToOutputs(graph, deliver, outputOrder);
+            if (deliver.Count > 0)
+            {
+                // The part holds no type for a model output produced upstream: declare it (float32, the shape planned with).
+                var g = graph.Model.Graph;
+                foreach (var d in deliver.Where(d => !g.Input.Concat(g.Output).Concat(g.ValueInfo).Any(v => v.Name == d.Tensor)))
+                {
+                    g.ValueInfo.Add(Declaration(Spec(plan, d.Tensor)));
+                }
+                WireCodec.DecodeToOutputs(graph, deliver, outputOrder);
+            }
             if (encode.Count > 0) WireCodec.EncodeOutputs(graph, encode);
             var inputs = part.Inputs.Select(i => Sent(i, wire)).ToList();
             inputs.AddRange(deliver.Where(d => !part.Inputs.Any(i => i.Name == d.Tensor)).Select(d => Sent(Spec(plan, d.Tensor), wire)));
@@ -92,6 +101,13 @@ public static class PlanWire
         if (!wire.TryGetValue(spec.Name, out var w)) return spec;
         var (type, size) = w.Encoding == WireEncoding.Fp16 ? ("float16", 2) : ("int8", 1);
         return spec with { Name = w.WireName, Type = type, Bytes = spec.Bytes / 4 * size };
+    }
+
+    private static Onnx.ValueInfoProto Declaration(TensorSpec spec)
+    {
+        var shape = new Onnx.TensorShapeProto();
+        foreach (var d in spec.Shape) shape.Dim.Add(new Onnx.TensorShapeProto.Types.Dimension { DimValue = d });
+        return new Onnx.ValueInfoProto { Name = spec.Name, Type = new Onnx.TypeProto { TensorType = new Onnx.TypeProto.Types.Tensor { ElemType = ElementType.Float, Shape = shape } } };
     }
 
     /// <summary>The float32 spec of a model output, from the transfers that carry it.</summary>

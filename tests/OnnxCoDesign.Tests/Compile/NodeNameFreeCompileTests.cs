@@ -91,8 +91,9 @@ public sealed partial class NodeNameFreeCompileTests : IDisposable
             using var part = ModelLoader.Load(Path.Combine(output, f));
             foreach (var n in part.Model.Graph.Node)
             {
-                // Only the nodes fusion created are named (after the block's identity); the model's own stay unnamed.
-                if (n.Name.Length > 0) Assert.Matches(@"^Add_\d+\.(rbr_reparam|rbr_1x1|add_\d+)$", n.Name);
+                // Only the nodes fusion created are named (after the block's identity), and the wire's conversions
+                // (after the tensor they convert); the model's own stay unnamed.
+                if (n.Name.Length > 0) Assert.Matches(@"^(Add_\d+\.(rbr_reparam|rbr_1x1|add_\d+)|.+_wire_(encode|decode))$", n.Name);
                 else Assert.NotEqual("", n.OpType);
             }
             Assert.Contains(part.Model.Graph.Node, n => n.Name.Length == 0);
