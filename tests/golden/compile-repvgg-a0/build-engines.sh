@@ -10,8 +10,8 @@ TRTEXEC=${TRTEXEC:-trtexec}
 
 target=${1:-}
 case "$target" in
-  jetson-nano|all) ;;
-  *) echo "usage: $0 DEVICE|all (devices: jetson-nano)" >&2; exit 2 ;;
+  jetson-nano|jetson-xavier-nx|all) ;;
+  *) echo "usage: $0 DEVICE|all (devices: jetson-nano jetson-xavier-nx)" >&2; exit 2 ;;
 esac
 wanted() { [ "$target" = all ] || [ "$target" = "$1" ]; }
 
@@ -22,5 +22,15 @@ if wanted jetson-nano; then
     --saveEngine=part0.jetson-nano.engine \
     --timingCacheFile=timing.jetson-nano.cache \
     --workspace=1024 \
+    --fp16
+fi
+
+# part1: jetson-xavier-nx (NVIDIA Jetson Xavier NX (8GB)), TensorRT 8.5, fp16
+if wanted jetson-xavier-nx; then
+  "$TRTEXEC" \
+    --onnx=part1.onnx \
+    --saveEngine=part1.jetson-xavier-nx.engine \
+    --timingCacheFile=timing.jetson-xavier-nx.cache \
+    --memPoolSize=workspace:1024 \
     --fp16
 fi
