@@ -1,11 +1,16 @@
 using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Emit;
+using OnnxCoDesign.Tests.Support;
 
 namespace OnnxCoDesign.Tests.Devices;
 
 /// <summary>build-engines.sh declares a part's I/O formats when a wire format or the camera's frame makes them other than float32.</summary>
-public sealed class TrtexecIoFormatTests
+public sealed class TrtexecIoFormatTests : IDisposable
 {
+    private readonly ScratchDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
     private static DeviceProfile Device(string name) => DeviceCatalog.Find(name)!;
 
     private static DeviceProfile WithTrt(string version) => Device("jetson-nano") with { Name = "gpu", TensorRtVersion = version };
@@ -79,5 +84,20 @@ public sealed class TrtexecIoFormatTests
         var text = TrtexecScript.Emit([part]);
         Assert.Contains($"# No --inputIOFormats: trtexec {version} takes no uint8 input type (part0.onnx declares one)", text);
         Assert.DoesNotContain("No --outputIOFormats", text);
+    }
+
+    /// <summary>compile --input-format uint8: the part that takes the frame declares it on a TensorRT 10 device and leaves it to the parser on the Nano.</summary>
+    [Theory]
+    [InlineData("rtx-4090,jetson-orin-nano", "--inputIOFormats=uint8:chw", "No --inputIOFormats")]
+    [InlineData("jetson-nano,jetson-xavier-nx", "# No --inputIOFormats: trtexec 8.2 takes no uint8 input type (part0.onnx declares one)", "--inputIOFormats=")]
+    public void CompileWithTheCameraInputWritesTheInputFormatForTheFirstPart(string devices, string present, string absent)
+    {
+        var output = _dir.File("out");
+        var run = CliRun.Of("compile", "--sample", "repvgg-a0", "-o", output, "--devices", devices,
+            "--input-format", "uint8", "--preprocess", "mean=0.485,0.456,0.406,std=0.229,0.224,0.225");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var script = File.ReadAllText(Path.Combine(output, TrtexecScript.FileName));
+        Assert.Contains(present, script);
+        Assert.DoesNotContain(absent, script);
     }
 }
