@@ -153,8 +153,8 @@ public static class TrtexecScript
         args.Add(version >= MemPoolSizeSince
             ? string.Create(CultureInfo.InvariantCulture, $"--memPoolSize=workspace:{workspaceMiB}")
             : string.Create(CultureInfo.InvariantCulture, $"--workspace={workspaceMiB}"));
-        args.AddRange(PrecisionFlags(part, version));
         args.AddRange(IoFormatFlags(part, version));
+        args.AddRange(PrecisionFlags(part, version));
         return args;
     }
 
