@@ -9,7 +9,10 @@ public static class EnginePlan
     public static IReadOnlyList<TrtexecPart> Parts(CompileOutcome o) => o.Plan.Parts
         .Where(p => p.File is not null)
         .Select(p => new TrtexecPart(p.File!, TrtexecScript.EngineFileFor(p.File!, p.Device), p.Device, p.Precision,
-            p.Inputs.Select(i => new TrtexecInput(i.Name, i.Shape, DeclaredSymbolic(p.Model, i.Name))).ToList()))
+            p.Inputs.Select(i => new TrtexecInput(i.Name, i.Shape, DeclaredSymbolic(p.Model, i.Name), i.Type)).ToList())
+        {
+            OutputTypes = p.Outputs.Select(o => o.Type).ToList(),
+        })
         .ToList();
 
     /// <summary>

@@ -11,7 +11,10 @@ namespace OnnxCoDesign.Compiler.Emit;
 /// --shapes on a static network ("Static model does not take explicit shapes ..."), and a static input's
 /// shape is in the model anyway.
 /// </summary>
-public sealed record TrtexecInput(string Name, long[] Shape, bool Symbolic);
+/// <paramref name="Type"/> is the input's element type as plan.json names it (ElementType.Name: float, float16, int8,
+/// uint8; "float32" is read as float too): a part that receives a tensor over an fp16 or int8 wire, or the camera's
+/// uint8 frame, declares that type itself.
+public sealed record TrtexecInput(string Name, long[] Shape, bool Symbolic, string Type = "float");
 
 /// <summary>
 /// One part to build: its ONNX file and engine file (relative to the script), device, and the precision the part
@@ -25,6 +28,13 @@ public sealed record TrtexecPart(string OnnxFile, string EngineFile, DeviceProfi
     /// TensorRT deprecated in 10.1 and removed in 11.
     /// </summary>
     public bool Qdq => Precision == Precision.Int8;
+
+    /// <summary>
+    /// The element types of the part's outputs in the part model's order, as plan.json names them (as
+    /// <see cref="TrtexecInput.Type"/>; a part ending with an fp16 or int8 wire conversion outputs float16 or int8).
+    /// Empty: every output is float32.
+    /// </summary>
+    public IReadOnlyList<string> OutputTypes { get; init; } = [];
 }
 
 /// <summary>
@@ -51,6 +61,14 @@ public static class TrtexecScript
     /// precision flags (docs.nvidia.com/deeplearning/tensorrt/latest/inference-library/quantized-types-explicit-quantization.html).
     /// </summary>
     private static readonly TensorRtVersion QdqStronglyTypedSince = new(10, 12);
+
+    /// <summary>
+    /// --inputIOFormats/--outputIOFormats take uint8 from here. trtexec's --help lists the I/O types as
+    /// fp32|fp16|int32|int8 from TensorRT 6 (samples/trtexec/README.md, April 2019) through 8.4 (`trtexec --help`,
+    /// TensorRT v8412), and as fp32|fp16|bf16|int32|int64|int8|uint8|bool in 10.x (`trtexec --help`, TensorRT v100600).
+    /// For 8.5 to 9.x no help text was at hand, so uint8 is not assumed there.
+    /// </summary>
+    private static readonly TensorRtVersion Uint8IoSince = new(10, 0);
 
     /// <summary>
     /// A part's name in the script's comments: its file's (part1.onnx → part1), so a comment names the part the command
@@ -113,7 +131,7 @@ public static class TrtexecScript
             }
             var version = TensorRtVersion.Parse(d.TensorRtVersion);
             Line($"# {label}: {d.Name} ({Comment(d.DisplayName)}), TensorRT {version}, {Name(part.Precision)}");
-            foreach (var note in Notes(part, version)) Line("# " + note);
+            foreach (var note in Notes(part, version).Concat(IoNotes(part, version))) Line("# " + note);
             Line($"if wanted {d.Name}; then");
             Line("  \"$TRTEXEC\" \\");
             var args = Arguments(part, version, workspaceMiB);
@@ -135,8 +153,64 @@ public static class TrtexecScript
         args.Add(version >= MemPoolSizeSince
             ? string.Create(CultureInfo.InvariantCulture, $"--memPoolSize=workspace:{workspaceMiB}")
             : string.Create(CultureInfo.InvariantCulture, $"--workspace={workspaceMiB}"));
+        args.AddRange(IoFormatFlags(part, version));
         args.AddRange(PrecisionFlags(part, version));
         return args;
+    }
+
+    /// <summary>
+    /// The I/O format flags of one part: none when every input and output is float32 (trtexec's default, "all inputs
+    /// in fp32:chw"). Otherwise --inputIOFormats and/or --outputIOFormats with one type:chw spec per tensor, in the
+    /// part's order: trtexec's --help (8.4) says to "set comma-separated types and formats for all inputs following the
+    /// same order as network inputs ID (even if only one input needs specifying IO format)", and the same for outputs.
+    /// float32 → fp32, float16 → fp16, int8 → int8 (all TensorRT versions since 6), uint8 → uint8 from 10.0
+    /// (<see cref="Uint8IoSince"/>). chw is the linear layout (TensorFormat::kLINEAR, "default CHW ordering with no
+    /// vectorization" in TensorRT's data-format descriptions) for a tensor of any rank: the bytes on the wire are the
+    /// ONNX tensor's, row-major, so TensorRT adds no reformat at the part's edge. A list holding a type the version's
+    /// trtexec does not take gets no flag (a comment in the script says why); the engine then keeps the type the ONNX
+    /// parser gives that tensor from the model.
+    /// </summary>
+    public static IReadOnlyList<string> IoFormatFlags(TrtexecPart part, TensorRtVersion version)
+    {
+        var flags = new List<string>();
+        if (IoSpec(part.Inputs.Select(i => i.Type).ToList(), version) is { } inputs) flags.Add("--inputIOFormats=" + inputs);
+        if (IoSpec(part.OutputTypes, version) is { } outputs) flags.Add("--outputIOFormats=" + outputs);
+        return flags;
+    }
+
+    private static string? IoSpec(IReadOnlyList<string> types, TensorRtVersion version)
+    {
+        if (types.All(IsFloat32)) return null;
+        var specs = types.Select(t => IoType(t, version)).ToList();
+        return specs.Any(s => s is null) ? null : string.Join(',', specs.Select(s => s + ":chw"));
+    }
+
+    private static bool IsFloat32(string type) => type is "float" or "float32";
+
+    private static string? IoType(string type, TensorRtVersion version) => type switch
+    {
+        "float" or "float32" => "fp32",
+        "float16" => "fp16",
+        "int8" => "int8",
+        "uint8" when version >= Uint8IoSince => "uint8",
+        _ => null,
+    };
+
+    /// <summary>Comment lines for I/O types the version's trtexec cannot be given, and for int8 wire tensors.</summary>
+    private static IEnumerable<string> IoNotes(TrtexecPart part, TensorRtVersion version)
+    {
+        var ends = new[] { ("input", "--inputIOFormats", part.Inputs.Select(i => i.Type).ToList()), ("output", "--outputIOFormats", part.OutputTypes.ToList()) };
+        foreach (var (what, flag, types) in ends)
+        {
+            if (types.All(IsFloat32) || IoSpec(types, version) is not null) continue;
+            var odd = string.Join(", ", types.Where(t => IoType(t, version) is null).Distinct().Select(Comment));
+            yield return $"No {flag}: trtexec {version} takes no {odd} {what} type ({Comment(part.OnnxFile)} declares one); its --help lists uint8";
+            yield return $"from TensorRT {Uint8IoSince.Major}, so the engine keeps the type the ONNX parser gives the {what} from the model.";
+        }
+        if (part.Inputs.Any(i => i.Type == "int8") || part.OutputTypes.Contains("int8"))
+        {
+            yield return "int8 I/O: an int8 wire tensor (QuantizeLinear at the sender's end, DequantizeLinear at the receiver's start, zero point 0).";
+        }
     }
 
     /// <summary>
