@@ -191,6 +191,22 @@ public sealed class AblationTests
         Assert.Equal(result.Chosen.Score.Latency, row.Score.Latency, 12);
     }
 
+    [Theory]
+    [MemberData(nameof(Problems))]
+    public void BeyondTheEnumerationBoundTheSearchAtFixedCutsFindsTheSameL(int seed, int units, int devices, Objective objective, double lambda)
+    {
+        var costs = new StageCosts(WithWires(seed, units, devices, objective, lambda));
+        foreach (var cuts in SyntheticProblems.AllChoices(units, devices).Select(c => c.Cuts).DistinctBy(c => string.Join(",", c)))
+        {
+            var enumerated = Ablations.BestAtCuts(costs, cuts);
+            var searched = Ablations.BestAtCuts(costs, cuts, maxEnumerated: 0);
+            Assert.Equal(cuts, searched.Choice.Cuts);
+            Assert.True(costs.WiresConsistent(searched.Choice));
+            Assert.True(TieBreak.Same(enumerated.Score.Loss(objective, lambda), searched.Score.Loss(objective, lambda)),
+                $"cuts {string.Join(",", cuts)}: enumerated L {enumerated.Score.Loss(objective, lambda)}, searched {searched.Score.Loss(objective, lambda)}");
+        }
+    }
+
     [Fact]
     public void TheFlopsOnlyModelChargesFlopsOverPeakTimesEfficiency()
     {
