@@ -19,15 +19,6 @@ public static class AccuracyPlanning
             (model, precision, nodes, key) => data.Lowering.Lower(model, precision, nodes, model, key));
     }
 
-    /// <summary>A plan choice realized as the compile would emit it (<see cref="PlanRealizer"/>) and measured whole (<see cref="MeasureWhole"/>).</summary>
-    public static (double Cost, ModelScore Original, ModelScore Plan, RealizedPlan Realized) MeasureChoice(PlanChoice choice, StageCosts costs,
-        PlanningModel planning, LoadedModel source, AccuracyInputs data, AccuracyMetric metric)
-    {
-        var realized = PlanRealizer.Realize(planning, costs, choice);
-        var (cost, original, plan) = MeasureWhole(realized, planning, source, data, metric);
-        return (cost, original, plan, realized);
-    }
-
     /// <summary>The plan's measured cost in the table's metric, and the two scores it came from.</summary>
     public static (double Cost, ModelScore Original, ModelScore Plan) MeasureWhole(RealizedPlan plan, PlanningModel planning, LoadedModel source,
         AccuracyInputs data, AccuracyMetric metric)
@@ -47,5 +38,14 @@ public static class AccuracyPlanning
         {
             foreach (var p in parts) p.Dispose();
         }
+    }
+
+    /// <summary>A plan choice realized as the compile would emit it (<see cref="PlanRealizer"/>) and measured whole (<see cref="MeasureWhole"/>).</summary>
+    public static (double Cost, ModelScore Original, ModelScore Plan, RealizedPlan Realized) MeasureChoice(PlanChoice choice, StageCosts costs,
+        PlanningModel planning, LoadedModel source, AccuracyInputs data, AccuracyMetric metric)
+    {
+        var realized = PlanRealizer.Realize(planning, costs, choice);
+        var (cost, original, plan) = MeasureWhole(realized, planning, source, data, metric);
+        return (cost, original, plan, realized);
     }
 }
