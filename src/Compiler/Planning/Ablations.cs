@@ -11,7 +11,7 @@ namespace OnnxCoDesign.Compiler.Planning;
 /// per-node overhead, searched over every strategy and wire format and chosen by L under that model — then, at
 /// those cuts, the strategies and wire formats minimizing L under the real model (<see cref="BestAtCuts"/>).</item>
 /// <item>w/o dynamic structure: S1 in every part; cuts and wire formats co-designed.</item>
-/// <item>w/o multi-objective: λ = 0, the plan with the lowest time (the accuracy cost only breaks no ties).</item>
+/// <item>w/o multi-objective: λ = 0, the fastest plan; A plays no part in the choice.</item>
 /// <item>w/o wire formats: fp32 on every link; cuts and strategies co-designed.</item>
 /// </list>
 /// Every choice follows <see cref="TieBreak"/>. Pure planning: the measured accuracy of each row is the
