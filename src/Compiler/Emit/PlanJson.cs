@@ -57,6 +57,7 @@ public static class PlanJson
             Totals = Score(chosen, s, stages: true),
             Baselines = o.Search.Baselines.Append(chosen)
                 .Select(b => new PlanBaseline { Name = b.Name, Description = b.Description, Plan = Score(b, s, stages: true) }).ToList(),
+            Ablations = o.Search.Ablations.Select(a => Ablation(a, o)).ToList(),
             Pareto = o.Search.Front.Select(pt => Score(new NamedPlan("", "", pt.Choice, pt.Score), s)).ToList(),
             Sweep = o.Search.Sweep.Select(pt => new PlanSweepPoint
             {
@@ -114,6 +115,22 @@ public static class PlanJson
         PredictedMs = CodesignJson.Real(p.PredictedSeconds * 1e3),
         Inputs = Tensors(p.Inputs),
         Outputs = Tensors(p.Outputs),
+    };
+
+    private static PlanAblation Ablation(NamedPlan a, CompileOutcome o) => new()
+    {
+        Name = a.Name,
+        Description = a.Description,
+        Cuts = a.Choice.Cuts,
+        After = a.Choice.Cuts.Select(c => c < 0 ? "(input)" : o.Costs.Problem.UnitNames[c]).ToList(),
+        Strategies = Strategies(a.Choice),
+        Wires = Enumerable.Range(0, a.Choice.Cuts.Length).Select(l => a.Choice.Wire(l).Name()).ToList(),
+        LatencyMs = CodesignJson.Real(a.Score.Latency * 1e3),
+        PeriodMs = CodesignJson.Real(a.Score.Period * 1e3),
+        ThroughputFps = CodesignJson.Real(a.Score.Throughput),
+        AccuracyCost = CodesignJson.Real(a.Score.Accuracy, 6),
+        LossMs = CodesignJson.Real(a.Score.Loss(o.Settings.Objective, o.Settings.Lambda) * 1e3),
+        MeasuredAccuracy = o.Accuracy?.Ablations.FirstOrDefault(m => m.Name == a.Name) is { } m ? CodesignJson.Real(m.Measured, 6) : null,
     };
 
     private static List<PlanTensor> Tensors(IReadOnlyList<TensorSpec> tensors) =>

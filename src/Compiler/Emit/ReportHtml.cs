@@ -65,6 +65,7 @@ public static class ReportHtml
             SweepChart.Render(o));
         Section(sb, "parts", "Parts and transfers", null, ReportTables.Parts(o) + ReportTables.Transfers(o));
         Section(sb, "baselines", "Baselines", "The numbers mark the baselines in the charts.", ReportTables.Baselines(o));
+        Section(sb, "ablations", "Ablations", AblationTable.Caption, AblationTable.Render(o));
         Section(sb, "pareto", "Pareto front",
             "Every plan no other plan beats on both time and accuracy cost; the chosen one minimizes L = T + λ·A.",
             ParetoChart.Render(o));

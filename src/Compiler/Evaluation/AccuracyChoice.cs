@@ -24,14 +24,17 @@ public static class AccuracyChoice
         var attempts = new List<PlanAttempt>();
         (double Cost, ModelScore Original, ModelScore Plan, RealizedPlan Realized) Measure(ParetoPoint point)
         {
-            var realized = PlanRealizer.Realize(planning, costs, point.Choice);
-            var (cost, original, plan) = AccuracyPlanning.MeasureWhole(realized, planning, source, data, metric);
-            attempts.Add(new PlanAttempt(point.Choice, point.Score.Time(objective), point.Score.Accuracy, cost));
-            return (cost, original, plan, realized);
+            var m = AccuracyPlanning.MeasureChoice(point.Choice, costs, planning, source, data, metric);
+            attempts.Add(new PlanAttempt(point.Choice, point.Score.Time(objective), point.Score.Accuracy, m.Cost));
+            return m;
         }
         AccuracyResult Result(ParetoPoint point, (double Cost, ModelScore Original, ModelScore Plan, RealizedPlan Realized) m) => new(
             metric, m.Original.Top1, point.Score.Accuracy, m.Cost, m.Original.Samples, Precisions(m.Realized), table ?? Empty(metric),
-            data.Lowering.Settings, data.Lowering.CalibrationSamples, settings.MaxAccuracyDrop, attempts);
+            data.Lowering.Settings, data.Lowering.CalibrationSamples, settings.MaxAccuracyDrop, attempts)
+        {
+            // Measured the same way; a row whose plan was measured already (the chosen one, an attempt) is not measured again.
+            Ablations = AblationAccuracy.Measure(search.Ablations, attempts, choice => AccuracyPlanning.MeasureChoice(choice, costs, planning, source, data, metric).Cost),
+        };
 
         if (settings.MaxAccuracyDrop is not { } budget)
         {

@@ -63,4 +63,13 @@ public static class AccuracyPlanning
             foreach (var p in parts) p.Dispose();
         }
     }
+
+    /// <summary>A plan choice realized as the compile would emit it (<see cref="PlanRealizer"/>) and measured whole (<see cref="MeasureWhole"/>).</summary>
+    public static (double Cost, ModelScore Original, ModelScore Plan, RealizedPlan Realized) MeasureChoice(PlanChoice choice, StageCosts costs,
+        PlanningModel planning, LoadedModel source, AccuracyInputs data, AccuracyMetric metric)
+    {
+        var realized = PlanRealizer.Realize(planning, costs, choice);
+        var (cost, original, plan) = MeasureWhole(realized, planning, source, data, metric);
+        return (cost, original, plan, realized);
+    }
 }

@@ -19,7 +19,11 @@ public sealed record AccuracyResult(
     CalibrationSettings? Calibration,
     long CalibrationSamples,
     double? Budget,
-    IReadOnlyList<PlanAttempt> Attempts);
+    IReadOnlyList<PlanAttempt> Attempts)
+{
+    /// <summary>Each ablation row (<see cref="PlanSearchResult.Ablations"/>) measured whole, in the same order.</summary>
+    public IReadOnlyList<AblationMeasurement> Ablations { get; init; } = [];
+}
 
 /// <summary>A plan measured whole while looking for one within the budget: its predicted and measured cost.</summary>
 public sealed record PlanAttempt(PlanChoice Choice, double Time, double Predicted, double Measured);

@@ -9,7 +9,11 @@ public sealed record NamedPlan(string Name, string Description, PlanChoice Choic
 public sealed record SweepPoint(int Boundary, string After, long CrossingBytes, PlanScore Static, PlanChoice BestChoice, PlanScore Best);
 
 /// <summary>The optimizer's answer: the front, the optimum, the baselines the seed compares with, and a sweep of the first cut.</summary>
-public sealed record PlanSearchResult(IReadOnlyList<ParetoPoint> Front, NamedPlan Chosen, IReadOnlyList<NamedPlan> Baselines, IReadOnlyList<SweepPoint> Sweep);
+public sealed record PlanSearchResult(IReadOnlyList<ParetoPoint> Front, NamedPlan Chosen, IReadOnlyList<NamedPlan> Baselines, IReadOnlyList<SweepPoint> Sweep)
+{
+    /// <summary>The co-designed plan with one ingredient removed at a time (<see cref="Planning.Ablations"/>); empty where not computed.</summary>
+    public IReadOnlyList<NamedPlan> Ablations { get; init; } = [];
+}
 
 /// <summary>
 /// Runs the search and the baselines in one place (the seed's ablation table):
@@ -44,7 +48,7 @@ public static class PlanSearch
             Named("FLOPs cut, S1", "cut chosen by FLOPs share alone (Neurosurgeon-style), every block fused", flopsOnly.Choice),
         };
         var chosen = Named("co-designed", "cut(s) and per-part strategy minimizing L = T + λ·A", best.Choice);
-        return new PlanSearchResult(front, chosen, baselines, Sweep(costs));
+        return new PlanSearchResult(front, chosen, baselines, Sweep(costs)) { Ablations = Planning.Ablations.Run(costs, candidates) };
     }
 
     /// <summary>The same problem with fp32 on every link (no tensor converted for the wire).</summary>

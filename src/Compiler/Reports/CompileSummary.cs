@@ -46,6 +46,19 @@ public static class CompileSummary
             var strategies = b.Choice.StrategyNames();
             w.WriteLine(string.Create(C, $"  {b.Name,-22} {cuts,-10} {strategies,-12} {b.Choice.WireNames(),-10} {b.Score.Latency * 1e3,11:F3} {b.Score.Throughput,13:F2} {b.Score.Accuracy,7:F3} {b.Score.Loss(s.Objective, s.Lambda) * 1e3,10:F3}"));
         }
+        if (o.Search.Ablations.Count > 0)
+        {
+            // The ablation table under its own header (the baselines' columns plus each link's wire format): one line per row.
+            w.WriteLine();
+            w.WriteLine($"  {"ablation",-22} {"cuts",-10} {"strategies",-12} {"wire",-10} {"latency ms",11} {"throughput/s",13} {"A",7} {"L ms",10}" + (o.Accuracy is { } acc ? $"  measured ({acc.Metric.Name()})" : ""));
+            foreach (var b in o.Search.Ablations)
+            {
+                var cuts = string.Join(",", b.Choice.Cuts);
+                var wire = b.Choice.Cuts.Length == 0 ? "-" : b.Choice.WireNames();
+                var measuredText = o.Accuracy?.Ablations.FirstOrDefault(m => m.Name == b.Name) is { } m ? string.Create(C, $"  {m.Measured:0.###}") : "";
+                w.WriteLine(string.Create(C, $"  {b.Name,-22} {cuts,-10} {b.Choice.StrategyNames(),-12} {wire,-10} {b.Score.Latency * 1e3,11:F3} {b.Score.Throughput,13:F2} {b.Score.Accuracy,7:F3} {b.Score.Loss(s.Objective, s.Lambda) * 1e3,10:F3}") + measuredText);
+            }
+        }
         w.WriteLine();
         w.WriteLine($"wrote {outputFolder}: {string.Join(", ", o.Plan.Parts.Where(p => p.File is not null).Select(p => p.File))}, plan.json, build-engines.sh, report.html{(measured ? ", measure.json" : "")}");
     }

@@ -69,6 +69,13 @@ public sealed record PlanDocument
 
     public required IReadOnlyList<PlanBaseline> Baselines { get; init; }
 
+    /// <summary>
+    /// The seed's ablation table: the co-designed plan with one ingredient removed at a time (w/o roofline, w/o dynamic
+    /// structure, w/o multi-objective, w/o wire formats), the rest co-designed. Absent in plans written before it.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<PlanAblation>? Ablations { get; init; }
+
     public required IReadOnlyList<ScoredPlan> Pareto { get; init; }
 
     public required IReadOnlyList<PlanSweepPoint> Sweep { get; init; }
@@ -226,6 +233,41 @@ public sealed record PlanBaseline
     public required string Description { get; init; }
 
     public required ScoredPlan Plan { get; init; }
+}
+
+/// <summary>
+/// One row of the ablation table: the plan (cuts, the unit each cut follows, strategies, each link's wire format) and its
+/// figures under the cost model; with validation data, <see cref="MeasuredAccuracy"/> is the plan measured whole as the
+/// chosen plan is (in accuracy.metric's units).
+/// </summary>
+public sealed record PlanAblation
+{
+    public required string Name { get; init; }
+
+    public required string Description { get; init; }
+
+    public required IReadOnlyList<int> Cuts { get; init; }
+
+    /// <summary>The unit each cut follows, "(input)" for a cut before everything.</summary>
+    public required IReadOnlyList<string> After { get; init; }
+
+    public required string Strategies { get; init; }
+
+    /// <summary>Each link's wire format (fp32, fp16, int8), in link order.</summary>
+    public required IReadOnlyList<string> Wires { get; init; }
+
+    public required double? LatencyMs { get; init; }
+
+    public required double? PeriodMs { get; init; }
+
+    public required double? ThroughputFps { get; init; }
+
+    public required double? AccuracyCost { get; init; }
+
+    public required double? LossMs { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? MeasuredAccuracy { get; init; }
 }
 
 public sealed record PlanSweepPoint

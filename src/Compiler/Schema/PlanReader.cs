@@ -172,7 +172,7 @@ public static class PlanReader
         var nullAt =
             Null("devices", plan.Devices) ?? Null("sources of a device", plan.Devices.SelectMany(d => d.Sources)) ??
             Null("transfers", plan.Transfers) ?? Null("tensors", tensors) ??
-            Null("baselines", plan.Baselines) ?? Null("pareto", plan.Pareto) ?? Null("sweep", plan.Sweep) ??
+            Null("baselines", plan.Baselines) ?? Null("ablations", plan.Ablations ?? []) ?? Null("pareto", plan.Pareto) ?? Null("sweep", plan.Sweep) ??
             Null("blocks", plan.Blocks) ?? Null("unknownOps", plan.UnknownOps) ?? Null("warnings", plan.Warnings ?? []);
         if (nullAt is not null) throw Malformed($"{nullAt} lists null", planPath);
     }
