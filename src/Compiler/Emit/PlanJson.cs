@@ -124,7 +124,7 @@ public static class PlanJson
         Cuts = a.Choice.Cuts,
         After = a.Choice.Cuts.Select(c => c < 0 ? "(input)" : o.Costs.Problem.UnitNames[c]).ToList(),
         Strategies = Strategies(a.Choice),
-        Wires = Enumerable.Range(0, a.Choice.Cuts.Length).Select(l => a.Choice.Wire(l).Name()).ToList(),
+        Wires = a.Choice.WireNames(),
         LatencyMs = CodesignJson.Real(a.Score.Latency * 1e3),
         PeriodMs = CodesignJson.Real(a.Score.Period * 1e3),
         ThroughputFps = CodesignJson.Real(a.Score.Throughput),

@@ -253,8 +253,8 @@ public sealed record PlanAblation
 
     public required string Strategies { get; init; }
 
-    /// <summary>Each link's wire format (fp32, fp16, int8), in link order.</summary>
-    public required IReadOnlyList<string> Wires { get; init; }
+    /// <summary>Each link's wire format (fp32, fp16, int8), comma-separated in link order, as the scored plans' wires.</summary>
+    public required string Wires { get; init; }
 
     public required double? LatencyMs { get; init; }
 

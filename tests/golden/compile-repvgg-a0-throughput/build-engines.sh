@@ -22,6 +22,7 @@ if wanted jetson-nano; then
     --saveEngine=part0.jetson-nano.engine \
     --timingCacheFile=timing.jetson-nano.cache \
     --workspace=1024 \
+    --outputIOFormats=fp16:chw \
     --fp16
 fi
 
@@ -32,5 +33,6 @@ if wanted jetson-xavier-nx; then
     --saveEngine=part1.jetson-xavier-nx.engine \
     --timingCacheFile=timing.jetson-xavier-nx.cache \
     --memPoolSize=workspace:1024 \
+    --inputIOFormats=fp16:chw \
     --fp16
 fi

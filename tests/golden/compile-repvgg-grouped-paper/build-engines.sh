@@ -22,6 +22,7 @@ if wanted jetson-tx2; then
     --saveEngine=part0.jetson-tx2.engine \
     --timingCacheFile=timing.jetson-tx2.cache \
     --workspace=1024 \
+    --outputIOFormats=fp16:chw \
     --fp16
 fi
 
@@ -32,5 +33,6 @@ if wanted rtx-4090; then
     --saveEngine=part2.rtx-4090.engine \
     --timingCacheFile=timing.rtx-4090.cache \
     --memPoolSize=workspace:1024 \
+    --inputIOFormats=fp16:chw \
     --fp16
 fi
