@@ -234,10 +234,17 @@ public static class TrtexecScript
         {
             Precision.Int8 when version >= QdqStronglyTypedSince => ["--stronglyTyped"],
             Precision.Int8 => ["--int8", "--fp16"],
+            // An int8 wire puts a QuantizeLinear or DequantizeLinear at the part's edge: with weak typing the INT8 flag
+            // must be set for any quantized operation (TensorRT 8's INT8 guide, as above), so the fp16 part gets it too.
+            Precision.Fp16 when IntWire(part) => ["--int8", "--fp16"],
+            Precision.Fp32 when IntWire(part) => ["--int8"],
             Precision.Fp16 => ["--fp16"],
             _ => [],
         };
     }
+
+    /// <summary>Whether a tensor at the part's edge is an int8 wire tensor (its Q/DQ nodes need the INT8 flag under weak typing).</summary>
+    private static bool IntWire(TrtexecPart part) => part.Inputs.Any(i => i.Type == "int8") || part.OutputTypes.Contains("int8");
 
     /// <summary>Comment lines that say what the flags do for the part, or what they cannot express.</summary>
     private static IEnumerable<string> Notes(TrtexecPart part, TensorRtVersion version)

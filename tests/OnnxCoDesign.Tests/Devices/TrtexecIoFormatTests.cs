@@ -52,6 +52,22 @@ public sealed class TrtexecIoFormatTests : IDisposable
     }
 
     [Theory]
+    [InlineData("8.5", "--int8 --fp16")]
+    [InlineData("10.16", "--int8 --fp16")]
+    [InlineData("11.0", "")]
+    public void AnFp16PartWithAnInt8WireAlsoGetsTheInt8FlagWhileTypingIsWeak(string version, string flags)
+    {
+        // The QuantizeLinear at the sender's end is a quantized operation: weak typing builds it only with INT8 enabled.
+        var sender = Part("part0.onnx", WithTrt(version), [new("input", [1, 3, 224, 224], false)], "int8");
+        Assert.Equal(flags, string.Join(" ", TrtexecScript.PrecisionFlags(sender, TensorRtVersion.Parse(version))));
+        var receiver = Part("part1.onnx", WithTrt(version), [new("t__int8", [1, 8], false, "int8")], "float");
+        Assert.Equal(flags, string.Join(" ", TrtexecScript.PrecisionFlags(receiver, TensorRtVersion.Parse(version))));
+        // Leave alone: the fp16 wire's Cast needs no INT8 flag.
+        var fp16 = Part("part0.onnx", WithTrt(version), [new("input", [1, 3, 224, 224], false)], "float16");
+        Assert.DoesNotContain("--int8", TrtexecScript.PrecisionFlags(fp16, TensorRtVersion.Parse(version)));
+    }
+
+    [Theory]
     [InlineData("8.2")]
     [InlineData("10.16")]
     [InlineData("11.0")]
