@@ -134,6 +134,8 @@ public sealed class ReportExplainsTests
         Assert.Contains("jetson-nano at fp16: ", html);
         Assert.Matches("jetson-nano at fp16: [^<]*\\(relays only: no part\\)</text>", html);
         Assert.DoesNotMatch("jetson-tx2 at fp16: [^<]*relays", html);
+        var strip = Svg(html, StrategyStrip.Id).Descendants().Where(e => Has(e, "strip-note")).Select(e => e.Value);
+        Assert.Equal(["relay: forwards what crosses, no model"], strip.Where(n => n.Contains("relay")));
     }
 
     [Fact]
