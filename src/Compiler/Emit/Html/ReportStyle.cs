@@ -49,7 +49,7 @@ svg .sweep-line.s1, svg .key-line.s1 { stroke: #7a3e9d; stroke-width: 1.5; strok
 svg .sweep-point.best, svg .sweep-key.best { fill: #1d3f73; stroke: none; }
 svg .sweep-point.s1, svg .sweep-key.s1 { fill: none; stroke: #7a3e9d; stroke-width: 1.5; }
 svg .seg { stroke: #fff; stroke-width: .5; }
-svg .seg-first { fill: #1f6fb4; fill-opacity: .3; } svg .seg-later { fill: #d1492c; fill-opacity: .3; }
+svg .seg-first { fill: #1f6fb4; fill-opacity: .55; } svg .seg-later { fill: #d1492c; fill-opacity: .5; }
 svg .seg-transfer { fill: #8a92a3; fill-opacity: .45; } svg .seg-return { fill: #c98a00; fill-opacity: .4; }
 svg .tick-second { fill: #6b7385; font-style: italic; }
 svg .baseline-clipped { fill: #c0392b; stroke: none; }

@@ -49,7 +49,7 @@ public static class SweepChart
         var cuts = sweep.Select(p => (double)p.Boundary).DefaultIfEmpty(-1).ToList();
         cuts.AddRange([cuts.Min() - 1, cuts.Max() + 1]);
 
-        var svg = new SvgCanvas(Id, 820, 640, "Predicted latency and throughput at every cut point");
+        var svg = new SvgCanvas(Id, 820, 610, "Predicted latency and throughput at every cut point");
         Func<double, double, Axis> xAxis = (a, b) => new LinearAxis(cuts, a, b, integers: true, ticks: 10, tight: true);
         var latency = new Panel(svg, 84, 16, 700, 220, xAxis,
             (a, b) => new LinearAxis(Values(sweep, true).Concat(plans.Select(p => p.Score.Latency * 1e3)), a, b, zero: true));
@@ -138,7 +138,7 @@ public static class SweepChart
         {
             svg.Raw($"<rect class=\"seg {cls} key-seg\" x=\"{SvgCanvas.N(kx)}\" y=\"{SvgCanvas.N(ly - 10)}\" width=\"12\" height=\"12\"/>");
             svg.Text(kx + 16, ly, legend, "legend");
-            kx += 16 + legend.Length * 6.2 + 14;
+            kx += 16 + legend.Length * 5.9 + 16;
         }
         return svg.Close();
     }
