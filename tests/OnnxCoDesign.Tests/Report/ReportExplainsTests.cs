@@ -87,6 +87,27 @@ public sealed class ReportExplainsTests
     }
 
     [Fact]
+    public void AnInt8WireIsNamedWithItsBytesInTheSentence()
+    {
+        // The same detector plan, with every format allowed on the link (what --wire auto will give): the cut's
+        // float32 tensors travel as int8, a quarter of their fp32 bytes.
+        var fp32 = ReportCases.Compile("detector", "jetson-tx2,rtx-4090", "107.4Mbps,13ms");
+        var costs = new StageCosts(fp32.Costs.Problem with { AllowedWires = [WireFormats.All] });
+        var search = PlanSearch.Run(costs);
+        var o = fp32 with { Costs = costs, Search = search, Plan = PlanRealizer.Realize(fp32.Planning, costs, search.Chosen.Choice) };
+        var transfer = Assert.Single(o.Plan.Transfers);
+        Assert.Equal(WireFormat.Int8, transfer.Wire);
+        var sentence = Sentence(ReportHtml.Write(o));
+
+        var elements = transfer.Tensors.Sum(t => t.Shape.Aggregate(1L, (a, d) => a * d));
+        var link = Regex.Match(sentence, $", {Num} kB int8 per frame on the link \\({Num} ms at 107.4 Mbps \\+ 13 ms latency\\), ");
+        Assert.True(link.Success, sentence);
+        Printed(link.Groups[1].Value, elements / 1e3);
+        Printed(link.Groups[2].Value, elements * 8 / 107.4e6 * 1e3);
+        Assert.Contains("<td>int8</td>", ReportHtml.Write(o)); // the transfers table's format column
+    }
+
+    [Fact]
     public void TheWireFormatIsNamedWhereTensorsAreConvertedAndTheTypeWhereNot()
     {
         TensorSpec Tensor(string type, long bytes) => new("t", type, [1, 8], bytes);
