@@ -6,6 +6,7 @@ using OnnxCoDesign.Compiler.Emit;
 using OnnxCoDesign.Compiler.Emit.Html;
 using OnnxCoDesign.Compiler.Pipeline;
 using OnnxCoDesign.Compiler.Planning;
+using OnnxCoDesign.Passes.Rewrite.Fusion;
 
 namespace OnnxCoDesign.Tests.Report;
 
@@ -52,13 +53,15 @@ public sealed class ReportExplainsTests
         Printed(head.Groups[2].Value, 100 * Share(o, 0, cut));
         Printed(head.Groups[3].Value, 100 * Share(o, cut + 1, units - 1));
 
-        // The bytes are the crossing tensors' own (fp32: nothing converted), serialized at 107.4 Mbps, 13 ms on top.
+        // The bytes are the crossing float32 tensors' elements at the wire format's size (whichever the planner chose),
+        // serialized at 107.4 Mbps, 13 ms on top.
         var transfer = Assert.Single(o.Plan.Transfers);
-        var bytes = transfer.Tensors.Sum(t => t.Bytes);
-        var link = Regex.Match(sentence, $", {Num} kB fp32 per frame on the link \\({Num} ms at 107.4 Mbps \\+ 13 ms latency\\), ");
+        var bytes = transfer.Tensors.Sum(t => t.Shape.Aggregate(1L, (a, d) => a * d)) * transfer.Wire.ElementBytes();
+        var link = Regex.Match(sentence, $", {Num} kB (\\w+) per frame on the link \\({Num} ms at 107.4 Mbps \\+ 13 ms latency\\), ");
         Assert.True(link.Success, sentence);
+        Assert.Equal(transfer.Wire.Name(), link.Groups[2].Value);
         Printed(link.Groups[1].Value, bytes / 1e3);
-        Printed(link.Groups[2].Value, bytes * 8 / 107.4e6 * 1e3);
+        Printed(link.Groups[3].Value, bytes * 8 / 107.4e6 * 1e3);
 
         var parts = Regex.Match(sentence, $", {Num} ms on the jetson-tx2 and {Num} ms on the rtx-4090; {Num} frames/s, {Num} ms latency\\.$");
         Assert.True(parts.Success, sentence);
@@ -73,8 +76,9 @@ public sealed class ReportExplainsTests
     [Fact]
     public void APlanWithNoCutSaysEverythingOnItsDevice()
     {
-        // The seed's setup at 100 Mbps, for latency: the whole model stays on the Nano and only the results cross.
-        var o = ReportCases.Compile("repvgg-a0", link: "100Mbps", objective: Objective.Latency, lambda: 0);
+        // The seed's setup at 100 Mbps with the whole model on the Nano: only the results cross, as they are (fp32).
+        var compiled = ReportCases.Compile("repvgg-a0", link: "100Mbps", objective: Objective.Latency, lambda: 0);
+        var o = Forced(compiled, compiled.Costs.Problem.Units - 1);
         Assert.Equal(["part0.onnx", null], o.Plan.Parts.Select(p => p.File));
         var sentence = Sentence(ReportHtml.Write(o));
         var m = Regex.Match(sentence, $"^Everything on the jetson-nano, the results \\({Num} kB fp32\\) from the jetson-nano to the jetson-xavier-nx \\({Num} ms at 100 Mbps\\), {Num} ms on the jetson-nano; ");
@@ -122,7 +126,10 @@ public sealed class ReportExplainsTests
     [Fact]
     public void AMiddleDeviceWithNoModelIsShownAsARelay()
     {
-        var o = ReportCases.Compile("repvgg-a0", "jetson-tx2,jetson-nano,rtx-4090", "100Mbps");
+        // The TX2 runs all but the classifier, the Nano only forwards what crosses, the 4090 runs the classifier.
+        var compiled = ReportCases.Compile("repvgg-a0", "jetson-tx2,jetson-nano,rtx-4090", "100Mbps");
+        var n = compiled.Costs.Problem.Units;
+        var o = Forced(compiled, n - 2, n - 2);
         Assert.Equal(["part0.onnx", null, "part2.onnx"], o.Plan.Parts.Select(p => p.File));
         Assert.Equal(PartRole.Relay, PartRoles.Of(o, 1));
         Assert.Equal(PartRole.Compute, PartRoles.Of(o, 0));
@@ -309,6 +316,14 @@ public sealed class ReportExplainsTests
         var sweep = Svg(html, SweepChart.Id).Descendants().Where(e => Has(e, "legend")).Select(e => e.Value).ToList();
         Assert.Contains("best strategies at the cut (wide, solid points)", sweep);
         Assert.Contains("S1 everywhere (dashed, hollow points)", sweep);
+    }
+
+    /// <summary>The outcome with its chosen plan replaced by the given cuts, S1 everywhere, fp32 on every link.</summary>
+    private static CompileOutcome Forced(CompileOutcome o, params int[] cuts)
+    {
+        var choice = new PlanChoice(cuts, Enumerable.Repeat(FusionStrategy.S1, cuts.Length + 1).ToArray());
+        var chosen = o.Search.Chosen with { Choice = choice, Score = PlanScore.Of(o.Costs, choice) };
+        return o with { Search = o.Search with { Chosen = chosen }, Plan = PlanRealizer.Realize(o.Planning, o.Costs, choice) };
     }
 
     private static bool Has(XElement e, string cls) => ((string?)e.Attribute("class"))?.Split(' ').Contains(cls) == true;
