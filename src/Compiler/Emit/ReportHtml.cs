@@ -34,6 +34,7 @@ public static class ReportHtml
         sb.Append($"<title>{Esc(o.DisplayName)}: codesign-compile report</title>\n<style>\n{ReportStyle.Css}</style>\n</head>\n<body>\n");
 
         sb.Append($"<header>\n<h1>{Esc(o.DisplayName)}</h1>\n");
+        sb.Append($"<p id=\"{PlanSentence.Id}\" class=\"plan-sentence\">{Esc(PlanSentence.Of(o))}</p>\n");
         sb.Append($"<p class=\"setup\">{Esc(string.Join(" → ", s.Devices.Select(d => d.Name)))}, link {Esc(Devices.LinkSpec.Format(s.Link))}, {precision}, " +
                   $"objective {Esc(s.Objective.ToString().ToLowerInvariant())}, λ {s.Lambda.ToString(C)} s per unit, accuracy {Esc(s.Accuracy.ToString().ToLowerInvariant())}, " +
                   $"cost model {Esc(s.CostModel.ToString().ToLowerInvariant())}; {o.Planning.Units.Count} units, {o.Planning.BlockCount} RepVGG blocks</p>\n");
@@ -61,13 +62,16 @@ public static class ReportHtml
             RooflineChart.Render(o));
         Section(sb, "sweep", "Every cut point",
             "Predicted latency and throughput with the first cut after each unit (later devices relay when there are more than two), " +
-            "with every block fused (S1) and with the best strategies at that cut. Hover a point for the unit and what crosses.",
+            "with every block fused (S1) and with the best strategies at that cut. The bars split the best plan's latency at each cut into " +
+            "first-device compute, transfer (serialization + link latency; results sent back, if any, on top) and later-device compute. " +
+            "The second row under the x axis is the share of the model's FLOPs on the first device. Hover a point for the unit and what crosses.",
             SweepChart.Render(o));
         Section(sb, "parts", "Parts and transfers", null, ReportTables.Parts(o) + ReportTables.Transfers(o));
         Section(sb, "baselines", "Baselines", "The numbers mark the baselines in the charts.", ReportTables.Baselines(o));
         Section(sb, "ablations", "Ablations", AblationTable.Caption, AblationTable.Render(o));
         Section(sb, "pareto", "Pareto front",
-            "Every plan no other plan beats on both time and accuracy cost; the chosen one minimizes L = T + λ·A.",
+            "Every plan no other plan beats on both time and accuracy cost; the chosen one minimizes L = T + λ·A. The axes span the front; " +
+            "a baseline beyond them is drawn at the edge with an arrow and its value.",
             ParetoChart.Render(o));
         Section(sb, "strategies", "Strategy per block", null, StrategyStrip.Render(o) + ReportTables.Blocks(o));
         sb.Append($"<footer>{Esc($"codesign-compile {typeof(ReportHtml).Assembly.GetName().Version?.ToString(3)}")}; figures are the cost model's predictions, not measurements.</footer>\n");

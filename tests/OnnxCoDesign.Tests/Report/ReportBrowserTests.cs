@@ -46,6 +46,13 @@ public sealed class ReportBrowserTests : IDisposable
             Assert.Equal(expected.Sweep, Regex.Matches(dom, $"<circle class=\"sweep-point[^\"]*\"[^>]*data-series=\"{series}\"").Count);
         }
         Assert.Equal(4, Count(dom, "polyline", "sweep-line"));
+        // One stacked bar per cut (first-device compute, transfer, later-device compute), the FLOPs-share row and the plan's sentence.
+        foreach (var segment in new[] { "seg-first", "seg-transfer", "seg-later" })
+        {
+            Assert.Equal(expected.Sweep, Regex.Matches(dom, $"<rect class=\"seg {segment}\" [^>]*data-cut=").Count);
+        }
+        Assert.True(Regex.Matches(dom, "<text class=\"tick tick-second\"[^>]*>[0-9.]+%</text>").Count >= 3);
+        Assert.Matches("<p id=\"plan-sentence\" class=\"plan-sentence\">(Cut|Everything)[^<]+ frames/s, [^<]+ ms latency[.]</p>", dom);
         Assert.Equal(1, Count(dom, "line", "chosen-cut"));
         Assert.Equal(expected.Pareto, Count(dom, "circle", "pareto-point"));
         Assert.Equal(expected.Blocks, Count(dom, "rect", "block-strategy"));

@@ -16,7 +16,7 @@ public static class ReportCases
 {
     public static CompileOutcome Compile(string sample, string devices = "jetson-nano,jetson-xavier-nx", string link = "1Gbps",
         Objective objective = Objective.Throughput, double lambda = 0.001, string? displayName = null, CostModelKind costModel = CostModelKind.Roofline,
-        Precision precision = Precision.Fp16)
+        Precision precision = Precision.Fp16, int? results = null)
     {
         var settings = new PlannerSettings
         {
@@ -26,6 +26,7 @@ public static class ReportCases
             Lambda = lambda,
             CostModel = costModel,
             Precision = precision,
+            ResultsDevice = results,
         };
         var (model, _) = ModelSource.Open(null, sample);
         using (model)

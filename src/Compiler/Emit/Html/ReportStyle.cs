@@ -11,6 +11,8 @@ body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu San
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 28px 0 6px; border-bottom: 1px solid #d7dbe3; padding-bottom: 3px; }
 .setup, .caption { color: #4a5263; margin: 4px 0 8px; max-width: 900px; }
+.plan-sentence { font-size: 15px; margin: 6px 0 8px; max-width: 900px; }
+td.role { color: #4a5263; font-style: italic; } tr.relay td { background: #f6f7fa; }
 dl.summary { display: grid; grid-template-columns: max-content auto; gap: 2px 14px; margin: 10px 0; }
 dl.summary dt { color: #4a5263; } dl.summary dd { margin: 0; font-weight: 600; }
 table { border-collapse: collapse; margin: 8px 0 14px; font-size: 13px; }
@@ -38,12 +40,20 @@ svg .ridge-label { font-size: 11px; stroke: none; }
 svg .ridge-point { stroke: #fff; stroke-width: 1; }
 svg .part-point { stroke: #fff; stroke-width: 1.5; }
 svg .part-predicted { fill: #fff; stroke-width: 2; }
+svg .key-solid { fill: #4a5263; stroke: #fff; stroke-width: 1.5; } svg .key-hollow { fill: #fff; stroke: #4a5263; stroke-width: 2; }
 svg .part-gap { fill: none; stroke-width: 1; stroke-dasharray: 2 3; }
 svg .part-label { font-size: 12px; font-weight: 600; stroke: none; }
-svg .sweep-line, svg .key-line { fill: none; stroke-width: 1.8; }
-svg .sweep-line.s1, svg .key-line.s1 { stroke: #8da3c4; stroke-dasharray: 5 3; }
-svg .sweep-line.best, svg .key-line.best { stroke: #1d3f73; }
-svg .sweep-point.s1 { fill: #8da3c4; } svg .sweep-point.best { fill: #1d3f73; }
+svg .sweep-line, svg .key-line { fill: none; }
+svg .sweep-line.best, svg .key-line.best { stroke: #1d3f73; stroke-width: 4; stroke-opacity: .55; }
+svg .sweep-line.s1, svg .key-line.s1 { stroke: #7a3e9d; stroke-width: 1.5; stroke-dasharray: 5 3; }
+svg .sweep-point.best, svg .sweep-key.best { fill: #1d3f73; stroke: none; }
+svg .sweep-point.s1, svg .sweep-key.s1 { fill: none; stroke: #7a3e9d; stroke-width: 1.5; }
+svg .seg { stroke: #fff; stroke-width: .5; }
+svg .seg-first { fill: #1f6fb4; fill-opacity: .55; } svg .seg-later { fill: #d1492c; fill-opacity: .5; }
+svg .seg-transfer { fill: #8a92a3; fill-opacity: .45; } svg .seg-return { fill: #c98a00; fill-opacity: .4; }
+svg .tick-second { fill: #6b7385; font-style: italic; }
+svg .baseline-clipped { fill: #c0392b; stroke: none; }
+svg .clipped-label { font-size: 11px; fill: #c0392b; }
 svg .chosen-cut { stroke: #e0a100; stroke-width: 2; stroke-dasharray: 6 3; }
 svg .chosen-point, svg .pareto-chosen, svg .key-chosen { fill: none; stroke: #e0a100; stroke-width: 3; }
 svg .chosen-label { font-size: 12px; font-weight: 600; fill: #a87800; }

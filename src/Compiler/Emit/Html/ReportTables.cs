@@ -25,6 +25,14 @@ public static class ReportTables
             var ridge = d.Ridge(precision);
             var bound = !double.IsFinite(intensity) ? "-" : intensity < ridge ? "memory" : "compute";
             var attainable = double.IsFinite(intensity) ? Math.Min(d.Peak(precision), intensity * d.MemoryBandwidth) / 1e9 : double.NaN;
+            var role = PartRoles.Of(o, p.Index);
+            if (role != PartRole.Compute)
+            {
+                // No model: say what the device does instead of a row of zeros.
+                sb.Append($"<tr class=\"part-row {role.ToString().ToLowerInvariant()}\" data-part=\"{p.Index}\" data-role=\"{role.ToString().ToLowerInvariant()}\"><td>part{p.Index}</td><td>{Esc(d.Name)}</td>");
+                sb.Append($"<td class=\"role\" colspan=\"12\">{Esc(role.ToString().ToLowerInvariant())}: {Esc(PartRoles.Describe(o, p.Index))}</td></tr>\n");
+                continue;
+            }
             sb.Append($"<tr class=\"part-row\" data-part=\"{p.Index}\"><td>part{p.Index}</td><td>{Esc(d.Name)}</td><td>{precision.Name()}</td><td>{Esc(p.File ?? "(relay)")}</td><td>{Esc(p.Strategy?.ToString() ?? "-")}</td>");
             sb.Append(string.Create(C, $"<td class=\"n\">{p.Nodes.Count}</td><td class=\"n\">{p.Blocks.Count}</td><td class=\"n\">{p.Flops / 1e9:0.###}</td><td class=\"n\">{bytes / 1e6:0.###}</td>"));
             sb.Append($"<td class=\"n\">{Num(intensity, "0.##")}</td><td class=\"n\">{Num(ridge, "0.##")}</td><td>{bound}</td><td class=\"n\">{Num(attainable, "0.#")}</td>");
@@ -41,16 +49,28 @@ public static class ReportTables
         return sb.Append("</tbody>\n</table></div>\n").ToString();
     }
 
+    /// <summary>Every link's transfer (a device with no model forwarding it marked as a relay), then the results' way back on the downlink, if any.</summary>
     public static string Transfers(CompileOutcome o)
     {
-        var sb = new StringBuilder("<div class=\"table-wrap\"><table id=\"transfers-table\">\n<thead><tr><th>link</th><th>from</th><th>to</th><th>tensors</th><th>kB</th><th>ms</th></tr></thead>\n<tbody>\n");
+        var sb = new StringBuilder("<div class=\"table-wrap\"><table id=\"transfers-table\">\n<thead><tr><th>link</th><th>from</th><th>to</th><th>tensors</th><th>format</th><th>kB</th>" +
+                                   "<th>serialization ms</th><th>latency ms</th><th>ms</th></tr></thead>\n<tbody>\n");
         foreach (var t in o.Plan.Transfers)
         {
-            sb.Append($"<tr><td>link{t.Link}</td><td>{Esc(t.From)}</td><td>{Esc(t.To)}</td><td class=\"tensors\">{Tensors(t.Tensors)}</td>");
-            sb.Append(string.Create(C, $"<td class=\"n\">{t.Bytes / 1e3:0.#}</td><td class=\"n\">{t.Seconds * 1e3:0.###}</td></tr>\n"));
+            var relay = PartRoles.Of(o, t.Link) == PartRole.Relay;
+            sb.Append($"<tr{(relay ? " class=\"relay\"" : "")}><td>link{t.Link}</td><td>{Esc(t.From)}{(relay ? " (relay)" : "")}</td><td>{Esc(t.To)}</td><td class=\"tensors\">{Tensors(t.Tensors)}</td>");
+            Figures(sb, t);
+        }
+        foreach (var r in o.Plan.Returns)
+        {
+            sb.Append($"<tr class=\"return\"><td>link{r.Link} back</td><td>{Esc(r.From)}</td><td>{Esc(r.To)}</td><td class=\"tensors\">{Tensors(r.Tensors)}</td>");
+            Figures(sb, r);
         }
         return sb.Append("</tbody>\n</table></div>\n").ToString();
     }
+
+    private static void Figures(StringBuilder sb, PlannedTransfer t) =>
+        sb.Append(string.Create(C, $"<td>{Esc(PlanSentence.Format(t))}</td><td class=\"n\">{t.Bytes / 1e3:0.#}</td><td class=\"n\">{t.SerializationSeconds * 1e3:0.###}</td>" +
+                                   $"<td class=\"n\">{t.LatencySeconds * 1e3:0.###}</td><td class=\"n\">{t.Seconds * 1e3:0.###}</td></tr>\n"));
 
     public static string Baselines(CompileOutcome o)
     {

@@ -46,7 +46,7 @@ public static class RooflineChart
         var ys = devices.Select((d, i) => d.Peak(precisions[i]) * 2).Concat(devices.Select(d => xMin * d.MemoryBandwidth))
             .Concat(points.Select(p => p.Predicted)).Concat(points.Select(p => p.Attainable));
 
-        var svg = new SvgCanvas(Id, 820, 470, $"Roofline at {title}: devices' roofs and the plan's parts");
+        var svg = new SvgCanvas(Id, 820, 500, $"Roofline at {title}: devices' roofs and the plan's parts");
         var panel = new Panel(svg, 84, 16, 700, 390,
             (a, b) => new LogAxis([xMin, xMax], a, b), (a, b) => new LogAxis(ys, a, b));
         panel.Frame("operational intensity (FLOP/byte)", $"attainable {title} FLOP/s");
@@ -66,7 +66,8 @@ public static class RooflineChart
             // Legend in the top-left corner, the empty region above the sloped roofs.
             var ly = panel.Top + 18 + i * 17;
             svg.Raw($"<line class=\"legend-line dev{i % Palette}\" x1=\"{SvgCanvas.N(panel.Left + 10)}\" y1=\"{SvgCanvas.N(ly - 4)}\" x2=\"{SvgCanvas.N(panel.Left + 34)}\" y2=\"{SvgCanvas.N(ly - 4)}\"/>");
-            svg.Text(panel.Left + 40, ly, $"{d.Name} at {Name(precisions[i])}: {Axis.Si(peak, "FLOP/s")}, {Axis.Si(bandwidth, "B/s")}, ridge {F(ridge)} FLOP/byte", "legend");
+            var relay = i < o.Plan.Parts.Count && PartRoles.Of(o, i) == PartRole.Relay ? " (relays only: no part)" : "";
+            svg.Text(panel.Left + 40, ly, $"{d.Name} at {Name(precisions[i])}: {Axis.Si(peak, "FLOP/s")}, {Axis.Si(bandwidth, "B/s")}, ridge {F(ridge)} FLOP/byte{relay}", "legend");
         }
 
         foreach (var p in points)
@@ -85,6 +86,13 @@ public static class RooflineChart
             panel.Label(p.Intensity, p.Attainable, $"part{p.Part.Index} ({devices[p.Device].Name})", $"part-label {cls}",
                 nearRight ? -9 : 9, 18, nearRight ? "end" : "start"); // below the roof: ridge labels sit above it
         }
+
+        // What the two kinds of point mean, below the axis title.
+        var ky = panel.Bottom + 72;
+        svg.Raw($"<circle class=\"key-solid\" cx=\"{SvgCanvas.N(panel.Left + 6)}\" cy=\"{SvgCanvas.N(ky - 4)}\" r=\"5.5\"/>");
+        svg.Text(panel.Left + 16, ky, "solid: a part on its device's roof (attainable at its intensity)", "legend");
+        svg.Raw($"<circle class=\"key-hollow\" cx=\"{SvgCanvas.N(panel.Left + 446)}\" cy=\"{SvgCanvas.N(ky - 4)}\" r=\"4\"/>");
+        svg.Text(panel.Left + 456, ky, "hollow: the rate the plan predicts for it", "legend");
         return svg.Close();
     }
 

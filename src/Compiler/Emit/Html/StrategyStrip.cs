@@ -35,7 +35,7 @@ public static class StrategyStrip
         foreach (var (part, partBlocks) in rows)
         {
             svg.Text(8, y + 18, $"part{part.Index} ({part.Device.Name})", "strip-label");
-            if (partBlocks.Count == 0) svg.Text(left, y + 18, part.Model is null ? "relays only" : "no RepVGG blocks", "strip-note");
+            if (partBlocks.Count == 0) svg.Text(left, y + 18, Note(o, part.Index), "strip-note");
             for (var i = 0; i < partBlocks.Count; i++)
             {
                 var b = partBlocks[i];
@@ -49,4 +49,13 @@ public static class StrategyStrip
         }
         return svg.Close();
     }
+
+    private static string Note(CompileOutcome o, int part) => PartRoles.Of(o, part) switch
+    {
+        PartRole.Compute => "no RepVGG blocks",
+        PartRole.Relay => "relay: forwards what crosses, no model",
+        PartRole.Source => "sends the input on, no model",
+        PartRole.Sink => "receives the results, no model",
+        _ => "idle, no model",
+    };
 }

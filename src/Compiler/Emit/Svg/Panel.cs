@@ -26,8 +26,12 @@ public sealed class Panel
     public double Bottom => Top + Height;
     public double Right => Left + Width;
 
-    /// <summary>Frame, grid, tick labels and the axis titles; <paramref name="xTitle"/> null hides the x labels (a panel above another).</summary>
-    public Panel Frame(string? xTitle, string yTitle)
+    /// <summary>
+    /// Frame, grid, tick labels and the axis titles; <paramref name="xTitle"/> null hides the x labels (a panel above another).
+    /// <paramref name="xSecondRow"/> gives a second row of x tick labels (a second scale of the same axis, class tick-second,
+    /// with the tick's value in data-x), null where a tick has none; the title then moves below it.
+    /// </summary>
+    public Panel Frame(string? xTitle, string yTitle, Func<double, string?>? xSecondRow = null)
     {
         var n = SvgCanvas.N;
         foreach (var (v, label) in X.Ticks())
@@ -35,6 +39,10 @@ public sealed class Panel
             var px = X.Map(v);
             _c.Raw($"<line class=\"grid\" x1=\"{n(px)}\" y1=\"{n(Top)}\" x2=\"{n(px)}\" y2=\"{n(Bottom)}\"/>");
             if (xTitle is not null) _c.Text(px, Bottom + 16, label, "tick", "middle");
+            if (xTitle is not null && xSecondRow?.Invoke(v) is { } second)
+            {
+                _c.Text(px, Bottom + 30, second, "tick tick-second", "middle", $"data-x=\"{n(v)}\"");
+            }
         }
         foreach (var (v, label) in Y.Ticks())
         {
@@ -43,7 +51,7 @@ public sealed class Panel
             _c.Text(Left - 6, py + 4, label, "tick", "end");
         }
         _c.Raw($"<rect class=\"frame\" x=\"{n(Left)}\" y=\"{n(Top)}\" width=\"{n(Width)}\" height=\"{n(Height)}\"/>");
-        if (xTitle is not null) _c.Text(Left + Width / 2, Bottom + 36, xTitle, "axis-title", "middle");
+        if (xTitle is not null) _c.Text(Left + Width / 2, Bottom + (xSecondRow is null ? 36 : 48), xTitle, "axis-title", "middle");
         var cy = Top + Height / 2;
         _c.Text(Left - 52, cy, yTitle, "axis-title", "middle", $"transform=\"rotate(-90 {n(Left - 52)} {n(cy)})\"");
         return this;
@@ -75,6 +83,20 @@ public sealed class Panel
         var (px, py) = At(x, y);
         var n = SvgCanvas.N;
         _c.Raw($"<path class=\"{cls}\" d=\"M{n(px)} {n(py - r)}L{n(px + r)} {n(py)}L{n(px)} {n(py + r)}L{n(px - r)} {n(py)}Z\"{Attr(attributes)}>{SvgCanvas.Tip(tip)}</path>");
+        return this;
+    }
+
+    /// <summary>
+    /// A bar from <paramref name="y0"/> up to <paramref name="y1"/> (data units) centred on <paramref name="x"/>,
+    /// <paramref name="width"/> pixels wide: a segment of a stacked bar when y0 is the total below it. Both ends are
+    /// mapped and rounded once, so stacked segments meet without gaps.
+    /// </summary>
+    public Panel Bar(double x, double y0, double y1, double width, string cls, string? attributes = null, string? tip = null)
+    {
+        if (!Shows(x, y0) || !Shows(x, y1)) return this;
+        var n = SvgCanvas.N;
+        var (top, bottom) = (Math.Round(Y.Map(Math.Max(y0, y1)), 1), Math.Round(Y.Map(Math.Min(y0, y1)), 1));
+        _c.Raw($"<rect class=\"{cls}\" x=\"{n(X.Map(x) - width / 2)}\" y=\"{n(top)}\" width=\"{n(width)}\" height=\"{n(bottom - top)}\"{Attr(attributes)}>{SvgCanvas.Tip(tip)}</rect>");
         return this;
     }
 
