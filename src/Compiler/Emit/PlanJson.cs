@@ -121,15 +121,8 @@ public static class PlanJson
     {
         Name = a.Name,
         Description = a.Description,
-        Cuts = a.Choice.Cuts,
         After = a.Choice.Cuts.Select(c => c < 0 ? "(input)" : o.Costs.Problem.UnitNames[c]).ToList(),
-        Strategies = Strategies(a.Choice),
-        Wires = a.Choice.WireNames(),
-        LatencyMs = CodesignJson.Real(a.Score.Latency * 1e3),
-        PeriodMs = CodesignJson.Real(a.Score.Period * 1e3),
-        ThroughputFps = CodesignJson.Real(a.Score.Throughput),
-        AccuracyCost = CodesignJson.Real(a.Score.Accuracy, 6),
-        LossMs = CodesignJson.Real(a.Score.Loss(o.Settings.Objective, o.Settings.Lambda) * 1e3),
+        Plan = Score(a, o.Settings),
         MeasuredAccuracy = o.Accuracy?.Ablations.FirstOrDefault(m => m.Name == a.Name) is { } m ? CodesignJson.Real(m.Measured, 6) : null,
     };
 

@@ -236,9 +236,10 @@ public sealed record PlanBaseline
 }
 
 /// <summary>
-/// One row of the ablation table: the plan (cuts, the unit each cut follows, strategies, each link's wire format) and its
-/// figures under the cost model; with validation data, <see cref="MeasuredAccuracy"/> is the plan measured whole as the
-/// chosen plan is (in accuracy.metric's units).
+/// One row of the ablation table, shaped as a baseline: its name and description, the unit each cut follows, and
+/// <see cref="Plan"/> (cuts, strategies, each link's wire format and the figures under the cost model); with
+/// validation data, <see cref="MeasuredAccuracy"/> is the plan measured whole as the chosen plan is (in
+/// accuracy.metric's units).
 /// </summary>
 public sealed record PlanAblation
 {
@@ -246,25 +247,10 @@ public sealed record PlanAblation
 
     public required string Description { get; init; }
 
-    public required IReadOnlyList<int> Cuts { get; init; }
-
     /// <summary>The unit each cut follows, "(input)" for a cut before everything.</summary>
     public required IReadOnlyList<string> After { get; init; }
 
-    public required string Strategies { get; init; }
-
-    /// <summary>Each link's wire format (fp32, fp16, int8), comma-separated in link order, as the scored plans' wires.</summary>
-    public required string Wires { get; init; }
-
-    public required double? LatencyMs { get; init; }
-
-    public required double? PeriodMs { get; init; }
-
-    public required double? ThroughputFps { get; init; }
-
-    public required double? AccuracyCost { get; init; }
-
-    public required double? LossMs { get; init; }
+    public required ScoredPlan Plan { get; init; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? MeasuredAccuracy { get; init; }

@@ -27,13 +27,14 @@ public sealed class AblationsCompileTests : IDisposable
         var totalLoss = root.GetProperty("totals").GetProperty("lossMs").GetDouble();
         var rows = root.GetProperty("ablations").EnumerateArray().ToList();
         Assert.Equal(Names, rows.Select(r => r.GetProperty("name").GetString()));
-        foreach (var r in rows)
+        foreach (var row in rows)
         {
-            Assert.False(string.IsNullOrEmpty(r.GetProperty("description").GetString()));
+            Assert.False(string.IsNullOrEmpty(row.GetProperty("description").GetString()));
+            var r = row.GetProperty("plan");
             var cuts = r.GetProperty("cuts").EnumerateArray().Select(c => c.GetInt32()).ToList();
             Assert.Single(cuts); // two devices
             Assert.InRange(cuts[0], -1, units - 1);
-            Assert.Equal(cuts.Count, r.GetProperty("after").GetArrayLength());
+            Assert.Equal(cuts.Count, row.GetProperty("after").GetArrayLength());
             var wires = r.GetProperty("wires").GetString()!.Split(',');
             Assert.Equal(cuts.Count, wires.Length);
             Assert.All(wires, w => Assert.Contains(w, new[] { "fp32", "fp16", "int8" }));
@@ -43,11 +44,11 @@ public sealed class AblationsCompileTests : IDisposable
             Assert.True(r.GetProperty("latencyMs").GetDouble() >= period - 1e-3);
             Assert.True(r.GetProperty("accuracyCost").GetDouble() >= 0);
             // The co-designed plan is the optimum of L: no row beats it (rounded to 4 decimals).
-            Assert.True(r.GetProperty("lossMs").GetDouble() >= totalLoss - 1e-3, $"{r.GetProperty("name")}: {r.GetProperty("lossMs")} < {totalLoss}");
-            Assert.False(r.TryGetProperty("measuredAccuracy", out _)); // no data, nothing measured
+            Assert.True(r.GetProperty("lossMs").GetDouble() >= totalLoss - 1e-3, $"{row.GetProperty("name")}: {r.GetProperty("lossMs")} < {totalLoss}");
+            Assert.False(row.TryGetProperty("measuredAccuracy", out _)); // no data, nothing measured
         }
-        Assert.All(rows[1].GetProperty("strategies").GetString()!.Split(','), s => Assert.Equal("S1", s));
-        Assert.Equal("fp32", rows[3].GetProperty("wires").GetString());
+        Assert.All(rows[1].GetProperty("plan").GetProperty("strategies").GetString()!.Split(','), s => Assert.Equal("S1", s));
+        Assert.Equal("fp32", rows[3].GetProperty("plan").GetProperty("wires").GetString());
 
         // The report's table: the chosen plan, then the four rows; the summary: one line each.
         var report = File.ReadAllText(Path.Combine(output, "report.html"));
@@ -74,7 +75,7 @@ public sealed class AblationsCompileTests : IDisposable
         Assert.All(rows, r => Assert.True(r.GetProperty("measuredAccuracy").GetDouble() >= 0));
         // λ is 0 (the default), so w/o multi-objective is the chosen plan itself, and measures what it measured.
         Assert.Equal(0, root.GetProperty("lambda").GetDouble());
-        Assert.Equal(chosen, Key(rows[2]));
+        Assert.Equal(chosen, Key(rows[2].GetProperty("plan")));
         Assert.Equal(measured, rows[2].GetProperty("measuredAccuracy").GetDouble(), 4);
         Assert.Contains("<th>measured (", File.ReadAllText(Path.Combine(output, "report.html")));
     }

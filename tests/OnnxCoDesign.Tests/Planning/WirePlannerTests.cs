@@ -52,25 +52,9 @@ public sealed class WirePlannerTests
     private static IEnumerable<WireFormat[]> Vectors(int links) =>
         links == 0 ? [[]] : Vectors(links - 1).SelectMany(v => WireFormats.All.Select(w => (WireFormat[])[.. v, w]));
 
-    public static TheoryData<int, int, int, Objective, double> Cases()
-    {
-        var data = new TheoryData<int, int, int, Objective, double>();
-        foreach (var seed in new[] { 1, 2, 3 })
-        {
-            foreach (var objective in new[] { Objective.Latency, Objective.Throughput })
-            {
-                data.Add(seed, 7, 2, objective, 0.0);
-                data.Add(seed, 7, 2, objective, 0.01);
-                data.Add(seed, 6, 3, objective, 0.002);
-            }
-        }
-        data.Add(4, 5, 4, Objective.Latency, 0.005);
-        data.Add(5, 5, 4, Objective.Throughput, 0.001);
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(ParetoPlannerTests.Cases), MemberType = typeof(ParetoPlannerTests))]
+    [InlineData(5, 5, 4, Objective.Throughput, 0.001)]
     public void OptimumAndFrontEqualBruteForceOverWires(int seed, int units, int devices, Objective objective, double lambda)
     {
         var costs = new StageCosts(WithWires(SyntheticProblems.Random(seed, units, devices, objective, lambda), seed));
