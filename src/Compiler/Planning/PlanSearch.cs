@@ -70,39 +70,10 @@ public static class PlanSearch
             var cuts = new int[k - 1];
             cuts[0] = b;
             for (var j = 1; j < k - 1; j++) cuts[j] = n - 1;
-            var (bestChoice, bestScore) = BestStrategies(costs, cuts);
+            var (bestChoice, bestScore) = FixedCuts.Best(costs, cuts);
             var after = b < 0 ? "(input)" : p.UnitNames[b];
             points.Add(new SweepPoint(b, after, p.BoundaryBytes[b + 1], PlanScore.Of(costs, new PlanChoice(cuts, Enumerable.Repeat(FusionStrategy.S1, k).ToArray())), bestChoice, bestScore));
         }
         return points;
     }
-
-    /// <summary>
-    /// The strategies (and the first link's wire format) minimizing the loss at fixed cuts, ties broken by <see cref="TieBreak"/> (latency, period,
-    /// kept branches), then the first in lexicographic order of the strategy vectors (part 0 most significant). An empty part scores exactly 0 whatever its strategy, so
-    /// only the non-empty parts are enumerated (S1 elsewhere, which is where that first minimum has them):
-    /// 4^(non-empty parts) vectors instead of 4^devices — in the sweep at most two parts are non-empty.
-    /// </summary>
-    private static (PlanChoice Choice, PlanScore Score) BestStrategies(StageCosts costs, int[] cuts)
-    {
-        var p = costs.Problem;
-        var k = cuts.Length + 1;
-        var shape = new PlanChoice(cuts, Enumerable.Repeat(FusionStrategy.S1, k).ToArray());
-        var active = Enumerable.Range(0, k).Where(j => shape.First(j) <= shape.Last(j, p.Units)).ToArray();
-        // Only the first link can carry an interior boundary here (the others relay the outputs, as they are).
-        var all = Assignments(active.Length)
-            .SelectMany(a => costs.WireChoices(0, cuts[0]).Select(w =>
-            {
-                var strategies = Enumerable.Repeat(FusionStrategy.S1, k).ToArray();
-                for (var i = 0; i < active.Length; i++) strategies[active[i]] = a[i];
-                var choice = new PlanChoice(cuts, strategies) { Wires = [w, .. Enumerable.Repeat(WireFormat.Fp32, k - 2)] };
-                return (Choice: choice, Score: PlanScore.Of(costs, choice));
-            }))
-            .ToList();
-        return TieBreak.Best(all, x => x.Score, x => x.Choice, p.Objective, p.Lambda);
-    }
-
-    /// <summary>Every strategy vector of that length, in lexicographic order.</summary>
-    private static IEnumerable<FusionStrategy[]> Assignments(int parts) =>
-        parts == 0 ? [[]] : Assignments(parts - 1).SelectMany(a => Enum.GetValues<FusionStrategy>().Select(s => (FusionStrategy[])[.. a, s]));
 }

@@ -198,8 +198,8 @@ public sealed class AblationTests
         var costs = new StageCosts(WithWires(seed, units, devices, objective, lambda));
         foreach (var cuts in SyntheticProblems.AllChoices(units, devices).Select(c => c.Cuts).DistinctBy(c => string.Join(",", c)))
         {
-            var enumerated = Ablations.BestAtCuts(costs, cuts);
-            var searched = Ablations.BestAtCuts(costs, cuts, maxEnumerated: 0);
+            var enumerated = FixedCuts.Best(costs, cuts);
+            var searched = FixedCuts.Best(costs, cuts, maxEnumerated: 0);
             Assert.Equal(cuts, searched.Choice.Cuts);
             Assert.True(costs.WiresConsistent(searched.Choice));
             Assert.True(TieBreak.Same(enumerated.Score.Loss(objective, lambda), searched.Score.Loss(objective, lambda)),
