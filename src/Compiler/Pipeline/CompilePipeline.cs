@@ -33,9 +33,12 @@ public sealed record CompileOutcome(
 
     /// <summary>
     /// Where a link carries a lossy format: the fp32 parts with the wire's conversions in (int8 parts before QDQ), what
-    /// --verify checks within the format's stated tolerance (<see cref="WireTolerance"/>); null when every link is fp32.
+    /// --verify checks within the format's stated tolerance (<see cref="PlanWire.Tolerance"/>); null when every link is
+    /// fp32. Built on first use (only --verify needs it), while the compile's data is still open.
     /// </summary>
-    public RealizedPlan? WiredFp32Plan { get; init; }
+    public RealizedPlan? WiredFp32Plan => WiredFp32?.Value;
+
+    public Lazy<RealizedPlan>? WiredFp32 { get; init; }
 
     /// <summary>Warnings of every pass and analysis of this compile (shape inference's OCW2001 among them), each once.</summary>
     public IReadOnlyList<Diagnostic> Warnings => Planning.Context.Diagnostics.Items;
@@ -84,12 +87,12 @@ public static class CompilePipeline
         // The wire's conversions go in last: the sender's Cast or QuantizeLinear, the receiver's inverse.
         var amax = AccuracyPlanning.WireAmax(planning, source, data);
         plan = PlanWire.Apply(plan, planning, amax);
-        var wired = fp32.Transfers.Any(t => t.Wire.Lossy()) ? PlanWire.Apply(fp32, planning, amax) : null;
+        var wired = fp32.Transfers.Any(t => t.Wire.Lossy()) ? new Lazy<RealizedPlan>(() => PlanWire.Apply(fp32, planning, amax)) : null;
         WarnPrecisionRaised(plan, settings.Precision, planning.Context.Diagnostics);
         return new CompileOutcome(displayName, settings, planning, costs, search, plan, accuracy, measured, ReferenceEquals(plan, fp32) ? null : fp32)
         {
             WireTable = wireTable,
-            WiredFp32Plan = wired,
+            WiredFp32 = wired,
         };
     }
 
