@@ -50,6 +50,11 @@ public sealed class MSBuildPackageTests(PackagedFeed feed)
         var beforeOption = project.Snapshot();
         AssertCompiledAgain(project, Succeeds(project.Build("-p:OnnxCoDesignPrecision=int8")), beforeOption);
         Assert.Matches(new Regex("\"precision\":\\s*\"int8\""), File.ReadAllText(Path.Combine(project.OutputDir, "plan.json")));
+        // Wire metadata reaches --wire: auto by default, fp32 from the property.
+        Assert.Matches(new Regex("\"wire\":\\s*\"auto\""), File.ReadAllText(Path.Combine(project.OutputDir, "plan.json")));
+        var beforeWire = project.Snapshot();
+        AssertCompiledAgain(project, Succeeds(project.Build("-p:OnnxCoDesignWire=fp32")), beforeWire);
+        Assert.Matches(new Regex("\"wire\":\\s*\"fp32\""), File.ReadAllText(Path.Combine(project.OutputDir, "plan.json")));
 
         Succeeds(project.Clean());
         Assert.False(Directory.Exists(project.OutputDir), "dotnet clean left " + project.OutputDir);
