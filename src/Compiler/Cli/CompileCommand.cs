@@ -111,7 +111,10 @@ internal static class CompileCommand
                     var verifyOut = CliConventions.JsonToStdout(json) ? output.Error : output.Out;
                     // int8 parts are checked in their fp32 form and every link in fp32: the cut and the fusion must be exact;
                     // what quantization costs is the measured accuracy (--validation), not a 1e-4 tolerance.
-                    var exact = outcome.Fp32Plan is null ? "chained parts" : "chained parts (int8 parts in their fp32 form, before QDQ; every link fp32)";
+                    var forms = new List<string>();
+                    if (outcome.Plan.Parts.Any(p => p.Model is not null && p.Precision == Precision.Int8)) forms.Add("int8 parts in their fp32 form, before QDQ");
+                    if (outcome.WiredFp32 is not null) forms.Add("every link fp32");
+                    var exact = forms.Count == 0 ? "chained parts" : $"chained parts ({string.Join("; ", forms)})";
                     var passed = VerifyChain(outcome.Exact, VerifyOptions.DefaultTolerance, exact);
                     // A lossy wire is then checked as emitted (its conversions in the parts), to the format's stated tolerance.
                     if (passed && outcome.WiredFp32Plan is { } wired)
