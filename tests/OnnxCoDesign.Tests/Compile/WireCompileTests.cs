@@ -46,6 +46,14 @@ public sealed class WireCompileTests : IDisposable
         Assert.Equal(elements * 2 * 8 / 100e6 * 1e3, transfer.GetProperty("serializationMs").GetDouble(), 3);
         Assert.Equal("fp16", root.GetProperty("totals").GetProperty("wires").GetString());
 
+        // The report's baseline table names each plan's format: the chosen one fp16, the seed's baselines fp32.
+        var report = File.ReadAllText(Path.Combine(output, "report.html"));
+        var table = report[report.IndexOf("id=\"baselines-table\"", StringComparison.Ordinal)..];
+        table = table[..table.IndexOf("</table>", StringComparison.Ordinal)];
+        var rows = table.Split("<tr").Skip(2).ToList();
+        Assert.Contains("<td>fp16</td>", rows.Single(r => r.Contains("class=\"chosen\"")));
+        Assert.All(rows.Where(r => r.Contains(">all on ")), r => Assert.Contains("<td>fp32</td>", r));
+
         var part0 = ModelLoader.Load(Path.Combine(output, "part0.onnx")).Model;
         var part1 = ModelLoader.Load(Path.Combine(output, "part1.onnx")).Model;
         Assert.Equal(ElementType.Float16, ElemType(part0, name, input: false));

@@ -76,13 +76,13 @@ public static class ReportTables
     {
         var s = o.Settings;
         var plans = o.Search.Baselines.Append(o.Search.Chosen).ToList();
-        var sb = new StringBuilder("<div class=\"table-wrap\"><table id=\"baselines-table\">\n<thead><tr><th>#</th><th>plan</th><th>cuts</th><th>strategies</th><th>latency ms</th><th>throughput /s</th><th>A</th><th>L ms</th></tr></thead>\n<tbody>\n");
+        var sb = new StringBuilder("<div class=\"table-wrap\"><table id=\"baselines-table\">\n<thead><tr><th>#</th><th>plan</th><th>cuts</th><th>strategies</th><th>wire</th><th>latency ms</th><th>throughput /s</th><th>A</th><th>L ms</th></tr></thead>\n<tbody>\n");
         for (var i = 0; i < plans.Count; i++)
         {
             var b = plans[i];
             var chosen = i == plans.Count - 1;
             sb.Append($"<tr{(chosen ? " class=\"chosen\"" : "")}><td>{(chosen ? "●" : (i + 1).ToString(C))}</td><td title=\"{Esc(b.Description)}\">{Esc(b.Name)}</td>");
-            sb.Append($"<td>{Esc(string.Join(",", b.Choice.Cuts))}</td><td>{Esc(b.Choice.StrategyNames())}</td>");
+            sb.Append($"<td>{Esc(string.Join(",", b.Choice.Cuts))}</td><td>{Esc(b.Choice.StrategyNames())}</td><td>{Esc(b.Choice.WireNames())}</td>");
             sb.Append(string.Create(C, $"<td class=\"n\">{b.Score.Latency * 1e3:0.###}</td><td class=\"n\">{b.Score.Throughput:0.##}</td><td class=\"n\">{b.Score.Accuracy:0.####}</td><td class=\"n\">{b.Score.Loss(s.Objective, s.Lambda) * 1e3:0.###}</td></tr>\n"));
         }
         return sb.Append("</tbody>\n</table></div>\n").ToString();
