@@ -9,7 +9,8 @@ namespace OnnxCoDesign.Tests.Simulation;
 /// <summary>
 /// The figure through compile and simulate: 131,072 B of results sent from a TX2 to a 4090 at
 /// 107.4Mbps,13ms keep the link busy 9.763 ms per frame (capacity 102.4/s) and reach it 22.763 ms after they
-/// leave: plan.json and simulate agree, and neither counts the 13 ms in the period.
+/// leave: plan.json and simulate agree, and neither counts the 13 ms in the period. Results consumed upstream
+/// (--results first) come back on the downlink, costed in plan.json and queued by simulate.
 /// </summary>
 public sealed class LinkCapacityCliTests : IDisposable
 {
@@ -54,5 +55,51 @@ public sealed class LinkCapacityCliTests : IDisposable
         var saturated = simulated.GetProperty("results")[1];
         Assert.True(saturated.GetProperty("saturated").GetBoolean());
         Assert.InRange(saturated.GetProperty("throughputPerSecond").GetDouble(), 100, 1e3 / serialization + 0.01);
+    }
+
+    [Fact]
+    public void ResultsConsumedUpstreamComeBackOnTheDownlinkInPlanAndSimulate()
+    {
+        // A Pi 5 sends its frame to a 4090 (1 Gbps up) and wants the 1000 logits back (100 Mbps down, 2 ms).
+        var output = _dir.File("back");
+        var run = CliRun.Of("compile", "--sample", "repvgg-a0", "-o", output, "--devices", "raspberry-pi-5,rtx-4090", "--link", "1Gbps/100Mbps,2ms", "--results", "first");
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var plan = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "plan.json")));
+        var root = plan.RootElement;
+        Assert.Equal("raspberry-pi-5", root.GetProperty("results").GetString());
+        Assert.Equal(-1, root.GetProperty("totals").GetProperty("cuts")[0].GetInt32());
+        var back = Assert.Single(root.GetProperty("returns").EnumerateArray());
+        Assert.Equal("rtx-4090", back.GetProperty("from").GetString());
+        Assert.Equal("raspberry-pi-5", back.GetProperty("to").GetString());
+        var logits = Assert.Single(back.GetProperty("tensors").EnumerateArray());
+        Assert.Equal(1000 * 4, back.GetProperty("bytes").GetInt64());
+        Assert.Equal(logits.GetProperty("bytes").GetInt64(), back.GetProperty("bytes").GetInt64());
+        var down = 4000 * 8 / 100e6 * 1e3; // 0.32 ms on the downlink, not 0.032 on the uplink
+        Assert.Equal(down, back.GetProperty("serializationMs").GetDouble(), 4);
+        Assert.Equal(2, back.GetProperty("latencyMs").GetDouble(), 4);
+        var totals = root.GetProperty("totals");
+        Assert.Equal(down + 2, totals.GetProperty("returnsMs")[0].GetDouble(), 4);
+        var stages = totals.GetProperty("stagesMs").EnumerateArray().Sum(x => x.GetDouble());
+        var forward = totals.GetProperty("transfersMs").EnumerateArray().Sum(x => x.GetDouble());
+        Assert.Equal(stages + forward + down + 2, totals.GetProperty("latencyMs").GetDouble(), 3);
+
+        var simFile = _dir.File("sim-back.json");
+        var sim = CliRun.Of("simulate", Path.Combine(output, "plan.json"), "--rates", "10", "--requests", "300", "--json", simFile);
+        Assert.True(sim.ExitCode == 0, sim.Error);
+        using var doc = JsonDocument.Parse(File.ReadAllText(simFile));
+        var chosen = doc.RootElement.GetProperty("plans")[0];
+        var stations = chosen.GetProperty("stations").EnumerateArray().ToList();
+        Assert.Equal("return0", stations[^1].GetProperty("name").GetString());
+        Assert.Equal("rtx-4090->raspberry-pi-5", stations[^1].GetProperty("resource").GetString());
+        Assert.Equal(down, stations[^1].GetProperty("ms").GetDouble(), 4);
+        Assert.Equal(totals.GetProperty("latencyMs").GetDouble(), chosen.GetProperty("latencyMs").GetDouble(), 3);
+        Assert.Equal(1e3 / stations.Max(x => x.GetProperty("ms").GetDouble()), chosen.GetProperty("capacityPerSecond").GetDouble(), 1);
+
+        // Leave alone: consumed on the 4090 (the default), nothing comes back.
+        var last = CliRun.Of("compile", "--sample", "repvgg-a0", "-o", _dir.File("last"), "--devices", "raspberry-pi-5,rtx-4090", "--link", "1Gbps/100Mbps,2ms", "--json", "-");
+        Assert.True(last.ExitCode == 0, last.Error);
+        using var lastPlan = JsonDocument.Parse(last.Out);
+        Assert.Equal(0, lastPlan.RootElement.GetProperty("returns").GetArrayLength());
+        Assert.False(lastPlan.RootElement.GetProperty("totals").TryGetProperty("returnsMs", out _));
     }
 }
