@@ -66,43 +66,27 @@ public sealed record SensitivityTable(
         // exactly what fp32 does: its entries are zero by construction, and it is not run.
         var ops = planning.Base.Graph.Nodes.ToDictionary(n => n.Name, n => n.OpType, StringComparer.Ordinal);
         jobs = jobs.Where(j => units[j.U].BaseNodes.Any(n => Lowerable(ops[n]))).ToList();
-        double original1 = 0;
-        long samples = 0;
         var metric = data.HasLabels ? AccuracyMetric.Top1Drop : AccuracyMetric.OutputDeviation;
         using var reference = new OrtModel(original, runtime);
-        foreach (var chunk in jobs.Chunk(ModelsPerPass).DefaultIfEmpty([]))
-        {
-            var built = new List<LoadedModel>();
-            var sessions = new List<OrtModel>();
-            try
+        var scored = ChunkedScoring.Run(reference, jobs,
+            job =>
             {
-                foreach (var (p, u, s) in chunk)
-                {
-                    var variant = planning.Variant(new StrategyPlan(s)).Graph.Model;
-                    var nodes = planning.Variants[s.Index()].NodesOf(units[u], planning.BlockNodes).ToHashSet(StringComparer.Ordinal);
-                    using var fp32 = original.Derived(variant);
-                    built.Add(atPrecision(fp32, precisions[p], nodes, s.ToString()));
-                    sessions.Add(new OrtModel(built[^1], runtime));
-                }
-                var models = sessions.Select((m, i) => EvaluatedModel.Of($"unit {chunk[i].U} {chunk[i].S} {precisions[chunk[i].P].Name()}", m))
-                    .Prepend(EvaluatedModel.Of("original", reference)).ToList();
-                var scores = Evaluator.Run(models, data, batchSize);
-                original1 = scores[0].Top1 ?? 0;
-                samples = scores[0].Samples;
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    var (p, u, s) = chunk[i];
-                    var cost = AccuracyMetrics.Cost(metric, scores[0], scores[i + 1]);
-                    if (units[u].HasBlocks) drop[p][u][s.Index()] = cost;
-                    else Array.Fill(drop[p][u], cost);
-                }
-            }
-            finally
+                var (p, u, s) = job;
+                var variant = planning.Variant(new StrategyPlan(s)).Graph.Model;
+                var nodes = planning.Variants[s.Index()].NodesOf(units[u], planning.BlockNodes).ToHashSet(StringComparer.Ordinal);
+                using var fp32 = original.Derived(variant);
+                return atPrecision(fp32, precisions[p], nodes, s.ToString());
+            },
+            job => $"unit {job.U} {job.S} {precisions[job.P].Name()}", data, batchSize,
+            (job, originalScore, candidate) =>
             {
-                foreach (var s in sessions) s.Dispose();
-                foreach (var b in built) b.Dispose();
-            }
-        }
+                var cost = AccuracyMetrics.Cost(metric, originalScore, candidate);
+                if (units[job.U].HasBlocks) drop[job.P][job.U][job.S.Index()] = cost;
+                else Array.Fill(drop[job.P][job.U], cost);
+            }, runtime)
+            // No job (nothing to lower): the original's score is still the table's reference.
+            ?? Evaluator.Run([EvaluatedModel.Of("original", reference)], data, batchSize)[0];
+        var (original1, samples) = (scored.Top1 ?? 0, scored.Samples);
         return new SensitivityTable(metric, original1, samples, precisions, drop);
     }
 }

@@ -25,47 +25,30 @@ public sealed record WireSensitivity(AccuracyMetric Metric, long Samples, IReadO
         Func<IReadOnlyList<string>, IReadOnlyDictionary<string, double>> amax, OrtModelOptions? runtime = null)
     {
         var n = planning.Units.Count;
+        var lossy = formats.Where(f => f.Lossy()).Distinct().ToList();
         var drop = WireFormats.All.Select(_ => new double[n + 1]).ToArray();
         var jobs = new List<(WireFormat W, int B, IReadOnlyList<WireTensor> Tensors)>();
-        foreach (var w in formats.Where(f => f.Lossy()).Distinct())
+        foreach (var w in lossy)
         {
             for (var b = 0; b < n - 1; b++)
             {
                 var names = planning.Convertible(b).Select(t => t.Name).ToList();
                 if (names.Count == 0) continue;
                 var ranges = w == WireFormat.Int8 ? amax(names) : null;
-                jobs.Add((w, b, names.Select(t => w == WireFormat.Fp16 ? new WireTensor(t, WireEncoding.Fp16)
-                    : new WireTensor(t, WireEncoding.Int8, WireTensor.Int8Scale(ranges![t]))).ToList()));
+                jobs.Add((w, b, names.Select(t => PlanWire.Tensor(t, w, ranges)).ToList()));
             }
         }
         var metric = data.HasLabels ? AccuracyMetric.Top1Drop : AccuracyMetric.OutputDeviation;
-        long samples = 0;
         using var reference = new OrtModel(original, runtime);
-        foreach (var chunk in jobs.Chunk(SensitivityTable.ModelsPerPass))
-        {
-            var built = new List<LoadedModel>();
-            var sessions = new List<OrtModel>();
-            try
+        var scored = ChunkedScoring.Run(reference, jobs,
+            job =>
             {
-                foreach (var (_, _, tensors) in chunk)
-                {
-                    var graph = new ModelGraph(planning.Base.Graph.Model.Clone(), original.Path);
-                    WireCodec.RoundTrip(graph, tensors);
-                    built.Add(original.Derived(graph.Model));
-                    sessions.Add(new OrtModel(built[^1], runtime));
-                }
-                var models = sessions.Select((m, i) => EvaluatedModel.Of($"wire {chunk[i].W.Name()} after unit {chunk[i].B}", m))
-                    .Prepend(EvaluatedModel.Of("original", reference)).ToList();
-                var scores = Evaluator.Run(models, data, batchSize);
-                samples = scores[0].Samples;
-                for (var i = 0; i < chunk.Length; i++) drop[(int)chunk[i].W][chunk[i].B + 1] = AccuracyMetrics.Cost(metric, scores[0], scores[i + 1]);
-            }
-            finally
-            {
-                foreach (var s in sessions) s.Dispose();
-                foreach (var b in built) b.Dispose();
-            }
-        }
-        return new WireSensitivity(metric, samples, formats.Where(f => f.Lossy()).Distinct().ToList(), drop);
+                var graph = new ModelGraph(planning.Base.Graph.Model.Clone(), original.Path);
+                WireCodec.RoundTrip(graph, job.Tensors);
+                return original.Derived(graph.Model);
+            },
+            job => $"wire {job.W.Name()} after unit {job.B}", data, batchSize,
+            (job, originalScore, candidate) => drop[(int)job.W][job.B + 1] = AccuracyMetrics.Cost(metric, originalScore, candidate), runtime);
+        return new WireSensitivity(metric, scored?.Samples ?? 0, lossy, drop);
     }
 }

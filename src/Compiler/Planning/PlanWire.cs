@@ -28,7 +28,7 @@ public static class PlanWire
     {
         WireFormat.Int8 => 1e-1,
         WireFormat.Fp16 => 1e-2,
-        _ => 1e-4,
+        _ => Verification.VerifyOptions.DefaultTolerance,
     };
 
     /// <param name="amax">Calibrated ranges of tensors of the BN-folded model (needed only when a link is int8).</param>
@@ -39,9 +39,7 @@ public static class PlanWire
         var int8 = formats.Where(kv => kv.Value == WireFormat.Int8).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
         var ranges = int8.Count == 0 ? new Dictionary<string, double>()
             : (amax ?? throw new InvalidOperationException("an int8 link needs calibrated ranges"))(int8);
-        var wire = formats.ToDictionary(kv => kv.Key, kv => kv.Value == WireFormat.Fp16
-            ? new WireTensor(kv.Key, WireEncoding.Fp16)
-            : new WireTensor(kv.Key, WireEncoding.Int8, WireTensor.Int8Scale(ranges[kv.Key])), StringComparer.Ordinal);
+        var wire = formats.ToDictionary(kv => kv.Key, kv => Tensor(kv.Key, kv.Value, ranges), StringComparer.Ordinal);
 
         var outputOrder = planning.Base.Graph.Outputs.Select(o => o.Name).ToList();
         var lastPart = plan.Parts.Last(p => p.Model is not null).Index;
@@ -76,6 +74,14 @@ public static class PlanWire
         var transfers = plan.Transfers.Select(t => t with { Tensors = t.Tensors.Select(x => Sent(x, wire)).ToList() }).ToList();
         return plan with { Parts = parts, Transfers = transfers };
     }
+
+    /// <summary>Tensor <paramref name="name"/> sent in lossy format <paramref name="format"/>: fp16, or int8 with the scale of its calibrated range in <paramref name="ranges"/>.</summary>
+    public static WireTensor Tensor(string name, WireFormat format, IReadOnlyDictionary<string, double>? ranges) => format switch
+    {
+        WireFormat.Fp16 => new WireTensor(name, WireEncoding.Fp16),
+        WireFormat.Int8 => new WireTensor(name, WireEncoding.Int8, WireTensor.Int8Scale((ranges ?? throw new ArgumentNullException(nameof(ranges)))[name])),
+        _ => throw new ArgumentException($"fp32 sends '{name}' as it is: there is nothing to convert", nameof(format)),
+    };
 
     /// <summary>Each convertible tensor of a lossy link and its format; one format per tensor (the planner's constraint, checked).</summary>
     public static Dictionary<string, WireFormat> Formats(RealizedPlan plan, PlanningModel planning)
