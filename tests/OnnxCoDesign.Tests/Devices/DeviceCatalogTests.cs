@@ -41,7 +41,7 @@ public sealed class DeviceCatalogTests
         {
             Assert.NotEmpty(d.Sources);
             Assert.All(d.Sources, s => Assert.False(string.IsNullOrWhiteSpace(s)));
-            foreach (var figure in new[] { "fp32", "fp16", "int8", "memory", "TensorRT", "computeEfficiency", "memoryEfficiency", "nodeOverhead" })
+            foreach (var figure in new[] { "fp32", "fp16", "int8", "memory", "TensorRT", "computeEfficiency", "memoryEfficiency", "kernelOverhead" })
             {
                 Assert.True(d.Sources.Any(s => s.Contains(figure, StringComparison.Ordinal)), $"{d.Name}: no source for {figure}");
             }
