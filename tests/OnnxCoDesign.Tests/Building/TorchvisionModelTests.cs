@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using OnnxCoDesign.Samples;
 using OnnxCoDesign.Tests.Support;
 
