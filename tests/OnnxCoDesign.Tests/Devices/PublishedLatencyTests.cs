@@ -48,7 +48,7 @@ public sealed class PublishedLatencyTests(ITestOutputHelper output)
         "over-predicted on the Nano for nets made of 3x3 stride-1 convs (83-99% of their FLOPs): they attain 59-77% of the fp16 peak in direct-convolution FLOPs, above the assumed 0.6, which fits the 1x1-heavy ResNet-50 (58%)";
 
     private const string XavierResNet =
-        "under-predicted on the AGX Xavier for ResNets at batch 1: they attain 20-24% of the tensor-core fp16 peak, far below the assumed 0.6 (VGG, 26-41%, is within 6% only because its memory-bound fully connected layers dominate less of the error)";
+        "under-predicted on the AGX Xavier for ResNets at batch 1: they attain 20-24% of the tensor-core fp16 peak, far below the assumed 0.6 (VGG, attaining 26-41%, is predicted within 6%)";
 
     public static TheoryData<string> Models => new(PublishedLatencyTable.Rows.Select(r => r.Model).Distinct());
 
