@@ -9,12 +9,13 @@ namespace OnnxCoDesign.Samples;
 public static class TorchvisionModels
 {
     public static IReadOnlyList<string> Names { get; } =
-        ["alexnet", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "vgg11", "vgg13", "vgg16", "vgg19"];
+        ["alexnet", "mobilenet_v2", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "vgg11", "vgg13", "vgg16", "vgg19"];
 
     /// <summary>A model by torchvision name; throws listing the names when unknown.</summary>
     public static ModelProto ByName(string name, SampleOptions? options = null) => name switch
     {
         "alexnet" => AlexNet.Build(options),
+        "mobilenet_v2" => MobileNetV2.Build(options),
         "vgg11" => Vgg.Build(VggLayout.Vgg11, options),
         "vgg13" => Vgg.Build(VggLayout.Vgg13, options),
         "vgg16" => Vgg.Build(VggLayout.Vgg16, options),

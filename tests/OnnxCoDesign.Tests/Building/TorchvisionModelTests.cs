@@ -13,6 +13,7 @@ public sealed class TorchvisionModelTests
 {
     [Theory]
     [InlineData("alexnet", 61_100_840, 0.71)]
+    [InlineData("mobilenet_v2", 3_504_872, 0.30)]
     [InlineData("resnet18", 11_689_512, 1.81)]
     [InlineData("resnet34", 21_797_672, 3.66)]
     [InlineData("resnet50", 25_557_032, 4.09)]
@@ -26,10 +27,15 @@ public sealed class TorchvisionModelTests
     {
         var model = TorchvisionModels.ByName(name);
 
-        // ResNets ship BN folded; TorchvisionParameterCount adds γ back. VGG and AlexNet have no BN or folded bias.
-        Assert.Equal(parameters, name.StartsWith("resnet", StringComparison.Ordinal)
-            ? ResNet50.TorchvisionParameterCount(model)
-            : ParameterCount.Initializers(model));
+        // ResNets and MobileNetV2 ship BN folded (TorchvisionParameterCount adds γ back; MobileNetV2's Clip bounds
+        // are no parameters). VGG and AlexNet have no BN.
+        long count = name switch
+        {
+            "mobilenet_v2" => ResNet50.TorchvisionParameterCount(model) - MobileNetV2.ClipBoundElements,
+            _ when name.StartsWith("resnet", StringComparison.Ordinal) => ResNet50.TorchvisionParameterCount(model),
+            _ => ParameterCount.Initializers(model),
+        };
+        Assert.Equal(parameters, count);
         Assert.Equal(gmacs, Analysis.Of(model).Cost.Macs / 1e9, 2);
     }
 
@@ -74,6 +80,28 @@ public sealed class TorchvisionModelTests
         Assert.Equal(3, model.Graph.Node.Count(n => n.OpType == "Gemm"));
         Assert.Equal(15, model.Graph.Node.Count(n => n.OpType == "Relu"));
         Assert.Equal([4096L, 25088L], model.Graph.Initializer.Single(t => t.Name == "classifier.0.weight").Dims);
+    }
+
+    [Fact]
+    public void MobileNetV2_has_torchvisions_blocks_and_runs()
+    {
+        var model = MobileNetV2.Build(inputSize: 64);
+        var nodes = model.Graph.Node;
+        Assert.Equal(52, nodes.Count(n => n.OpType == "Conv"));
+        Assert.Equal(17, nodes.Count(n => n.OpType == "Conv" && n.Attribute.Single(a => a.Name == "group").I > 1));
+        Assert.Equal(35, nodes.Count(n => n.OpType == "Clip"));
+        Assert.Equal(10, nodes.Count(n => n.OpType == "Add"));
+        var y = Assert.Single(OrtRunner.Run(model));
+        Assert.Equal([1L, 1000L], y.Shape);
+        Assert.All(y.Data, v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
+    public void MobileNetV2_before_opset_11_takes_clip_bounds_as_attributes()
+    {
+        var model = MobileNetV2.Build(new SampleOptions(Opset: 10), inputSize: 32);
+        Assert.All(model.Graph.Node.Where(n => n.OpType == "Clip"), n => Assert.Single(n.Input));
+        Assert.Equal(1000, Assert.Single(OrtRunner.Run(model)).Shape[1]);
     }
 
     [Fact]
