@@ -12,7 +12,7 @@ public sealed class DeviceCatalogTests
     public void CatalogLoadsEveryDeviceInOrder()
     {
         Assert.Equal(
-            ["jetson-nano", "jetson-tx1", "jetson-tx2", "jetson-xavier-nx", "rtx-4090", "jetson-orin-nano", "jetson-orin-nx", "jetson-agx-orin", "raspberry-pi-5"],
+            ["jetson-nano", "jetson-tx1", "jetson-tx2", "jetson-xavier-nx", "jetson-agx-xavier", "rtx-4090", "jetson-orin-nano", "jetson-orin-nx", "jetson-agx-orin", "raspberry-pi-5"],
             DeviceCatalog.Builtin.Select(d => d.Name));
     }
 
