@@ -87,11 +87,19 @@ public sealed class MeasureCommandTests : IDisposable
         {
             AssertPositive(p, "predictedMs");
             AssertPositive(p, "measuredMs");
-            Assert.Single(p.GetProperty("comparedPredictedMs").EnumerateArray());
+            // The compared profile, then the host profile at node level (the cost model before kernels).
+            Assert.Equal(2, p.GetProperty("comparedPredictedMs").GetArrayLength());
         }
         Assert.InRange(root.GetProperty("spearman").GetDouble(), -1, 1);
         AssertPositive(root, "mapePercent");
         Assert.Equal("jetson-nano", root.GetProperty("comparedWith")[0].GetProperty("name").GetString());
+        var hostName = root.GetProperty("host").GetProperty("name").GetString();
+        Assert.Equal($"{hostName} (node level)", root.GetProperty("comparedWith")[1].GetProperty("name").GetString());
+        // Node level pays every node's traffic and overhead: never below the kernel-level prediction, above it for a
+        // part with a fused epilogue (a one-node part is one kernel either way).
+        double Node(JsonElement p) => p.GetProperty("comparedPredictedMs")[1].GetDouble();
+        Assert.All(parts, p => Assert.True(Node(p) >= p.GetProperty("predictedMs").GetDouble()));
+        Assert.Contains(parts, p => Node(p) > p.GetProperty("predictedMs").GetDouble());
     }
 
     [Fact]
