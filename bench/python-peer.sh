@@ -3,7 +3,8 @@
 # platform package ships it (framework-dependent, ReadyToRun) and by the IL-only build, against a Python onnx peer
 # doing the same job: onnx.load, onnx.shape_inference.infer_shapes, onnx.utils.Extractor extracting the two parts at
 # the cut the tool chose, onnx.save of both. Runs interleaved (ready-to-run, IL, peer, …) so all three see the same
-# machine load; prints the median and mean of RUNS runs each, the max RSS and the median ratios tool / peer.
+# machine load; prints the median and mean of RUNS runs each (wall clock, and CPU time user+sys, which a loaded
+# machine disturbs less), the max RSS and the median ratios tool / peer.
 #   bench/python-peer.sh              (RUNS=9 by default)
 # The peer runs on Debian's python3-onnx with /usr/bin/python3 (the python3 on PATH may be another one); the script
 # installs the package with apt-get when it is missing. Nothing in the product or its tests needs it.
@@ -56,14 +57,16 @@ onnx.save(extractor.extract_model(inputs, cuts), out + "/part0.onnx")
 onnx.save(extractor.extract_model(cuts, outputs), out + "/part1.onnx")
 PY
 
-run() { # label out command... → appends "seconds rss_kb" to $scratch/times-$label
+run() { # label out command... → appends "seconds rss_kb cpu_seconds" to $scratch/times-$label
   local label=$1 out=$2; shift 2
-  /usr/bin/time -o "$scratch/t" -f "%e %M" "$@" > "$scratch/log" 2>&1 || { cat "$scratch/log" >&2; exit 1; }
-  cat "$scratch/t" >> "$scratch/times-$label"
+  /usr/bin/time -o "$scratch/t" -f "%e %M %U %S" "$@" > "$scratch/log" 2>&1 || { cat "$scratch/log" >&2; exit 1; }
+  awk '{print $1, $2, $3 + $4}' "$scratch/t" >> "$scratch/times-$label"
   rm -rf "$out"
 }
-stats() { # file → "median mean maxrss_mb"
-  sort -g "$1" | awk '{t[NR]=$1; s+=$1; if ($2>m) m=$2} END {md=(NR%2)?t[(NR+1)/2]:(t[NR/2]+t[NR/2+1])/2; printf "%.3f %.3f %.1f", md, s/NR, m/1024}'
+stats() { # file → "median mean maxrss_mb cpu_median"
+  local cpu
+  cpu=$(awk '{print $3}' "$1" | sort -g | awk '{t[NR]=$1} END {printf "%.3f", (NR%2)?t[(NR+1)/2]:(t[NR/2]+t[NR/2+1])/2}')
+  sort -g "$1" | awk -v c="$cpu" '{t[NR]=$1; s+=$1; if ($2>m) m=$2} END {md=(NR%2)?t[(NR+1)/2]:(t[NR/2]+t[NR/2+1])/2; printf "%.3f %.3f %.1f %s", md, s/NR, m/1024, c}'
 }
 one_round() { # i
   run r2r "$scratch/o-r2r$1" dotnet "$r2r" compile "$model" -o "$scratch/o-r2r$1"
@@ -73,11 +76,12 @@ one_round() { # i
 one_round warm
 : > "$scratch/times-r2r"; : > "$scratch/times-il"; : > "$scratch/times-peer"
 for i in $(seq "$RUNS"); do one_round "$i"; done
-read -r rm_ rs rr <<< "$(stats "$scratch/times-r2r")"
-read -r im is ir <<< "$(stats "$scratch/times-il")"
-read -r pm ps pr <<< "$(stats "$scratch/times-peer")"
+read -r rm_ rs rr rc <<< "$(stats "$scratch/times-r2r")"
+read -r im is ir ic <<< "$(stats "$scratch/times-il")"
+read -r pm ps pr pc <<< "$(stats "$scratch/times-peer")"
 printf 'resnet50 (%s MB), cut at %s, %d runs each\n' "$(( $(stat -c %s "$model") / 1000000 ))" "$cuts" "$RUNS"
-printf '  tool, ReadyToRun (%s)  median %s s (mean %s) max RSS %s MB\n' "$rid" "$rm_" "$rs" "$rr"
-printf '  tool, IL only (any)        median %s s (mean %s) max RSS %s MB\n' "$im" "$is" "$ir"
-printf '  python onnx peer           median %s s (mean %s) max RSS %s MB\n' "$pm" "$ps" "$pr"
-printf '  ratio tool/peer: ReadyToRun %.3f, IL only %.3f\n' "$(echo "$rm_ / $pm" | bc -l)" "$(echo "$im / $pm" | bc -l)"
+printf '  tool, ReadyToRun (%s)  median %s s (mean %s), CPU %s s, max RSS %s MB\n' "$rid" "$rm_" "$rs" "$rc" "$rr"
+printf '  tool, IL only (any)        median %s s (mean %s), CPU %s s, max RSS %s MB\n' "$im" "$is" "$ic" "$ir"
+printf '  python onnx peer           median %s s (mean %s), CPU %s s, max RSS %s MB\n' "$pm" "$ps" "$pc" "$pr"
+printf '  ratio tool/peer, wall: ReadyToRun %.3f, IL only %.3f; CPU: ReadyToRun %.3f, IL only %.3f\n' \
+  "$(echo "$rm_ / $pm" | bc -l)" "$(echo "$im / $pm" | bc -l)" "$(echo "$rc / $pc" | bc -l)" "$(echo "$ic / $pc" | bc -l)"
