@@ -1,3 +1,5 @@
 using OnnxCoDesign.Compiler.Cli;
 
-return CodesignCli.Run(args, CliOutput.Console);
+var exit = CodesignCli.Run(args, CliOutput.Console);
+LoadedModules.WriteIfAsked();
+return exit;

@@ -31,7 +31,7 @@ public sealed class PackagedFeed : IDisposable
         Directory.CreateDirectory(Feed);
         Directory.CreateDirectory(Packages);
         // What a user runs at the repository root, into the feed, built apart from the working tree's bin/ and obj/.
-        Pack = DotNetCli.Run(RepoPaths.Root, null, "pack", "-o", Feed, "--artifacts-path", Path.Combine(Root, "artifacts"),
+        Pack = DotNetCli.Start("dotnet", RepoPaths.Root, null, PackTimeout, "pack", "-o", Feed, "--artifacts-path", Path.Combine(Root, "artifacts"),
             "-p:Version=" + Version, "-nodeReuse:false");
         if (Pack.ExitCode != 0)
         {
@@ -40,7 +40,13 @@ public sealed class PackagedFeed : IDisposable
         }
     }
 
-    /// <summary>The test version both packages carry, e.g. 0.1.0-test-1a2b3c4d.</summary>
+    /// <summary>
+    /// The pack builds the compiler four times (the pointer, two ReadyToRun platform packages, the IL fallback) besides
+    /// the MSBuild package: longer than one command's usual limit on a loaded 2-core machine.
+    /// </summary>
+    private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(15);
+
+    /// <summary>The test version every package carries, e.g. 0.1.0-test-1a2b3c4d.</summary>
     public string Version { get; }
 
     public string Root { get; }

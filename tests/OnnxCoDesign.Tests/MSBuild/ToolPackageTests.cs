@@ -1,12 +1,16 @@
 using System.IO.Compression;
+using System.Reflection.PortableExecutable;
+using System.Runtime.InteropServices;
 using System.Xml.Linq;
 using OnnxCoDesign.Tests.Support;
 
 namespace OnnxCoDesign.Tests.MSBuild;
 
 /// <summary>
-/// The two packages as `dotnet pack` makes them: what each holds, that the tool installs from a feed both ways
-/// (`--tool-path` and a local tool manifest) and runs, and that the repository packs nothing else.
+/// The packages as `dotnet pack` makes them: what each holds, that the tool installs from a feed both ways
+/// (`--tool-path` and a local tool manifest), picks this machine's platform package and runs, and that the repository
+/// packs nothing else. The tool is one pointer package (OnnxCoDesign.Tool) and one package per platform
+/// (OnnxCoDesign.Tool.RID, ReadyToRun), with OnnxCoDesign.Tool.any, framework-dependent IL, for every other platform.
 /// </summary>
 [Collection(PackagedFeedCollection.Name)]
 public sealed class ToolPackageTests(PackagedFeed feed)
@@ -19,6 +23,16 @@ public sealed class ToolPackageTests(PackagedFeed feed)
 
         var install = feed.DotNet(folder, "tool", "install", PackagedFeed.ToolPackageId, "--version", feed.Version, "--tool-path", tools);
         Assert.True(install.ExitCode == 0, install.ToString());
+
+        // The pointer package names one package per platform: the one for this machine is installed beside it.
+        var store = Path.Combine(tools, ".store", PackagedFeed.ToolPackageId.ToLowerInvariant(), feed.Version);
+        Assert.Equal([PackagedFeed.ToolPackageId.ToLowerInvariant(), RidPackageId(ThisMachinesToolRid).ToLowerInvariant()],
+            Directory.GetDirectories(store).Select(d => Path.GetFileName(d)).Order(StringComparer.Ordinal));
+        var installed = Path.Combine(store, RidPackageId(ThisMachinesToolRid).ToLowerInvariant(), feed.Version, "tools", "net10.0", ThisMachinesToolRid, "dotnet-codesign-compile.dll");
+        using (var dll = File.OpenRead(installed))
+        {
+            Assert.Equal(ThisMachinesToolRid != "any", IsReadyToRun(dll));
+        }
 
         var shim = Path.Combine(tools, OperatingSystem.IsWindows() ? "dotnet-codesign-compile.exe" : "dotnet-codesign-compile");
         var help = DotNetCli.Start(shim, folder, new Dictionary<string, string> { ["DOTNET_ROOT"] = DotNetRoot() }, DotNetCli.DefaultTimeout, "--help");
@@ -46,8 +60,26 @@ public sealed class ToolPackageTests(PackagedFeed feed)
         Assert.Contains("compile", help.Output);
     }
 
-    /// <summary>plan.json's JSON Schema, shipped beside the compiler in both packages.</summary>
+    /// <summary>plan.json's JSON Schema, shipped beside the compiler in every package that carries it.</summary>
     private const string PlanSchemaEntry = "tools/net10.0/any/Schemas/plan.schema.json";
+
+    /// <summary>The platforms with a ReadyToRun package of their own (Jetsons are linux-arm64).</summary>
+    private static readonly string[] ReadyToRunPlatforms = ["linux-x64", "linux-arm64"];
+
+    public static TheoryData<string> ReadyToRunRids
+    {
+        get
+        {
+            var rows = new TheoryData<string>();
+            foreach (var rid in ReadyToRunPlatforms) rows.Add(rid);
+            return rows;
+        }
+    }
+
+    /// <summary>The platform package `dotnet tool install` picks here: this machine's RID if it has one, else any.</summary>
+    private static string ThisMachinesToolRid => ReadyToRunPlatforms.FirstOrDefault(rid => rid == RuntimeInformation.RuntimeIdentifier) ?? "any";
+
+    private static string RidPackageId(string rid) => $"{PackagedFeed.ToolPackageId}.{rid}";
 
     [Fact]
     public void MSBuild_package_carries_the_task_the_build_assets_and_the_compiler_and_depends_on_nothing()
@@ -76,35 +108,111 @@ public sealed class ToolPackageTests(PackagedFeed feed)
     }
 
     [Fact]
-    public void Tool_package_is_a_dotnet_tool_named_dotnet_codesign_compile()
+    public void Tool_package_is_a_dotnet_tool_that_points_at_one_package_per_platform()
     {
         using var package = ZipFile.OpenRead(feed.PackagePath(PackagedFeed.ToolPackageId));
 
-        var schema = package.GetEntry(PlanSchemaEntry);
-        Assert.NotNull(schema);
-        using (var reader = new StreamReader(schema.Open()))
-        {
-            Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root, "src", "Compiler", "Schemas", "plan.schema.json")), reader.ReadToEnd());
-        }
+        var settings = Settings(package, "tools/any/any/DotnetToolSettings.xml");
+        Assert.Equal("dotnet-codesign-compile", settings.Descendants("Command").Single().Attribute("Name")?.Value);
+        var pointers = settings.Descendants("RuntimeIdentifierPackage").Select(p => (p.Attribute("RuntimeIdentifier")?.Value, p.Attribute("Id")?.Value));
+        Assert.Equal([("linux-x64", RidPackageId("linux-x64")), ("linux-arm64", RidPackageId("linux-arm64")), ("any", RidPackageId("any"))], pointers);
+        // A pointer only: the compiler is in the platform packages.
+        Assert.DoesNotContain(package.Entries, e => e.FullName.EndsWith(".dll", StringComparison.Ordinal));
+        Assert.Equal("DotnetTool", PackageType(package));
+    }
 
-        var settings = package.GetEntry("tools/net10.0/any/DotnetToolSettings.xml");
-        Assert.NotNull(settings);
-        using (var stream = settings.Open())
+    [Theory]
+    [MemberData(nameof(ReadyToRunRids))]
+    public void Platform_package_carries_ReadyToRun_code_and_only_its_platforms_ONNX_Runtime(string rid)
+    {
+        using var package = ZipFile.OpenRead(feed.PackagePath(RidPackageId(rid)));
+        var root = $"tools/net10.0/{rid}/";
+
+        AssertRunsWithDotnet(package, root);
+        AssertCarriesThePlanSchema(package, root);
+        foreach (var assembly in new[] { "dotnet-codesign-compile.dll", "OnnxCoDesign.Passes.dll", "OnnxCoDesign.Samples.dll" })
         {
-            var command = XDocument.Load(stream).Descendants("Command").Single();
-            Assert.Equal("dotnet-codesign-compile", command.Attribute("Name")?.Value);
-            Assert.Equal("dotnet-codesign-compile.dll", command.Attribute("EntryPoint")?.Value);
+            using var copy = Copy(package.GetEntry(root + assembly) ?? throw new InvalidOperationException($"{rid} lacks {assembly}"));
+            Assert.True(IsReadyToRun(copy), $"{rid}'s {assembly} carries no ReadyToRun code");
         }
-        var packageType = Element(Nuspec(package), "packageTypes")?.Elements().Single().Attribute("name")?.Value;
-        Assert.Equal("DotnetTool", packageType);
+        // Native libraries sit beside the tool, for this platform alone: no other platform's, no Windows DLLs.
+        Assert.NotNull(package.GetEntry(root + "libonnxruntime.so"));
+        Assert.DoesNotContain(package.Entries, e => e.FullName.StartsWith(root + "runtimes/", StringComparison.Ordinal));
+        Assert.DoesNotContain(package.Entries, e => e.FullName.StartsWith(root + "onnxruntime", StringComparison.Ordinal));
+        Assert.Equal("DotnetToolRidPackage", PackageType(package));
     }
 
     [Fact]
-    public void Packing_the_repository_root_makes_exactly_the_tool_and_the_MSBuild_package()
+    public void Any_package_is_the_framework_dependent_IL_build_for_every_other_platform()
+    {
+        using var package = ZipFile.OpenRead(feed.PackagePath(RidPackageId("any")));
+        const string root = "tools/net10.0/any/";
+
+        AssertRunsWithDotnet(package, root);
+        AssertCarriesThePlanSchema(package, root);
+        using (var copy = Copy(package.GetEntry(root + "dotnet-codesign-compile.dll")!))
+        {
+            Assert.False(IsReadyToRun(copy));
+        }
+        Assert.NotNull(package.GetEntry(root + "runtimes/linux-x64/native/libonnxruntime.so"));
+        Assert.NotNull(package.GetEntry(root + "runtimes/osx-arm64/native/libonnxruntime.dylib"));
+        Assert.NotNull(package.GetEntry(root + "runtimes/win-x64/native/onnxruntime.dll"));
+        // Symbols of native libraries (SkiaSharp's Windows PDBs, ~290 MB) are never shipped.
+        Assert.DoesNotContain(package.Entries, e => e.FullName.StartsWith(root + "runtimes/", StringComparison.Ordinal) && e.FullName.EndsWith(".pdb", StringComparison.Ordinal));
+        Assert.Equal("DotnetToolRidPackage", PackageType(package));
+    }
+
+    private static void AssertRunsWithDotnet(ZipArchive package, string root)
+    {
+        var command = Settings(package, root + "DotnetToolSettings.xml").Descendants("Command").Single();
+        Assert.Equal("dotnet-codesign-compile", command.Attribute("Name")?.Value);
+        Assert.Equal("dotnet-codesign-compile.dll", command.Attribute("EntryPoint")?.Value);
+        Assert.Equal("dotnet", command.Attribute("Runner")?.Value);
+    }
+
+    private static void AssertCarriesThePlanSchema(ZipArchive package, string root)
+    {
+        var schema = package.GetEntry(root + "Schemas/plan.schema.json");
+        Assert.NotNull(schema);
+        using var reader = new StreamReader(schema.Open());
+        Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root, "src", "Compiler", "Schemas", "plan.schema.json")), reader.ReadToEnd());
+    }
+
+    private static XDocument Settings(ZipArchive package, string entry)
+    {
+        using var stream = (package.GetEntry(entry) ?? throw new InvalidOperationException($"no {entry}")).Open();
+        return XDocument.Load(stream);
+    }
+
+    private static string? PackageType(ZipArchive package) => Element(Nuspec(package), "packageTypes")?.Elements().Single().Attribute("name")?.Value;
+
+    private static MemoryStream Copy(ZipArchiveEntry entry)
+    {
+        var copy = new MemoryStream();
+        using (var stream = entry.Open()) stream.CopyTo(copy);
+        copy.Position = 0;
+        return copy;
+    }
+
+    /// <summary>Whether a managed PE carries precompiled (ReadyToRun) code: its CLI header points at a ReadyToRun header.</summary>
+    private static bool IsReadyToRun(Stream dll)
+    {
+        using var pe = new PEReader(dll, PEStreamOptions.LeaveOpen);
+        return pe.PEHeaders.CorHeader is { } cor && cor.ManagedNativeHeaderDirectory.Size > 0;
+    }
+
+    [Fact]
+    public void Packing_the_repository_root_makes_exactly_the_tool_its_platform_packages_and_the_MSBuild_package()
     {
         var packages = Directory.GetFiles(feed.Feed).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal);
 
-        Assert.Equal([$"{PackagedFeed.MSBuildPackageId}.{feed.Version}.nupkg", $"{PackagedFeed.ToolPackageId}.{feed.Version}.nupkg"], packages);
+        Assert.Equal([
+            $"{PackagedFeed.MSBuildPackageId}.{feed.Version}.nupkg",
+            $"{PackagedFeed.ToolPackageId}.{feed.Version}.nupkg",
+            $"{RidPackageId("any")}.{feed.Version}.nupkg",
+            $"{RidPackageId("linux-arm64")}.{feed.Version}.nupkg",
+            $"{RidPackageId("linux-x64")}.{feed.Version}.nupkg",
+        ], packages);
     }
 
     private static XElement Nuspec(ZipArchive package)
