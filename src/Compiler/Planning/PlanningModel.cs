@@ -148,7 +148,7 @@ public sealed class PlanningModel
         var n = Units.Count;
         // Each device at its own precision: the lowest it runs at or above the one the plan allows.
         var kernelSeconds = granularity == CostGranularity.Kernel
-            ? devices.Select(d => Variants.Select(v => KernelUnitSeconds(v, d, d.EffectivePrecision(precision))).ToArray()).ToArray()
+            ? devices.Select(d => Variants.Select(v => KernelSecondsOf(v, d, d.EffectivePrecision(precision))).ToArray()).ToArray()
             : null;
         var seconds = kernelSeconds?.Select(d => d.Select(v => v.Units).ToArray()).ToArray()
             ?? devices.Select(d => Variants.Select(v => Units.Select(u =>
@@ -237,6 +237,19 @@ public sealed class PlanningModel
     /// every part with one cut; a part between two cuts that both split kernels near each other (a part holding
     /// only a residual Add, say) is an approximation.
     /// </summary>
+    // Variants no block changes share one graph (every variant of a model without blocks): costed once per device.
+    private readonly Dictionary<(ModelGraph, DeviceProfile, Precision), (double[] Units, double[] BeforeCut, double[] AfterCut)> _kernelSeconds = new();
+
+    private (double[] Units, double[] BeforeCut, double[] AfterCut) KernelSecondsOf(StrategyVariant v, DeviceProfile device, Precision precision)
+    {
+        lock (_kernelSeconds)
+        {
+            var key = (v.Graph, device, precision);
+            if (!_kernelSeconds.TryGetValue(key, out var seconds)) _kernelSeconds[key] = seconds = KernelUnitSeconds(v, device, precision);
+            return seconds;
+        }
+    }
+
     private (double[] Units, double[] BeforeCut, double[] AfterCut) KernelUnitSeconds(StrategyVariant v, DeviceProfile device, Precision precision)
     {
         var n = Units.Count;
