@@ -202,11 +202,22 @@ public sealed class ExternalDataStore : IDisposable
         ReadInto(tensor, scratch.AsSpan(0, (int)length));
         destination.Write(scratch, 0, (int)length);
         Interlocked.Exchange(ref _scratch, scratch);
-        if (length >= CollectAfter) GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+        // Collected once the bytes computed since the last collection reach half what the last one kept (at
+        // least CollectAfter): each collection's cost is paid for by a proportional number of bytes written, so
+        // a model with a large graph and many weights is not collected once per weight.
+        var since = Interlocked.Add(ref _computedSinceCollection, length);
+        var info = GC.GetGCMemoryInfo();
+        if (since >= Math.Max(CollectAfter, (info.HeapSizeBytes - info.FragmentedBytes) / 2))
+        {
+            Interlocked.Exchange(ref _computedSinceCollection, 0);
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+        }
     }
 
-    /// <summary>A computed tensor at least this large is followed by a collection (see <see cref="WriteComputed"/>).</summary>
-    private const long CollectAfter = 1 << 20;
+    /// <summary>The least computed bytes written between two collections (see <see cref="WriteComputed"/>).</summary>
+    private const long CollectAfter = 4 << 20;
+
+    private long _computedSinceCollection;
 
     private byte[]? _scratch;
 
