@@ -54,7 +54,7 @@ public static class CompilePipeline
     /// ranges calibrated on it, and with it the accuracy cost is measured (<see cref="AccuracyPlanning"/>).</param>
     public static CompileOutcome Run(LoadedModel source, string displayName, PlannerSettings settings, ShapeBindings bindings, AccuracyInputs? data = null)
     {
-        var planning = PlanningModel.Build(source, displayName, new PassContext(source.ExternalData) { Bindings = bindings });
+        var planning = PlanningModel.Build(source, displayName, new PassContext(source.ExternalData) { Bindings = bindings, DeferWeights = true });
         var devicePrecisions = settings.Devices.Select(d => d.EffectivePrecision(settings.Precision)).ToList();
         var scored = data?.Scoring is not null;
         var measuredTable = settings.Accuracy == AccuracyModel.Measured && scored;

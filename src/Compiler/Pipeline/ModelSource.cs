@@ -13,7 +13,8 @@ public static class ModelSource
         {
             throw new CodesignException(ErrorCodes.UsageError, "give either MODEL or --sample, not both");
         }
-        if (sample is not null) return (LoadedModel.InMemory(Sample(sample)), sample);
+        // A store of its own (not the shared in-memory one): compile leaves the sample's folded and fused weights there as recipes.
+        if (sample is not null) return (new LoadedModel(Sample(sample), null, new ExternalDataStore(null)), sample);
         if (path is null) throw new CodesignException(ErrorCodes.UsageError, "no model given: pass MODEL or --sample NAME");
         return (ModelLoader.Load(path), Path.GetFileName(path));
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Win32.SafeHandles;
 using Onnx;
 using OnnxCoDesign.Passes.Diagnostics;
@@ -14,6 +15,9 @@ namespace OnnxCoDesign.Passes.Loading;
 /// are checked on that handle and every later read of the location goes through it. Swapping the file for a
 /// link afterwards changes nothing the store reads. Bytes are read only when asked for, straight from the
 /// file, so weights are never held twice.
+/// A rewrite may also leave its new weights uncomputed (<see cref="Compute"/>): the store keeps the recipe and
+/// runs it whenever the bytes are read or saved, so a compile holds no folded or fused weight between passes
+/// and writes each straight to its output.
 /// </summary>
 public sealed class ExternalDataStore : IDisposable
 {
@@ -21,6 +25,14 @@ public sealed class ExternalDataStore : IDisposable
     private ExternalDataOpener? _opener;
     private readonly Dictionary<long, long> _deferred = new();
     private SafeFileHandle? _modelFile;
+    private readonly ConcurrentDictionary<long, (long Length, BytesFill Fill)> _computed = new();
+    private long _lastComputed;
+
+    /// <summary>The location a computed tensor names: not a file (no file name can hold '*' and '&lt;' on every platform).</summary>
+    public const string ComputedLocation = "<*computed*>";
+
+    /// <summary>Writes a computed tensor's bytes into a buffer of exactly its length.</summary>
+    public delegate void BytesFill(Span<byte> bytes);
 
     public ExternalDataStore(string? modelPath)
     {
@@ -41,7 +53,33 @@ public sealed class ExternalDataStore : IDisposable
     /// which is exactly where its bytes are; savers write it inline again. Known by its reference (file
     /// name, offset, length), so clones of the model's tensors are recognised too.
     /// </summary>
-    public bool IsDeferred(TensorProto tensor) => Deferred(tensor) is not null;
+    public bool IsDeferred(TensorProto tensor) => Deferred(tensor) is not null || ComputedOf(tensor) is not null;
+
+    /// <summary>
+    /// Makes <paramref name="tensor"/> (name, type and dims set, no data) a computed tensor of
+    /// <paramref name="length"/> bytes: <paramref name="fill"/> runs each time they are read or saved, and must
+    /// therefore read only what stays as it is (the tensors it was given, never the graph being edited).
+    /// Clones of the tensor are recognised by their reference, as deferred ones are.
+    /// </summary>
+    public void Compute(TensorProto tensor, long length, BytesFill fill)
+    {
+        var id = Interlocked.Increment(ref _lastComputed);
+        _computed[id] = (length, fill);
+        tensor.RawData = Google.Protobuf.ByteString.Empty;
+        tensor.ExternalData.Clear();
+        tensor.DataLocation = TensorProto.Types.DataLocation.External;
+        tensor.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = ComputedLocation });
+        tensor.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        tensor.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = length.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+    }
+
+    private (long Length, BytesFill Fill)? ComputedOf(TensorProto tensor)
+    {
+        if (_computed.IsEmpty || tensor.ExternalData.Count != 3 || tensor.ExternalData[0].Value != ComputedLocation) return null;
+        if (!ExternalDataReference.IsExternal(tensor)) return null;
+        return long.TryParse(tensor.ExternalData[1].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+               && _computed.TryGetValue(id, out var entry) ? entry : null;
+    }
 
     /// <summary>Registers a byte range of the model file holding a tensor's raw data, read through the open handle.</summary>
     internal void Defer(SafeFileHandle modelFile, long offset, long length)
@@ -67,6 +105,7 @@ public sealed class ExternalDataStore : IDisposable
     /// <summary>Checks one tensor's reference and returns it; the bytes are not read.</summary>
     public ExternalDataReference Validate(TensorProto tensor)
     {
+        if (ComputedOf(tensor) is { } c) return new ExternalDataReference(ComputedLocation, 0, c.Length, null);
         if (Deferred(tensor) is { } d)
         {
             return new ExternalDataReference(Path.GetFileName(ModelPath!), d.Offset, d.Length, null);
@@ -94,20 +133,33 @@ public sealed class ExternalDataStore : IDisposable
     /// <summary>Reads the tensor's bytes from its file (validated first).</summary>
     public byte[] Read(TensorProto tensor)
     {
-        var (handle, offset, length, location) = Locate(tensor);
-        var buffer = GC.AllocateUninitializedArray<byte>(checked((int)length));
-        var done = 0;
-        while (done < buffer.Length)
-        {
-            var n = RandomAccess.Read(handle, buffer.AsSpan(done), offset + done);
-            if (n == 0) throw Error(ErrorCodes.ExternalDataRange, $"'{location}' ended early while reading tensor '{tensor.Name}'");
-            done += n;
-        }
+        var buffer = GC.AllocateUninitializedArray<byte>(checked((int)StoredLength(tensor)));
+        ReadInto(tensor, buffer);
         return buffer;
     }
 
+    /// <summary>Reads (or computes) the tensor's bytes into a buffer of exactly their length.</summary>
+    public void ReadInto(TensorProto tensor, Span<byte> buffer)
+    {
+        if (ComputedOf(tensor) is { } c)
+        {
+            if (buffer.Length != c.Length) throw new ArgumentException($"tensor '{tensor.Name}' has {c.Length} bytes, not {buffer.Length}", nameof(buffer));
+            c.Fill(buffer);
+            return;
+        }
+        var (handle, offset, length, location) = Locate(tensor);
+        if (buffer.Length != length) throw new ArgumentException($"tensor '{tensor.Name}' has {length} bytes, not {buffer.Length}", nameof(buffer));
+        var done = 0;
+        while (done < buffer.Length)
+        {
+            var n = RandomAccess.Read(handle, buffer[done..], offset + done);
+            if (n == 0) throw Error(ErrorCodes.ExternalDataRange, $"'{location}' ended early while reading tensor '{tensor.Name}'");
+            done += n;
+        }
+    }
+
     /// <summary>The byte count a tensor's data occupies in its file.</summary>
-    public long StoredLength(TensorProto tensor) => Locate(tensor).Length;
+    public long StoredLength(TensorProto tensor) => ComputedOf(tensor)?.Length ?? Locate(tensor).Length;
 
     private (SafeFileHandle Handle, long Offset, long Length, string Location) Locate(TensorProto tensor)
     {
@@ -120,6 +172,11 @@ public sealed class ExternalDataStore : IDisposable
     /// <summary>Copies the tensor's bytes to a stream in chunks, without holding them all.</summary>
     public void CopyTo(TensorProto tensor, Stream destination)
     {
+        if (ComputedOf(tensor) is { } computed)
+        {
+            WriteComputed(tensor, computed.Length, destination);
+            return;
+        }
         var (handle, position, remaining, location) = Locate(tensor);
         var buffer = new byte[Math.Min(remaining, 1 << 20)];
         while (remaining > 0)
@@ -132,12 +189,46 @@ public sealed class ExternalDataStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Computes a tensor into the store's one scratch buffer and writes it. A large one's intermediates (the
+    /// weights it was computed from) are garbage once it is written: they are collected before the next tensor
+    /// is computed, so writing a model holds about one tensor's worth of weights, not the runtime's budget of
+    /// large objects (tens of megabytes), whatever the model's size.
+    /// </summary>
+    private void WriteComputed(TensorProto tensor, long length, Stream destination)
+    {
+        var scratch = Interlocked.Exchange(ref _scratch, null);
+        if (scratch is null || scratch.Length < length) scratch = GC.AllocateUninitializedArray<byte>(checked((int)length));
+        ReadInto(tensor, scratch.AsSpan(0, (int)length));
+        destination.Write(scratch, 0, (int)length);
+        Interlocked.Exchange(ref _scratch, scratch);
+        // Collected once the bytes computed since the last collection reach half what the last one kept (at
+        // least CollectAfter): each collection's cost is paid for by a proportional number of bytes written, so
+        // a model with a large graph and many weights is not collected once per weight.
+        var since = Interlocked.Add(ref _computedSinceCollection, length);
+        var info = GC.GetGCMemoryInfo();
+        if (since >= Math.Max(CollectAfter, (info.HeapSizeBytes - info.FragmentedBytes) / 2))
+        {
+            Interlocked.Exchange(ref _computedSinceCollection, 0);
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+        }
+    }
+
+    /// <summary>The least computed bytes written between two collections (see <see cref="WriteComputed"/>).</summary>
+    private const long CollectAfter = 4 << 20;
+
+    private long _computedSinceCollection;
+
+    private byte[]? _scratch;
+
     public void Dispose()
     {
         foreach (var (handle, _) in _files.Values) handle.Dispose();
         _files.Clear();
         _opener?.Dispose();
         _modelFile?.Dispose();
+        _computed.Clear();
+        _scratch = null;
     }
 
     /// <summary>The location's open handle and size: opened and checked the first time it is asked for.</summary>

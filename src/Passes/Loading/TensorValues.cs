@@ -99,6 +99,17 @@ public static class TensorValues
         return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Bytes(tensor, store).Span);
     }
 
+    /// <summary>
+    /// Copies a float32 tensor's values into <paramref name="into"/> (exactly its element count): a weight read
+    /// from its file or computed lands in the caller's buffer, with no array of its own.
+    /// </summary>
+    public static void CopyFloat32(TensorProto tensor, ExternalDataStore? store, Span<float> into)
+    {
+        if (tensor.DataType != ElementType.Float) throw new ArgumentException($"tensor '{tensor.Name}' is {ElementType.Name(tensor.DataType)}, not float", nameof(tensor));
+        if (ExternalDataReference.IsExternal(tensor)) (store ?? ExternalDataStore.None).ReadInto(tensor, System.Runtime.InteropServices.MemoryMarshal.AsBytes(into));
+        else Float32(tensor, store).CopyTo(into);
+    }
+
     public static float[] AsFloat(TensorProto tensor, ExternalDataStore? store = null)
     {
         if (tensor.DataType == ElementType.Float && !ExternalDataReference.IsExternal(tensor) && tensor.RawData.IsEmpty)

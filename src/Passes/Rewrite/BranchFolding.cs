@@ -13,7 +13,7 @@ namespace OnnxCoDesign.Passes.Rewrite;
 /// </summary>
 public static class BranchFolding
 {
-    /// <summary>W' = W·m: every weight of output channel c (layout [Cout, …]) scaled by m[c], rounded once.</summary>
+    /// <summary>W' = W·m: every weight of output channel c (layout [Cout, …]) scaled by m[c], rounded once. <paramref name="into"/> may be <paramref name="weight"/> itself.</summary>
     public static void FoldWeight(ReadOnlySpan<float> weight, double[] multiplier, Span<float> into)
     {
         var perChannel = weight.Length / multiplier.Length;

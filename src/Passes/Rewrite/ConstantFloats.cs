@@ -38,5 +38,15 @@ internal static class ConstantFloats
         return tensor;
     }
 
+    /// <summary>A float32 initializer left to <paramref name="store"/> to compute whenever it is read or saved.</summary>
+    public static TensorProto Deferred(string name, long[] dims, SpanAction fill, ExternalDataStore store)
+    {
+        var count = checked((int)dims.Aggregate(1L, (a, d) => a * d));
+        var tensor = new TensorProto { Name = name, DataType = ElementType.Float };
+        tensor.Dims.AddRange(dims);
+        store.Compute(tensor, count * 4L, bytes => fill(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes)));
+        return tensor;
+    }
+
     public delegate void SpanAction(Span<float> values);
 }

@@ -1,4 +1,5 @@
 using OnnxCoDesign.Passes.IR;
+using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Pipeline;
 
 namespace OnnxCoDesign.Passes.Rewrite;
@@ -67,11 +68,18 @@ public sealed class FoldBatchNorm : IGraphPass
 
     private static void Apply(ModelGraph graph, FoldMatch m, PassContext context)
     {
-        var edit = new GraphEdit(graph);
+        var edit = new GraphEdit(graph, context.DeferredWeights);
         var channels = m.WeightDims[0];
         var p = m.Parameters;
         var conv = m.Conv.Proto;
-        var weightName = edit.AddInitializer(conv.Input[1] + "_bnfolded", m.WeightDims, w => BranchFolding.FoldWeight(ConvParameters.Weight(graph, m.Conv, context), p.Multiplier, w));
+        // The fill may run later (deferred weights), after the conv reads the folded weight: it holds the original.
+        var weight = graph.ConstantOf(conv.Input[1])!;
+        var weightName = edit.AddInitializer(conv.Input[1] + "_bnfolded", m.WeightDims, w =>
+        {
+            // Read into the new tensor's own buffer and folded there: no copy of the original is held.
+            TensorValues.CopyFloat32(weight, context.Weights, w);
+            BranchFolding.FoldWeight(w, p.Multiplier, w);
+        });
         var b = new double[channels];
         BranchFolding.AddBias(ConvParameters.Bias(graph, m.Conv, channels, context), p, b);
         var biasName = edit.AddInitializer((conv.Input.Count > 2 && conv.Input[2].Length > 0 ? conv.Input[2] : m.Conv.Name + ".bias") + "_bnfolded", b, b.Length);

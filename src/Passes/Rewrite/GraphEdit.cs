@@ -1,5 +1,6 @@
 using Onnx;
 using OnnxCoDesign.Passes.IR;
+using OnnxCoDesign.Passes.Loading;
 
 namespace OnnxCoDesign.Passes.Rewrite;
 
@@ -7,7 +8,8 @@ namespace OnnxCoDesign.Passes.Rewrite;
 /// Edits a pass makes once its match is complete: fresh names, new initializers, nodes replaced in
 /// place, and the clean-up of initializers and value_info nothing refers to any more.
 /// </summary>
-internal sealed class GraphEdit(ModelGraph graph)
+/// <param name="deferTo">Where float32 weights given as a fill are left as recipes (<see cref="PassContext.DeferredWeights"/>); null computes them at once.</param>
+internal sealed class GraphEdit(ModelGraph graph, ExternalDataStore? deferTo = null)
 {
     private readonly HashSet<string> _names = AllNames(graph);
 
@@ -30,17 +32,22 @@ internal sealed class GraphEdit(ModelGraph graph)
     public string AddInitializer(string preferredName, float[] values, params long[] dims) =>
         Add(Fresh(preferredName), name => ConstantFloats.Float32(name, values, dims), dims);
 
-    /// <summary>A float32 initializer whose values are computed straight into its bytes.</summary>
+    /// <summary>
+    /// A float32 initializer whose values are computed straight into its bytes: now, or, with a store to defer
+    /// to, each time they are read or saved (so <paramref name="fill"/> must read only tensors it captured).
+    /// </summary>
     public string AddInitializer(string preferredName, long[] dims, ConstantFloats.SpanAction fill) =>
-        Add(Fresh(preferredName), name => ConstantFloats.Float32(name, dims, fill), dims);
+        Add(Fresh(preferredName), name => deferTo is null ? ConstantFloats.Float32(name, dims, fill) : ConstantFloats.Deferred(name, dims, fill, deferTo), dims);
 
     /// <summary>
     /// A float32 initializer of zeros that shares one zero buffer with every other such initializer of this
-    /// edit: analysis variants of a model (shapes and costs only) get the right structure without a copy
-    /// of the weights.
+    /// edit (or, with a store to defer to, no buffer at all): analysis variants of a model (shapes and costs
+    /// only) get the right structure without a copy of the weights.
     /// </summary>
     public string AddZeros(string preferredName, long[] dims)
     {
+        // With a store to defer to, the zeros are not even allocated: the tensor is a recipe that clears its buffer.
+        if (deferTo is not null) return AddInitializer(preferredName, dims, values => values.Clear());
         var bytes = checked((int)(dims.Aggregate(1L, (a, d) => a * d) * 4));
         if (_zeros.Length < bytes) _zeros = new byte[bytes];
         var tensor = new TensorProto { DataType = ElementType.Float, RawData = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(_zeros.AsMemory(0, bytes)) };

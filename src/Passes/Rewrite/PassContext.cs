@@ -43,7 +43,18 @@ public sealed class PassContext(ExternalDataStore weights)
 
     public bool StructureOnly => Mode == WeightMode.StructureOnly;
 
+    /// <summary>
+    /// Whether weights computed by a rewrite (folded, fused) are left as recipes in <see cref="Weights"/>
+    /// (<see cref="ExternalDataStore.Compute"/>) and computed when read or saved, instead of held in memory.
+    /// Compile sets it: its variants' weights are only ever streamed to the parts it writes. Ignored for the
+    /// shared in-memory store, which takes no recipes.
+    /// </summary>
+    public bool DeferWeights { get; init; }
+
+    /// <summary>The store a rewrite leaves its new weights to, or null to compute them at once.</summary>
+    public ExternalDataStore? DeferredWeights => DeferWeights && !ReferenceEquals(Weights, ExternalDataStore.None) ? Weights : null;
+
     /// <summary>This context with another weight mode; diagnostics, analyses and trace are shared.</summary>
     public PassContext With(WeightMode mode) =>
-        new(Weights) { Mode = mode, Bindings = Bindings, Diagnostics = Diagnostics, Analyses = Analyses, Trace = Trace };
+        new(Weights) { Mode = mode, DeferWeights = DeferWeights, Bindings = Bindings, Diagnostics = Diagnostics, Analyses = Analyses, Trace = Trace };
 }

@@ -23,20 +23,27 @@ internal sealed class BlockKernels
     private readonly PassContext _context;
     private readonly Dictionary<Branch, BatchNormParameters?> _bn;
 
-    private BlockKernels(ModelGraph graph, RepVggBlock block, PassContext context, Dictionary<Branch, BatchNormParameters?> bn)
+    // Each conv branch's weight tensor, taken at Prepare: a deferred kernel is computed after the edit, when the
+    // graph no longer holds these tensors.
+    private readonly Dictionary<Branch, TensorProto> _weights;
+
+    private BlockKernels(ModelGraph graph, RepVggBlock block, PassContext context, Dictionary<Branch, BatchNormParameters?> bn, Dictionary<Branch, TensorProto> weights)
     {
         _graph = graph;
         _block = block;
         _context = context;
         _bn = bn;
+        _weights = weights;
     }
 
     public static (BlockKernels? Kernels, string? Reason) Prepare(ModelGraph graph, RepVggBlock block, PassContext context)
     {
         var bn = new Dictionary<Branch, BatchNormParameters?>();
+        var weights = new Dictionary<Branch, TensorProto>();
         foreach (var branch in block.Branches)
         {
             if (branch.Conv is not null && ConvParameters.Check(graph, branch.Conv).Reason is { } convWhy) return (null, convWhy);
+            if (branch.Conv is not null) weights[branch] = graph.ConstantOf(branch.Conv.Input(1)!)!;
             BatchNormParameters? parameters = null;
             if (branch.Bn is not null)
             {
@@ -47,7 +54,7 @@ internal sealed class BlockKernels
             }
             bn[branch] = parameters;
         }
-        return (new BlockKernels(graph, block, context, bn), null);
+        return (new BlockKernels(graph, block, context, bn, weights), null);
     }
 
     /// <summary>The k×k kernel for a strategy: the main branch plus every branch the strategy fuses away.</summary>
@@ -99,11 +106,11 @@ internal sealed class BlockKernels
     private void AddBias(Branch branch, double[] bias) =>
         BranchFolding.AddBias(branch.Conv is null ? default : ConvParameters.Bias(_graph, branch.Conv, _block.Channels, _context), _bn[branch], bias);
 
-    private ReadOnlySpan<float> Weight(Branch branch) => ConvParameters.Weight(_graph, branch.Conv!, _context);
+    private ReadOnlySpan<float> Weight(Branch branch) => TensorValues.Float32(_weights[branch], _context.Weights);
 
     private double Multiplier(Branch branch, long o) => _bn[branch]?.Multiplier[o] ?? 1;
 
     /// <summary>Output channel o of a branch's kernel (its BN's m applied), centred in the size×size sum.</summary>
     private void AddConvChannel(Branch branch, ReadOnlySpan<float> weight, long o, Span<double> sum, long size) =>
-        BranchFolding.AddConvChannel(weight, o, Multiplier(branch, o), _block.InPerGroup, _graph.ConstantOf(branch.Conv!.Input(1)!)!.Dims[2], sum, size);
+        BranchFolding.AddConvChannel(weight, o, Multiplier(branch, o), _block.InPerGroup, _weights[branch].Dims[2], sum, size);
 }

@@ -77,7 +77,7 @@ public sealed class FuseBranches(StrategyPlan plan) : IGraphPass
 
         // Every match is complete and every block checked before the first edit; each block's kernels are
         // computed just before its own edit, so only one block's weights are in flight at a time.
-        var edit = new GraphEdit(graph);
+        var edit = new GraphEdit(graph, context.DeferredWeights);
         var rewrites = new List<Rewrite>();
         foreach (var (block, strategy, kernels, report) in planned)
         {

@@ -1,0 +1,130 @@
+using Google.Protobuf;
+using Onnx;
+using OnnxCoDesign.Compiler.Pipeline;
+using OnnxCoDesign.Compiler.Planning;
+using OnnxCoDesign.Passes.IR;
+using OnnxCoDesign.Passes.Loading;
+using OnnxCoDesign.Passes.Pipeline;
+using OnnxCoDesign.Passes.Rewrite;
+using OnnxCoDesign.Passes.Rewrite.Fusion;
+using OnnxCoDesign.Passes.Shapes;
+using OnnxCoDesign.Tests.Rewrite;
+using OnnxCoDesign.Tests.Support;
+
+namespace OnnxCoDesign.Tests.Loading;
+
+/// <summary>
+/// Weights a rewrite computes (folded, fused) left to the store as recipes (<see cref="PassContext.DeferWeights"/>):
+/// read and saved as the same bytes as when computed at once, held by nobody in between; the shared in-memory
+/// store takes none.
+/// </summary>
+public sealed class ComputedWeightsTests : IDisposable
+{
+    private readonly ScratchDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void AComputedTensorIsComputedAtEachReadAndSavedInline()
+    {
+        using var store = new ExternalDataStore(null);
+        var runs = 0;
+        var tensor = new TensorProto { Name = "w", DataType = ElementType.Float };
+        tensor.Dims.AddRange([2, 2]);
+        store.Compute(tensor, 16, bytes =>
+        {
+            runs++;
+            float[] values = [1, -2, 3.5f, 0];
+            values.CopyTo(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes));
+        });
+
+        Assert.True(tensor.RawData.IsEmpty);
+        Assert.True(store.IsDeferred(tensor));
+        Assert.True(store.IsDeferred(tensor.Clone()));
+        Assert.Equal([1, -2, 3.5f, 0], TensorValues.AsFloat(tensor, store));
+        Assert.Equal([1, -2, 3.5f, 0], TensorValues.AsFloat(tensor.Clone(), store));
+        Assert.Equal(2, runs);
+
+        var graph = new GraphProto { Name = "g" };
+        graph.Initializer.Add(tensor);
+        graph.Input.Add(new ValueInfoProto { Name = "x" });
+        var path = _dir.File("computed.onnx");
+        ModelSaver.Save(new ModelProto { IrVersion = 7, Graph = graph, OpsetImport = { new OperatorSetIdProto { Version = 13 } } }, path, store);
+        var saved = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).Graph.Initializer.Single();
+        Assert.False(ExternalDataReference.IsExternal(saved));
+        Assert.Empty(saved.ExternalData);
+        Assert.Equal([1, -2, 3.5f, 0], TensorValues.AsFloat(saved));
+        Assert.Equal(["computed.onnx"], _dir.Files());
+    }
+
+    [Fact]
+    public void AnotherStoreDoesNotKnowTheRecipe()
+    {
+        using var store = new ExternalDataStore(null);
+        var tensor = new TensorProto { Name = "w", DataType = ElementType.Float, Dims = { 1 } };
+        store.Compute(tensor, 4, bytes => bytes.Clear());
+        using var other = new ExternalDataStore(null);
+        Assert.False(other.IsDeferred(tensor));
+        Assert.False(ExternalDataStore.None.IsDeferred(tensor));
+    }
+
+    [Fact]
+    public void FoldedAndFusedWeightsLeftAsRecipesSaveTheSameBytesAsComputedOnes()
+    {
+        var path = _dir.File("tiny.onnx");
+        File.WriteAllBytes(path, RewriteRun.Tiny().ToByteArray());
+        using var loaded = ModelLoader.Load(path);
+
+        var (eager, eagerGraph) = Reparameterize(loaded, defer: false);
+        var (deferred, deferredGraph) = Reparameterize(loaded, defer: true);
+
+        // Every conv weight the passes made is a recipe (biases, a few floats each, are computed at once):
+        // no raw bytes in the deferred graph, bytes in the eager one.
+        var made = deferredGraph.Proto.Initializer.Where(t => t.Name.EndsWith(".weight_bnfolded", StringComparison.Ordinal) || t.Name.EndsWith(".rbr_reparam.weight", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(made);
+        Assert.All(made, t => Assert.True(t.RawData.IsEmpty && loaded.ExternalData.IsDeferred(t), t.Name));
+        Assert.All(eagerGraph.Proto.Initializer.Where(t => made.Any(m => m.Name == t.Name)), t => Assert.False(t.RawData.IsEmpty, t.Name));
+
+        ModelSaver.Save(eager, _dir.File("eager.onnx"), loaded.ExternalData);
+        ModelSaver.Save(deferred, _dir.File("deferred.onnx"), loaded.ExternalData);
+        Assert.Equal(File.ReadAllBytes(_dir.File("eager.onnx")), File.ReadAllBytes(_dir.File("deferred.onnx")));
+        Assert.Equal(ModelBytes.ToArray(eager, loaded.ExternalData), ModelBytes.ToArray(deferred, loaded.ExternalData));
+    }
+
+    [Fact]
+    public void TheSharedInMemoryStoreTakesNoRecipes()
+    {
+        var model = RewriteRun.Tiny().Clone();
+        var graph = new ModelGraph(model);
+        var context = new PassContext(ExternalDataStore.None) { DeferWeights = true };
+        Assert.Null(context.DeferredWeights);
+        Pipelines.Reparameterize(new StrategyPlan(FusionStrategy.S1)).Run(graph, context);
+        var made = model.Graph.Initializer.Where(t => t.Name.Contains(".rbr_reparam.", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(made);
+        Assert.All(made, t => Assert.False(t.RawData.IsEmpty || ExternalDataReference.IsExternal(t), t.Name));
+    }
+
+    [Fact]
+    public void CompileHoldsNoWeightOfItsPartsUntilTheyAreWritten()
+    {
+        var path = _dir.File("tiny.onnx");
+        File.WriteAllBytes(path, RewriteRun.Tiny().ToByteArray());
+        using var loaded = ModelLoader.Load(path);
+        var settings = new PlannerSettings { Devices = Compiler.Devices.DeviceCatalog.ResolveList("jetson-nano,jetson-xavier-nx") };
+        var outcome = CompilePipeline.Run(loaded, "tiny.onnx", settings, ShapeBindings.Empty);
+
+        var large = outcome.Plan.Parts.Where(p => p.Model is not null)
+            .SelectMany(p => p.Model!.Graph.Initializer)
+            .Where(t => (TensorValues.ByteCount(t) ?? 0) >= ModelLoader.DeferredWeightThreshold).ToList();
+        Assert.NotEmpty(large);
+        Assert.All(large, t => Assert.True(t.RawData.IsEmpty && loaded.ExternalData.IsDeferred(t), t.Name));
+    }
+
+    private static (ModelProto Model, ModelGraph Graph) Reparameterize(LoadedModel loaded, bool defer)
+    {
+        var model = loaded.Model.Clone();
+        var graph = new ModelGraph(model, loaded.Path);
+        Pipelines.Reparameterize(new StrategyPlan(FusionStrategy.S1)).Run(graph, new PassContext(loaded.ExternalData) { DeferWeights = defer });
+        return (model, graph);
+    }
+}
