@@ -42,7 +42,7 @@ internal static class CompileCommand
         var precision = CliConventions.Precision(cmd, "the lowest precision allowed: fp32, fp16 (default) or int8; each part runs at the lowest its device supports at or above it");
         var wire = cmd.Option("--wire <F>", "format of the float32 tensors crossing each cut: auto (default: per link, among fp32 and what both devices run; int8 with --calibration), fp32, fp16 or int8", CommandOptionType.SingleValue);
         var accuracy = cmd.Option("--accuracy <A>", "prior (default: one unit per branch fused away) or measured (deviation at the precision)", CommandOptionType.SingleValue);
-        var costModel = cmd.Option("--cost-model <M>", "roofline (default: per node) or paper (the seed's whole-sub-model Eq. 1-8)", CommandOptionType.SingleValue);
+        var costModel = cmd.Option("--cost-model <M>", "kernel (default: the roofline per kernel the device's runtime launches), node (the roofline per ONNX node; 'roofline' is its older name) or paper (the seed's whole-sub-model Eq. 1-8)", CommandOptionType.SingleValue);
         var shape = cmd.Option("--shape <BINDING>", "bind an input's shape (input=1x3x224x224) or a symbolic dimension (batch=4)", CommandOptionType.MultipleValue);
         var inputFormat = cmd.Option("--input-format <F>", "float (default: the model's float32 input) or uint8 (the camera's frame, one byte per pixel; the model normalizes it by --preprocess mean=…,std=…[,scale=…] in its first part)", CommandOptionType.SingleValue);
         var verify = cmd.Option("--verify", "run the parts chained in ONNX Runtime and refuse to write unless they match the original", CommandOptionType.NoValue);
@@ -80,6 +80,7 @@ internal static class CompileCommand
                 throw new CommandParsingException(cmd, "--max-accuracy-drop needs data to measure on: --validation DATA --labels LABELS (or --calibration DATA for the output deviation)");
             }
             var sensitivity = sensitivitySamples.HasValue() ? ParseCount(cmd, sensitivitySamples) : AccuracyInputs.DefaultSensitivitySamples;
+            var costChoice = ParseCostModel(cmd, costModel);
             var chain = DeviceCatalog.ResolveList(devices.Value() ?? DefaultDevices);
             var settings = new PlannerSettings
             {
@@ -92,7 +93,8 @@ internal static class CompileCommand
                 Wire = ParseWire(cmd, wire),
                 Accuracy = budget is not null ? AccuracyModel.Measured : Choice(cmd, accuracy, "--accuracy", AccuracyModel.Prior),
                 MaxAccuracyDrop = budget,
-                CostModel = Choice(cmd, costModel, "--cost-model", CostModelKind.Roofline),
+                CostModel = costChoice.Kind,
+                Granularity = costChoice.Granularity,
                 CameraInput = normalization,
             };
             var bindings = ShapeBindings.Parse(shape.Values!);
@@ -228,6 +230,16 @@ internal static class CompileCommand
         }
         return camera;
     }
+
+    /// <summary>--cost-model kernel|node|paper ('roofline', its name before kernels, is node).</summary>
+    private static (CostModelKind Kind, CostGranularity Granularity) ParseCostModel(CommandLineApplication cmd, CommandOption option) =>
+        (option.HasValue() ? option.Value()!.Trim().ToLowerInvariant() : "kernel") switch
+        {
+            "kernel" => (CostModelKind.Roofline, CostGranularity.Kernel),
+            "node" or "roofline" => (CostModelKind.Roofline, CostGranularity.Node),
+            "paper" => (CostModelKind.Paper, CostGranularity.Kernel),
+            _ => throw new CommandParsingException(cmd, $"--cost-model '{option.Value()}' is not one of kernel, node, paper"),
+        };
 
     private static T Choice<T>(CommandLineApplication cmd, CommandOption option, string name, T fallback) where T : struct, Enum
     {

@@ -53,7 +53,7 @@ internal static class DevicesCommand
         {
             o.WriteLine(string.Create(C,
                 $"{d.Name,-18} {Tera(d.PeakFp32),8} {Tera(d.PeakFp16),8} {Tera(d.PeakInt8),8} {d.MemoryBandwidth / 1e9,7:0.##} " +
-                $"{d.Ridge(Precision.Fp16),8:F1} {d.TensorRtVersion ?? "none",8} {d.ComputeEfficiency,5:F2} {d.MemoryEfficiency,5:F2} {d.NodeOverhead * 1e6,7:0.##}"));
+                $"{d.Ridge(Precision.Fp16),8:F1} {d.TensorRtVersion ?? "none",8} {d.ComputeEfficiency,5:F2} {d.MemoryEfficiency,5:F2} {d.KernelOverhead * 1e6,7:0.##}"));
         }
         o.WriteLine();
         o.WriteLine("Peaks are dense (sparse vendor figures halved). Efficiencies and node overheads are assumptions, not measurements;");
@@ -72,7 +72,7 @@ internal static class DevicesCommand
             : $"  int8      none (no int8 path: an int8 part runs at {d.EffectivePrecision(Precision.Int8).Name()})");
         o.WriteLine($"  precisions {string.Join(", ", d.Precisions.Select(p => p.Name()))} (runs natively; --precision is the lowest allowed, a part runs at the lowest of these at or above it)");
         o.WriteLine(string.Create(C, $"  memory    {d.MemoryBandwidth / 1e9:0.##} GB/s"));
-        o.WriteLine(string.Create(C, $"  efficiency compute {d.ComputeEfficiency:0.##}, memory {d.MemoryEfficiency:0.##}; node overhead {d.NodeOverhead * 1e6:0.##} us"));
+        o.WriteLine(string.Create(C, $"  efficiency compute {d.ComputeEfficiency:0.##}, memory {d.MemoryEfficiency:0.##}; node overhead {d.KernelOverhead * 1e6:0.##} us"));
         o.WriteLine($"  TensorRT  {d.TensorRtVersion ?? "none (parts run in ONNX Runtime)"}");
         o.WriteLine("  sources:");
         if (d.Sources.Count == 0) o.WriteLine("    (none given)");

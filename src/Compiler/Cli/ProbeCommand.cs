@@ -82,7 +82,7 @@ internal static class ProbeCommand
         var w = new StringWriter(C) { NewLine = "\n" };
         var d = r.Profile;
         w.WriteLine(d.DisplayName);
-        w.WriteLine(string.Create(C, $"  fp32 {d.PeakFp32 / 1e9:0.#} GFLOP/s, fp16 {d.PeakFp16 / 1e9:0.#} GFLOP/s, int8 {d.PeakInt8.GetValueOrDefault() / 1e9:0.#} GOPS, memory {d.MemoryBandwidth / 1e9:0.##} GB/s (DRAM copy {r.Plain.MemoryBandwidth / 1e9:0.##}), node overhead {d.NodeOverhead * 1e6:0.##} us"));
+        w.WriteLine(string.Create(C, $"  fp32 {d.PeakFp32 / 1e9:0.#} GFLOP/s, fp16 {d.PeakFp16 / 1e9:0.#} GFLOP/s, int8 {d.PeakInt8.GetValueOrDefault() / 1e9:0.#} GOPS, memory {d.MemoryBandwidth / 1e9:0.##} GB/s (DRAM copy {r.Plain.MemoryBandwidth / 1e9:0.##}), node overhead {d.KernelOverhead * 1e6:0.##} us"));
         w.WriteLine();
         w.WriteLine($"  {"probe",-44} {"ms",9} {"best ms",9} {"GFLOP/s",9}");
         foreach (var m in r.Measurements)

@@ -63,7 +63,7 @@ public sealed record DeviceProfile
     public double MemoryEfficiency { get; init; } = 1.0;
 
     /// <summary>Fixed seconds per node (kernel launch and scheduling).</summary>
-    public double NodeOverhead { get; init; }
+    public double KernelOverhead { get; init; }
 
     /// <summary>
     /// Compute efficiency by ONNX op type ("Conv" → 0.7), where a kernel's attained rate differs from

@@ -21,14 +21,17 @@ public static partial class DeviceProfileJson
     public static readonly IReadOnlyList<string> Keys =
     [
         "name", "displayName", "fp32Tflops", "fp16Tflops", "int8Tops", "memoryGBps",
-        "computeEfficiency", "memoryEfficiency", "nodeOverheadUs", "tensorRt", "precisions", "sources",
+        "computeEfficiency", "memoryEfficiency", "kernelOverheadUs", "tensorRt", "precisions", "sources",
     ];
 
     /// <summary>
     /// Keys a profile may have that are written only when they say something (so profiles and plans without
     /// them keep their exact bytes): operatorEfficiency, an object of ONNX op type → compute efficiency.
     /// </summary>
-    public static readonly IReadOnlyList<string> OptionalKeys = ["operatorEfficiency"];
+    public static readonly IReadOnlyList<string> OptionalKeys = ["operatorEfficiency", LegacyOverheadKey];
+
+    /// <summary>The per-kernel overhead's name before the kernel-level cost model (a per-node overhead then): still read, never written.</summary>
+    public const string LegacyOverheadKey = "nodeOverheadUs";
 
     private static readonly string[] Required = ["name", "fp32Tflops", "fp16Tflops", "memoryGBps"];
 
@@ -94,7 +97,7 @@ public static partial class DeviceProfileJson
             MemoryBandwidth = Scaled(fields, "memoryGBps", 1e9m, label, file),
             ComputeEfficiency = Efficiency(fields, "computeEfficiency", label, file),
             MemoryEfficiency = Efficiency(fields, "memoryEfficiency", label, file),
-            NodeOverhead = Overhead(fields, label, file),
+            KernelOverhead = Overhead(fields, label, file),
             OperatorEfficiency = OperatorEfficiency(fields, label, file),
             TensorRtVersion = TensorRt(fields, label, file),
             Precisions = precisions,
@@ -120,7 +123,7 @@ public static partial class DeviceProfileJson
         MemoryGBps = Unscaled(d.MemoryBandwidth, 1e9m),
         ComputeEfficiency = Unscaled(d.ComputeEfficiency, 1m),
         MemoryEfficiency = Unscaled(d.MemoryEfficiency, 1m),
-        NodeOverheadUs = Unscaled(d.NodeOverhead, 1e-6m),
+        KernelOverheadUs = Unscaled(d.KernelOverhead, 1e-6m),
         OperatorEfficiency = d.OperatorEfficiency.Count == 0
             ? null
             : new SortedDictionary<string, decimal>(d.OperatorEfficiency.ToDictionary(x => x.Key, x => Unscaled(x.Value, 1m)), StringComparer.Ordinal),
@@ -188,10 +191,14 @@ public static partial class DeviceProfileJson
 
     private static double Overhead(Dictionary<string, JsonElement> f, string label, string? file)
     {
-        if (!f.ContainsKey("nodeOverheadUs")) return 0;
-        var d = Number(f, "nodeOverheadUs", label, file);
-        // Zero is allowed (the plain roofline); a second or more per node is surely a unit mistake.
-        if (d < 0 || d >= 1_000_000) throw Malformed($"{label}: 'nodeOverheadUs' must be in [0, 1000000) microseconds, got {f["nodeOverheadUs"].GetRawText()}", file);
+        const string key = "kernelOverheadUs";
+        if (f.ContainsKey(key) && f.ContainsKey(LegacyOverheadKey))
+            throw Malformed($"{label}: give '{key}' or its older name '{LegacyOverheadKey}', not both", file);
+        var name = f.ContainsKey(key) ? key : f.ContainsKey(LegacyOverheadKey) ? LegacyOverheadKey : null;
+        if (name is null) return 0;
+        var d = Number(f, name, label, file);
+        // Zero is allowed (the plain roofline); a second or more per kernel is surely a unit mistake.
+        if (d < 0 || d >= 1_000_000) throw Malformed($"{label}: '{name}' must be in [0, 1000000) microseconds, got {f[name].GetRawText()}", file);
         return (double)(d * 1e-6m);
     }
 

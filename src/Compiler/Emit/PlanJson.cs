@@ -47,7 +47,7 @@ public static class PlanJson
             Lambda = s.Lambda,
             Accuracy = PlanAccuracyJson.Document(o),
             StrategyAccuracyCost = o.StrategyAccuracyCost.Select(a => Math.Round(a, 6)).ToList(),
-            CostModel = s.CostModel.ToString().ToLowerInvariant(),
+            CostModel = s.CostModelName,
             Units = o.Planning.Units.Count,
             BlockCount = o.Planning.BlockCount,
             Parts = o.Plan.Parts.Select(Part).ToList(),

@@ -37,7 +37,7 @@ public static class ReportHtml
         sb.Append($"<p id=\"{PlanSentence.Id}\" class=\"plan-sentence\">{Esc(PlanSentence.Of(o))}</p>\n");
         sb.Append($"<p class=\"setup\">{Esc(string.Join(" → ", s.Devices.Select(d => d.Name)))}, link {Esc(Devices.LinkSpec.Format(s.Link))}, {precision}, " +
                   $"objective {Esc(s.Objective.ToString().ToLowerInvariant())}, λ {s.Lambda.ToString(C)} s per unit, accuracy {Esc(s.Accuracy.ToString().ToLowerInvariant())}, " +
-                  $"cost model {Esc(s.CostModel.ToString().ToLowerInvariant())}; {o.Planning.Units.Count} units, {o.Planning.BlockCount} RepVGG blocks</p>\n");
+                  $"cost model {Esc(s.CostModelName)}; {o.Planning.Units.Count} units, {o.Planning.BlockCount} RepVGG blocks</p>\n");
         sb.Append("<dl class=\"summary\">");
         Fact(sb, "cuts", string.Join(", ", chosen.Choice.Cuts.Select(c => $"after {After(o, c)}")));
         Fact(sb, "strategies", chosen.Choice.StrategyNames(", "));

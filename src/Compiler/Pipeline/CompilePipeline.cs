@@ -65,7 +65,7 @@ public static class CompilePipeline
         var wires = WirePolicy.Allowed(settings.Devices, settings.Wire, calibrated: data?.Lowering.Settings is not null);
         var wireTable = table is not null && wires is not null ? AccuracyPlanning.WireTable(planning, source, wires, data!) : null;
         var problem = planning.Problem(settings.Devices, settings.Precision, settings.Link, settings.Objective, settings.CostModel, settings.Lambda, accuracy,
-            table?.ForDevices(devicePrecisions, planning.Units.Count), settings.ResultsDevice) with
+            table?.ForDevices(devicePrecisions, planning.Units.Count), settings.ResultsDevice, settings.Granularity) with
         {
             AllowedWires = wires,
             WireAccuracyCost = wireTable?.Costs(planning.Units.Count),

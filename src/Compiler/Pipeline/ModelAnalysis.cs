@@ -13,6 +13,21 @@ public sealed record ModelAnalysis(string DisplayName, ModelGraph Graph, ShapeIn
 {
     public IReadOnlyList<Diagnostic> Diagnostics => Shapes.Diagnostics.Items;
 
+    private readonly Dictionary<KernelRules, KernelReport> _kernels = new();
+
+    /// <summary>The kernels TensorRT runs this graph as (<see cref="KernelGrouping"/>), grouped once.</summary>
+    public KernelReport Kernels => KernelsFor(KernelRules.TensorRt);
+
+    /// <summary>The kernels a runtime with <paramref name="rules"/> runs this graph as, grouped once per rule set.</summary>
+    public KernelReport KernelsFor(KernelRules rules)
+    {
+        lock (_kernels)
+        {
+            if (!_kernels.TryGetValue(rules, out var report)) _kernels[rules] = report = KernelGrouping.Run(Graph, Shapes, Cost, rules);
+            return report;
+        }
+    }
+
     public static ModelAnalysis Run(LoadedModel model, string displayName, ShapeBindings bindings) =>
         Run(new ModelGraph(model.Model, model.Path), model.ExternalData, displayName, bindings);
 

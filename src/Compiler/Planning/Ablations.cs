@@ -58,7 +58,7 @@ public static class Ablations
             var rate = d.Peak(p.PrecisionOn(i)) * d.ComputeEfficiency;
             return p.UnitFlops.Select(row => row.Select(f => f / rate).ToArray()).ToArray();
         }).ToArray();
-        return new StageCosts(p with { UnitSeconds = seconds, CostModel = CostModelKind.Roofline });
+        return new StageCosts(p with { UnitSeconds = seconds, SecondsBeforeCut = null, SecondsAfterCut = null, CostModel = CostModelKind.Roofline });
     }
 
     /// <summary>The plan a FLOPs-only model picks: minimal L under <see cref="FlopsOnly"/>, over every strategy and wire format.</summary>

@@ -26,6 +26,12 @@ public sealed record PlannerSettings
 
     public CostModelKind CostModel { get; init; } = CostModelKind.Roofline;
 
+    /// <summary>What the roofline times: kernels (default) or nodes; unused by the paper's model.</summary>
+    public CostGranularity Granularity { get; init; } = CostGranularity.Kernel;
+
+    /// <summary>--cost-model as plan.json and the report name it: kernel, node or paper.</summary>
+    public string CostModelName => CostModel == CostModelKind.Paper ? "paper" : Granularity.ToString().ToLowerInvariant();
+
     /// <summary>
     /// --max-accuracy-drop: choose the fastest plan on the front whose accuracy cost, measured whole, is within
     /// this budget (in the measured metric's units), instead of minimizing T + λA.

@@ -142,12 +142,17 @@ public sealed class PlanningModel
 
     /// <summary>The optimizer's view for a chain of devices; <paramref name="precision"/> is the lowest allowed (see <see cref="PlanningProblem.PrecisionOn"/>).</summary>
     public PlanningProblem Problem(IReadOnlyList<DeviceProfile> devices, Precision precision, LinkProfile link,
-        Objective objective, CostModelKind costModel, double lambda, double[] strategyAccuracyCost, double[][][]? unitAccuracyCost = null, int? resultsDevice = null)
+        Objective objective, CostModelKind costModel, double lambda, double[] strategyAccuracyCost, double[][][]? unitAccuracyCost = null, int? resultsDevice = null,
+        CostGranularity granularity = CostGranularity.Kernel)
     {
         var n = Units.Count;
         // Each device at its own precision: the lowest it runs at or above the one the plan allows.
-        var seconds = devices.Select(d => Variants.Select(v => Units.Select(u =>
-            v.NodesOf(u, BlockNodes).Sum(node => RooflineTime.Seconds(v.CostOf(node), d, d.EffectivePrecision(precision)))).ToArray()).ToArray()).ToArray();
+        var kernelSeconds = granularity == CostGranularity.Kernel
+            ? devices.Select(d => Variants.Select(v => KernelUnitSeconds(v, d, d.EffectivePrecision(precision))).ToArray()).ToArray()
+            : null;
+        var seconds = kernelSeconds?.Select(d => d.Select(v => v.Units).ToArray()).ToArray()
+            ?? devices.Select(d => Variants.Select(v => Units.Select(u =>
+                v.NodesOf(u, BlockNodes).Sum(node => RooflineTime.Seconds(v.CostOf(node), d, d.EffectivePrecision(precision)))).ToArray()).ToArray()).ToArray();
         var flops = Variants.Select(v => Units.Select(u => (double)v.NodesOf(u, BlockNodes).Sum(node => v.CostOf(node).Flops ?? 0)).ToArray()).ToArray();
         var paperBytes = Variants.Select(v => Units.Select(u => PaperBytes(v, u)).ToArray()).ToArray();
         var baseCost = Base.Cost.Nodes.ToDictionary(c => c.Node, StringComparer.Ordinal);
@@ -165,6 +170,8 @@ public sealed class PlanningModel
             UnitNames = Units.Select(u => u.Name).ToList(),
             IsBlock = Units.Select(u => u.HasBlocks).ToArray(),
             UnitSeconds = seconds,
+            SecondsBeforeCut = kernelSeconds?.Select(d => d.Select(v => v.BeforeCut).ToArray()).ToArray(),
+            SecondsAfterCut = kernelSeconds?.Select(d => d.Select(v => v.AfterCut).ToArray()).ToArray(),
             UnitFlops = flops,
             UnitPaperBytes = paperBytes,
             BaseFlops = baseFlops,
@@ -217,6 +224,45 @@ public sealed class PlanningModel
             }
         }
         return (bytes, earliest);
+    }
+
+    /// <summary>
+    /// Kernel-level seconds of variant <paramref name="v"/> on a device, in the planner's additive form. Each kernel
+    /// (the device's runtime's grouping, <see cref="KernelGrouping"/>) is charged whole to the unit of its first
+    /// node. A kernel whose nodes span units is split by a cut between them: the part before the cut runs the
+    /// kernel's nodes up to it (grouped again), the part after runs the rest. So for interior boundary c,
+    /// <c>BeforeCut[c + 1]</c> is Σ (seconds of the pieces before c − seconds of the whole kernels) and
+    /// <c>AfterCut[c + 1]</c> Σ seconds of the pieces after c, over the kernels c splits; a part adds the first at the
+    /// cut it ends at and the second at the cut it starts after. Exact unless a part lies strictly inside one kernel
+    /// (a part of a lone residual Add, say), where the two pieces overlap.
+    /// </summary>
+    private (double[] Units, double[] BeforeCut, double[] AfterCut) KernelUnitSeconds(StrategyVariant v, DeviceProfile device, Precision precision)
+    {
+        var n = Units.Count;
+        var units = new double[n];
+        var before = new double[n + 1];
+        var after = new double[n + 1];
+        var unitOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var u in Units) foreach (var node in v.NodesOf(u, BlockNodes)) unitOf[node] = u.Index;
+        var grouping = v.Grouping(KernelTime.RulesFor(device));
+        foreach (var kernel in grouping.Report.Kernels)
+        {
+            if (kernel.IsFree) continue;
+            var seconds = KernelTime.Seconds(kernel, device, precision);
+            var spans = kernel.Nodes.Select(node => unitOf[node]).ToList();
+            var (first, last) = (spans.Min(), spans.Max());
+            units[unitOf[kernel.Nodes[0]]] += seconds;
+            for (var c = first; c < last; c++)
+            {
+                var left = kernel.Nodes.Where((_, i) => spans[i] <= c).Select(v.Node).ToList();
+                var right = kernel.Nodes.Where((_, i) => spans[i] > c).Select(v.Node).ToList();
+                before[c + 1] += Seconds(grouping.Grouping.Group(left)) - (spans[0] <= c ? seconds : 0);
+                after[c + 1] += Seconds(grouping.Grouping.Group(right)) - (spans[0] > c ? seconds : 0);
+            }
+        }
+        return (units, before, after);
+
+        double Seconds(IEnumerable<Kernel> kernels) => kernels.Sum(k => KernelTime.Seconds(k, device, precision));
     }
 
     /// <summary>The seed's bytes of a unit: the weights its nodes read plus the outputs they write.</summary>

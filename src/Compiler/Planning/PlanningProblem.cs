@@ -24,6 +24,16 @@ public sealed record PlanningProblem
     /// <summary>Roofline seconds of each unit: [device][strategy][unit].</summary>
     public required double[][][] UnitSeconds { get; init; }
 
+    /// <summary>
+    /// Kernel-level corrections at the cuts, [device][strategy][boundary + 1] (null at node level and for the paper's
+    /// model): what a part ending at interior boundary b adds (<see cref="SecondsBeforeCut"/>), and what a part
+    /// starting after it adds (<see cref="SecondsAfterCut"/>), for the kernels the cut splits in two.
+    /// </summary>
+    public double[][][]? SecondsBeforeCut { get; init; }
+
+    /// <inheritdoc cref="SecondsBeforeCut"/>
+    public double[][][]? SecondsAfterCut { get; init; }
+
     /// <summary>FLOPs of each unit: [strategy][unit].</summary>
     public required double[][] UnitFlops { get; init; }
 

@@ -24,6 +24,6 @@ public static class RooflineTime
     {
         var compute = (node.Flops ?? 0) / (device.Peak(precision) * device.ComputeEfficiencyFor(node.OpType));
         var memory = node.Bytes * BytesScale(precision) / (device.MemoryBandwidth * device.MemoryEfficiency);
-        return Math.Max(compute, memory) + device.NodeOverhead;
+        return Math.Max(compute, memory) + device.KernelOverhead;
     }
 }

@@ -6,8 +6,9 @@ namespace OnnxCoDesign.Compiler.Planning;
 /// <summary>
 /// Seconds of one part (units a..b) on one device with one strategy, by either cost model:
 /// <list type="bullet">
-/// <item>roofline (default): Σ over the part's nodes of max(flops/(P·ηc), bytes/(B·ηm)) + per-node overhead,
-/// precomputed per unit;</item>
+/// <item>roofline (default): Σ over the part's kernels (or nodes, at node level) of max(flops/(P·ηc), bytes/(B·ηm)) +
+/// per-kernel overhead, precomputed per unit, with the corrections for kernels a cut splits
+/// (<see cref="PlanningProblem.SecondsBeforeCut"/>);</item>
 /// <item>paper (the seed's Eq. 1–8, whole sub-model): with F the part's FLOPs, M its bytes and I = F/M,
 /// T = F / (ηc · min(P, I·B)) — the device reaches P only when I is at least its ridge P/B.</item>
 /// </list>
@@ -42,7 +43,13 @@ public sealed class StageCosts
     private double Stage(int device, int strategy, int first, int last)
     {
         if (last < first) return 0;
-        if (_p.CostModel == CostModelKind.Roofline) return _seconds[device][strategy][last + 1] - _seconds[device][strategy][first];
+        if (_p.CostModel == CostModelKind.Roofline)
+        {
+            var seconds = _seconds[device][strategy][last + 1] - _seconds[device][strategy][first];
+            if (_p.SecondsBeforeCut is { } before && Interior(last)) seconds += before[device][strategy][last + 1];
+            if (_p.SecondsAfterCut is { } after && Interior(first - 1)) seconds += after[device][strategy][first];
+            return seconds;
+        }
         var flops = _flops[strategy][last + 1] - _flops[strategy][first];
         var bytes = _bytes[strategy][last + 1] - _bytes[strategy][first];
         return PaperSeconds(_p.Devices[device], _p.PrecisionOn(device), flops, bytes);

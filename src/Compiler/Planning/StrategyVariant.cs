@@ -15,7 +15,20 @@ public sealed record StrategyVariant(FusionStrategy Strategy, ModelGraph Graph, 
     private readonly Dictionary<string, NodeCost> _costs = Cost.Nodes.ToDictionary(n => n.Node, StringComparer.Ordinal);
     private readonly Dictionary<string, GraphNode> _nodes = Graph.Nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
 
+    private readonly Dictionary<KernelRules, (KernelGrouping, KernelReport)> _kernels = new();
+
     public NodeCost CostOf(string node) => _costs[node];
+
+    /// <summary>The variant's kernels under a runtime's rules, grouped once, and the grouping (to regroup pieces of them).</summary>
+    public (KernelGrouping Grouping, KernelReport Report) Grouping(KernelRules rules)
+    {
+        lock (_kernels)
+        {
+            if (_kernels.TryGetValue(rules, out var found)) return found;
+            var grouping = new KernelGrouping(Graph, Shapes, Cost, rules);
+            return _kernels[rules] = (grouping, new KernelReport(rules, grouping.Group(Graph.Nodes)));
+        }
+    }
 
     public GraphNode Node(string name) => _nodes[name];
 

@@ -109,7 +109,7 @@ public static class HostProbe
             PeakFp16 = peak16,
             PeakInt8 = peak8,
             MemoryBandwidth = copy,
-            NodeOverhead = OperatorEfficiencyFit.Significant(overhead, 3),
+            KernelOverhead = OperatorEfficiencyFit.Significant(overhead, 3),
             TensorRtVersion = null,
             Sources = [.. common, "memory: " + copySource, .. tail],
         };

@@ -32,7 +32,7 @@ public sealed record DeviceDocument
 
     public required decimal MemoryEfficiency { get; init; }
 
-    public required decimal NodeOverheadUs { get; init; }
+    public required decimal KernelOverheadUs { get; init; }
 
     /// <summary>ONNX op type → compute efficiency, sorted by op type; absent when the profile has none.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

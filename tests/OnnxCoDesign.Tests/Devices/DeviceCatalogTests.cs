@@ -28,7 +28,7 @@ public sealed class DeviceCatalogTests
             if (d.PeakInt8 is { } int8) Assert.True(int8 >= d.PeakFp16, $"{d.Name}: int8 below fp16");
             Assert.InRange(d.ComputeEfficiency, 0.01, 1.0);
             Assert.InRange(d.MemoryEfficiency, 0.01, 1.0);
-            Assert.InRange(d.NodeOverhead, 1e-6, 1e-3);
+            Assert.InRange(d.KernelOverhead, 1e-6, 1e-3);
             Assert.False(string.IsNullOrWhiteSpace(d.DisplayName));
         }
     }

@@ -55,7 +55,7 @@ public sealed class DeviceProfileFileTests : IDisposable
         Assert.Equal(34.1e9, d.MemoryBandwidth);
         Assert.Equal(1.0, d.ComputeEfficiency);
         Assert.Equal(1.0, d.MemoryEfficiency);
-        Assert.Equal(0, d.NodeOverhead);
+        Assert.Equal(0, d.KernelOverhead);
         Assert.Null(d.TensorRtVersion);
         Assert.Empty(d.Sources);
     }
@@ -72,7 +72,7 @@ public sealed class DeviceProfileFileTests : IDisposable
         Assert.Equal("Lab GPU", d.DisplayName);
         Assert.Equal(0.5, d.ComputeEfficiency);
         Assert.Equal(0.8, d.MemoryEfficiency);
-        Assert.Equal(7.5e-6, d.NodeOverhead);
+        Assert.Equal(7.5e-6, d.KernelOverhead);
         Assert.Equal("10.3", d.TensorRtVersion);
         Assert.Equal(["measured by us"], d.Sources);
     }

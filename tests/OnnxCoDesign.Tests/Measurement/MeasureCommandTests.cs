@@ -19,7 +19,7 @@ public sealed class MeasureCommandTests : IDisposable
         var host = new DeviceProfile
         {
             Name = "host", DisplayName = "test host", PeakFp32 = 1e11, PeakFp16 = 1e11, PeakInt8 = 4e11, MemoryBandwidth = 2e10,
-            NodeOverhead = 1e-6, OperatorEfficiency = new Dictionary<string, double> { ["Relu"] = 0.05 }, Sources = ["a test profile"],
+            KernelOverhead = 1e-6, OperatorEfficiency = new Dictionary<string, double> { ["Relu"] = 0.05 }, Sources = ["a test profile"],
         };
         var path = _dir.File("host.json");
         using (var stream = File.Create(path))

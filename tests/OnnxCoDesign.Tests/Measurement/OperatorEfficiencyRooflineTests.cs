@@ -10,7 +10,7 @@ public sealed class OperatorEfficiencyRooflineTests
     private static readonly DeviceProfile Device = new()
     {
         Name = "synthetic", DisplayName = "synthetic", PeakFp32 = 1e12, PeakFp16 = 2e12, PeakInt8 = 4e12, MemoryBandwidth = 1e12,
-        ComputeEfficiency = 0.8, MemoryEfficiency = 1, NodeOverhead = 1e-6,
+        ComputeEfficiency = 0.8, MemoryEfficiency = 1, KernelOverhead = 1e-6,
         OperatorEfficiency = new Dictionary<string, double> { ["Conv"] = 0.5, ["Relu"] = 0.01 },
     };
 

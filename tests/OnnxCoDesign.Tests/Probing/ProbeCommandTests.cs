@@ -26,7 +26,7 @@ public sealed class ProbeCommandTests : IDisposable
         Assert.Equal("host", host.Name);
         Assert.All([host.PeakFp32, host.PeakFp16, host.PeakInt8!.Value, host.MemoryBandwidth], x => Assert.True(x > 0 && double.IsFinite(x)));
         Assert.True(host.PeakFp16 >= host.PeakFp32 && host.PeakInt8!.Value >= host.PeakFp32); // never below fp32: it is the fallback
-        Assert.True(host.NodeOverhead >= 0);
+        Assert.True(host.KernelOverhead >= 0);
         Assert.Equal(1.0, host.ComputeEfficiency);
         Assert.Null(host.TensorRtVersion);
         Assert.Contains("Conv", host.OperatorEfficiency.Keys);
@@ -40,7 +40,7 @@ public sealed class ProbeCommandTests : IDisposable
         var plain = DeviceCatalog.Resolve(_dir.File("plain.json"));
         Assert.Equal("host-plain", plain.Name);
         Assert.Equal(host.PeakFp32, plain.PeakFp32);
-        Assert.Equal(host.NodeOverhead, plain.NodeOverhead);
+        Assert.Equal(host.KernelOverhead, plain.KernelOverhead);
         Assert.Empty(plain.OperatorEfficiency);
         Assert.True(plain.MemoryBandwidth > 0);
 

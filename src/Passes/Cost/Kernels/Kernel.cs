@@ -1,0 +1,35 @@
+namespace OnnxCoDesign.Passes.Cost;
+
+/// <summary>What a kernel is, for its cost: shape-only ops cost nothing; the rest pay the roofline and one launch.</summary>
+public enum KernelKind
+{
+    /// <summary>Reshape, Flatten, Identity, Dropout, Squeeze, Unsqueeze, Shape, Constant: a view or a build-time value, no launch.</summary>
+    Free,
+
+    /// <summary>Conv, ConvTranspose, Gemm or MatMul with what runs in its epilogue (and a Pad folded into its padding).</summary>
+    Contraction,
+
+    /// <summary>A chain of elementwise ops run as one pointwise kernel.</summary>
+    Pointwise,
+
+    /// <summary>Any other op (pooling, Concat, Resize, Softmax, …): a kernel of its own.</summary>
+    Other,
+}
+
+/// <summary>
+/// One kernel as TensorRT or ONNX Runtime runs it (<see cref="KernelGrouping"/>): <see cref="Name"/> is its anchor
+/// node (the contraction, or the chain's first op) and <see cref="OpType"/> the anchor's op type, the class its
+/// compute efficiency is looked up by. <see cref="Nodes"/> are its nodes in topological order. Its FLOPs are its
+/// nodes' (null when one is unknown); its bytes are its traffic as one kernel: each external input read once
+/// (activations and initializers) and each output read outside it (or a graph output) written once —
+/// intermediates stay in registers.
+/// </summary>
+public sealed record Kernel(int Index, string Name, KernelKind Kind, string OpType, IReadOnlyList<string> Nodes,
+    long? Flops, long BytesRead, long BytesWritten)
+{
+    public long Bytes => BytesRead + BytesWritten;
+
+    public bool IsKnown => Flops is not null;
+
+    public bool IsFree => Kind == KernelKind.Free;
+}
