@@ -1,3 +1,4 @@
+using OnnxCoDesign.Passes.Cost;
 using OnnxCoDesign.Compiler.Planning;
 using OnnxCoDesign.Compiler.Probing;
 
@@ -37,21 +38,21 @@ public static class KernelProfileFit
 {
     public const int MaxRounds = 20;
 
-    public static KernelFit Run(IReadOnlyList<(IReadOnlyList<PartKernel> Kernels, double Seconds)> groups, DeviceProfile start, Precision precision)
+    public static KernelFit Run(IReadOnlyList<(IReadOnlyList<Kernel> Kernels, double Seconds)> groups, DeviceProfile start, Precision precision)
     {
         var peak = start.Peak(precision);
         var scale = RooflineTime.BytesScale(precision);
         double StartA(string op) => 1 / (peak * start.ComputeEfficiencyFor(op));
         var startM = 1 / (start.MemoryBandwidth * start.MemoryEfficiency);
-        var rows = groups.Where(g => g.Seconds > 0 && g.Kernels.Any(k => !k.Free)).Select(g => (Kernels: g.Kernels.Where(k => !k.Free).ToList(), g.Seconds)).ToList();
+        var rows = groups.Where(g => g.Seconds > 0 && g.Kernels.Any(k => !k.IsFree)).Select(g => (Kernels: g.Kernels.Where(k => !k.IsFree).ToList(), g.Seconds)).ToList();
 
         var a = new Dictionary<string, double>(StringComparer.Ordinal);
         double A(string op) => a.TryGetValue(op, out var v) ? v : StartA(op);
         var m = startM;
-        var o = start.NodeOverhead;
+        var o = start.KernelOverhead;
         var fittedM = false;
         var overheadFitted = false;
-        bool Compute(PartKernel k) => k.Flops is { } f && f > 0 && f * A(k.OpType) >= k.Bytes * scale * m;
+        bool Compute(Kernel k) => k.Flops is { } f && f > 0 && f * A(k.OpType) >= k.Bytes * scale * m;
 
         var bounds = rows.Select(r => r.Kernels.Select(Compute).ToArray()).ToList();
         var rounds = 0;
@@ -95,7 +96,7 @@ public static class KernelProfileFit
     private sealed record Solution(double? O, Dictionary<string, double> A, double? M);
 
     /// <summary>One classification's least squares, dropping the overhead or a coefficient that comes out non-positive.</summary>
-    private static Solution Solve(List<(List<PartKernel> Kernels, double Seconds)> rows, List<bool[]> bounds, double scale, Func<string, double> startA, double startM)
+    private static Solution Solve(List<(List<Kernel> Kernels, double Seconds)> rows, List<bool[]> bounds, double scale, Func<string, double> startA, double startM)
     {
         var fixedOps = new HashSet<string>(StringComparer.Ordinal);
         var fitO = true;

@@ -1,3 +1,4 @@
+using OnnxCoDesign.Passes.Cost;
 using OnnxCoDesign.Passes.IR;
 
 namespace OnnxCoDesign.Compiler.Devices.Import;
@@ -42,7 +43,7 @@ public sealed record LayerMatchResult(IReadOnlyList<LayerMatch> Layers, IReadOnl
 /// </summary>
 public static class LayerMatching
 {
-    public static LayerMatchResult Run(IReadOnlyList<TrtexecLayer> layers, IReadOnlyList<PartKernel> kernels, ModelGraph graph)
+    public static LayerMatchResult Run(IReadOnlyList<TrtexecLayer> layers, IReadOnlyList<Kernel> kernels, ModelGraph graph)
     {
         var order = new Dictionary<string, int>(StringComparer.Ordinal);
         var byOutput = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -82,8 +83,8 @@ public static class LayerMatching
                 }
             }
             var ks = nodes.Select(n => kernelOf[n]).Distinct().Order().ToList();
-            var role = ks.Count == 0 ? LayerRole.NoNode : ks.All(k => kernels[k].Free) ? LayerRole.Free : LayerRole.Matched;
-            matches.Add(new LayerMatch(layer, role, role == LayerRole.Matched ? ks.Where(k => !kernels[k].Free).ToList() : []));
+            var role = ks.Count == 0 ? LayerRole.NoNode : ks.All(k => kernels[k].IsFree) ? LayerRole.Free : LayerRole.Matched;
+            matches.Add(new LayerMatch(layer, role, role == LayerRole.Matched ? ks.Where(k => !kernels[k].IsFree).ToList() : []));
         }
         return new LayerMatchResult(matches, Groups(matches, kernels.Count));
     }
