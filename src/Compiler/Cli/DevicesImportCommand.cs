@@ -68,6 +68,13 @@ internal static class DevicesImportCommand
         });
     });
 
+    private static string Reason(LayerRole role) => role switch
+    {
+        LayerRole.Reformat => "reformatting or copy",
+        LayerRole.Free => "free ops only",
+        _ => "names no node of the part",
+    };
+
     public static string Summary(TrtexecImportResult r, DeviceProfile start)
     {
         var w = new StringWriter(C) { NewLine = "\n" };
@@ -76,7 +83,7 @@ internal static class DevicesImportCommand
         w.WriteLine(string.Create(C, $"{r.Match.Layers.Count} layers: {matched.Count} matched to {r.Match.Groups.Sum(g => g.Kernels.Count)} of {r.Kernels.Launched} kernels in {r.Match.Groups.Count} groups ({matched.Sum(l => l.Layer.Seconds) * 1e3:0.###} ms), {r.Match.Layers.Count - matched.Count} as overhead ({r.UnmatchedSeconds * 1e3:0.###} ms)"));
         foreach (var l in r.Match.Layers.Where(l => l.Role != LayerRole.Matched))
         {
-            w.WriteLine(string.Create(C, $"  overhead {l.Layer.Seconds * 1e3,9:0.####} ms  {l.Layer.Name}  ({TrtexecImport.RoleName(l.Role)})"));
+            w.WriteLine(string.Create(C, $"  overhead {l.Layer.Seconds * 1e3,9:0.####} ms  {l.Layer.Name}  ({Reason(l.Role)})"));
         }
         if (r.TimeScale != 1) w.WriteLine(string.Create(C, $"layer times scaled by {r.TimeScale:0.####} to the median computeMs of --times"));
         w.WriteLine(string.Create(C, $"at {r.Precision.Name()}: kernel overhead {start.KernelOverhead * 1e6:0.###} -> {d.KernelOverhead * 1e6:0.###} us, memory efficiency {start.MemoryEfficiency:0.###} -> {d.MemoryEfficiency:0.###}"));

@@ -74,7 +74,7 @@ public static class TrtexecImport
             KernelOverhead = overhead,
             MemoryEfficiency = fit.MemoryEfficiency ?? start.MemoryEfficiency,
             OperatorEfficiency = efficiency.Count == 0 ? DeviceProfile.NoOperatorEfficiency : efficiency,
-            Sources = [.. start.Sources.Select(s => $"{start.Name}: {s}"), .. Sources(input, precision, kernels, match, fit, scale, overhead)],
+            Sources = [.. Sources(input, precision, kernels, match, fit, scale, overhead), .. start.Sources.Select(s => $"kept from {start.Name} where not fitted above: {s}")],
         };
         return new TrtexecImportResult(profile, kernels, match, fit, scale, unmatched, precision);
     }
@@ -84,8 +84,8 @@ public static class TrtexecImport
         var p = input.Profile;
         var matchedKernels = match.Groups.Sum(g => g.Kernels.Count);
         var roles = match.Layers.Where(l => l.Role != LayerRole.Matched).GroupBy(l => l.Role).OrderBy(g => g.Key)
-            .Select(g => $"{g.Count()} {RoleName(g.Key)}");
-        yield return S($"fitted by `codesign-compile devices import {input.Start.Name}` to trtexec profile {input.ProfileName} ({p.Runs} profiled runs, per-layer {p.Statistic}) of part {input.Part.DisplayName} at {precision.Name()}, starting from {input.Start.Name}: {p.Layers.Count} layers, {match.MatchedCount} matched to {matchedKernels} of the part's {kernels.Launched} launched kernels ({kernels.Rules.Name} grouping) in {match.Groups.Count} groups; {string.Join(", ", roles.DefaultIfEmpty("no other layers"))}");
+            .Select(g => $"{g.Count()} {RoleName(g.Key)}").ToList();
+        yield return S($"fitted by `codesign-compile devices import {input.Start.Name}` to trtexec profile {input.ProfileName} ({p.Runs} profiled runs, per-layer {p.Statistic}) of part {input.Part.DisplayName} at {precision.Name()}, starting from {input.Start.Name}: {p.Layers.Count} layers, {match.MatchedCount} matched to {matchedKernels} of the part's {kernels.Launched} launched kernels ({kernels.Rules.Name} grouping) in {match.Groups.Count} groups; {(roles.Count == 0 ? "no other layers" : "overhead: " + string.Join(", ", roles))}");
         if (input.Times is { } t)
         {
             yield return S($"times {input.TimesName}: median computeMs {t.ComputeSeconds * 1e3:0.####} over {t.Runs} runs (per-layer sum {p.TotalSeconds * 1e3:0.####} ms); layer times scaled by {scale:0.####}");
@@ -101,11 +101,12 @@ public static class TrtexecImport
         yield return S($"fit: each group's time = kernels x overhead + sum of max(FLOPs/(P x eff_op), bytes x {RooflineTime.BytesScale(precision)}/(B x eff_mem)), least squares on relative error, {fit.Rounds} classification round(s); relative RMS error {fit.RelativeRms * 100:0.##}% over {match.Groups.Count} groups");
     }
 
+    /// <summary>Why layers of a role are overhead, as a plural noun phrase ("2 reformatting or copy layers").</summary>
     public static string RoleName(LayerRole role) => role switch
     {
-        LayerRole.Reformat => "reformatting/copy layers (overhead)",
-        LayerRole.NoNode => "layers naming no node of the part (overhead)",
-        LayerRole.Free => "layers of free ops (overhead)",
+        LayerRole.Reformat => "reformatting or copy layers",
+        LayerRole.NoNode => "layers naming no node of the part",
+        LayerRole.Free => "layers of free ops (views)",
         _ => "matched layers",
     };
 
