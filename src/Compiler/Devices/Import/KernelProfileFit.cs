@@ -31,8 +31,9 @@ public sealed record KernelFit(
 /// which is linear in (o, a_op…, m) once each kernel's bound is known. Starting from the given profile's
 /// figures, each round classifies every kernel by the larger of its two terms, solves the weighted least
 /// squares (weights 1/t_g, so a 20 µs kernel counts as much as a 2 ms one, in relative error), and repeats
-/// until no kernel changes side. A negative overhead is fixed at 0 and a non-positive coefficient at the
-/// starting figure, and the rest refitted. Times made by that model are recovered exactly.
+/// until no kernel changes side. A negative overhead is fixed at 0, one the data cannot separate from the
+/// rest (a single group) at the starting figure, a non-positive coefficient at the starting figure, and the
+/// rest refitted. Times made by that model are recovered exactly.
 /// </summary>
 public static class KernelProfileFit
 {
@@ -58,10 +59,10 @@ public static class KernelProfileFit
         var rounds = 0;
         while (rounds++ < MaxRounds)
         {
-            var solved = Solve(rows, bounds, scale, StartA, startM);
+            var solved = Solve(rows, bounds, scale, StartA, startM, start.KernelOverhead);
             a = solved.A;
             (m, fittedM) = solved.M is { } fm ? (fm, true) : (startM, false);
-            (o, overheadFitted) = solved.O is { } fo ? (fo, true) : (0, false);
+            (o, overheadFitted) = (solved.O, solved.OverheadFitted);
             var next = rows.Select(r => r.Kernels.Select(Compute).ToArray()).ToList();
             if (next.Zip(bounds).All(x => x.First.SequenceEqual(x.Second))) break;
             bounds = next;
@@ -93,20 +94,21 @@ public static class KernelProfileFit
 
     private static double Clamp(double efficiency) => OperatorEfficiencyFit.Round(Math.Clamp(efficiency, OperatorEfficiencyFit.Floor, 1.0));
 
-    private sealed record Solution(double? O, Dictionary<string, double> A, double? M);
+    private sealed record Solution(double O, bool OverheadFitted, Dictionary<string, double> A, double? M);
 
     /// <summary>One classification's least squares, dropping the overhead or a coefficient that comes out non-positive.</summary>
-    private static Solution Solve(List<(List<Kernel> Kernels, double Seconds)> rows, List<bool[]> bounds, double scale, Func<string, double> startA, double startM)
+    private static Solution Solve(List<(List<Kernel> Kernels, double Seconds)> rows, List<bool[]> bounds, double scale, Func<string, double> startA, double startM, double startO)
     {
         var fixedOps = new HashSet<string>(StringComparer.Ordinal);
         var fitO = true;
+        var fixedO = startO; // where the data cannot tell the overhead apart; 0 where it comes out negative
         var fitM = true;
         for (var attempt = 0; ; attempt++)
         {
             var ops = rows.SelectMany((r, i) => r.Kernels.Where((k, j) => bounds[i][j]).Select(k => k.OpType)).Distinct().Where(op => !fixedOps.Contains(op)).Order(StringComparer.Ordinal).ToList();
             var useM = fitM && bounds.Any(b => b.Any(x => !x));
             var columns = (fitO ? 1 : 0) + ops.Count + (useM ? 1 : 0);
-            if (columns == 0) return new Solution(null, [], null);
+            if (columns == 0) return new Solution(fixedO, false, [], null);
             var x = new double[rows.Count, columns];
             var y = new double[rows.Count];
             for (var i = 0; i < rows.Count; i++)
@@ -114,6 +116,7 @@ public static class KernelProfileFit
                 var (kernels, seconds) = rows[i];
                 y[i] = seconds;
                 if (fitO) x[i, 0] = kernels.Count;
+                else y[i] -= kernels.Count * fixedO;
                 for (var j = 0; j < kernels.Count; j++)
                 {
                     var k = kernels[j];
@@ -138,7 +141,7 @@ public static class KernelProfileFit
             }
             if (fitO && beta[0] < 0)
             {
-                fitO = false;
+                (fitO, fixedO) = (false, 0);
                 continue;
             }
             var bad = ops.Where((op, j) => beta[(fitO ? 1 : 0) + j] <= 0).ToList();
@@ -153,7 +156,7 @@ public static class KernelProfileFit
                 continue;
             }
             var a = ops.Select((op, j) => (op, beta[(fitO ? 1 : 0) + j])).ToDictionary(p => p.op, p => p.Item2, StringComparer.Ordinal);
-            return new Solution(fitO ? beta[0] : null, a, useM ? beta[columns - 1] : null);
+            return new Solution(fitO ? beta[0] : fixedO, fitO, a, useM ? beta[columns - 1] : null);
         }
     }
 }
