@@ -41,6 +41,10 @@ internal static class DevicesImportCommand
             if (device.Value is null || profile.Value is null) throw new CommandParsingException(cmd, "give DEVICE and PROFILE: devices import DEVICE PROFILE --model PART.onnx");
             if (!model.HasValue()) throw new CommandParsingException(cmd, "--model PART.onnx is required: the part the profiled engine was built from");
             CliConventions.CheckOutput(cmd, outFile);
+            if (outFile.Value() is { } o && o != "-" && new[] { device.Value, profile.Value, model.Value(), times.Value() }.Any(i => i is not null && SamePath(i, o)))
+            {
+                throw new CommandParsingException(cmd, $"-o '{o}' names one of the inputs; write the profile to a new file");
+            }
             var lowest = CliConventions.ParsePrecision(cmd, precision) ?? TargetPrecision.Fp16;
             var bindings = ShapeBindings.Parse(shape.Values);
             var start = DeviceCatalog.Resolve(device.Value);
@@ -67,6 +71,18 @@ internal static class DevicesImportCommand
             return ExitCodes.Success;
         });
     });
+
+    private static bool SamePath(string a, string b)
+    {
+        try
+        {
+            return string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return false;
+        }
+    }
 
     private static string Reason(LayerRole role) => role switch
     {

@@ -102,6 +102,7 @@ public sealed class TrtexecFileTests : IDisposable
         { "missing times", "OCD1001", 1 },
         { "no --model", "OCD1401", 2 },
         { "missing model", "OCD1001", 1 },
+        { "output is the profile", "OCD1401", 2 },
     };
 
     [Theory]
@@ -121,9 +122,10 @@ public sealed class TrtexecFileTests : IDisposable
         if (what != "no --model") args.AddRange(["--model", what == "missing model" ? _dir.File("absent.onnx") : part]);
         if (what == "bad times") args.AddRange(["--times", _dir.WriteText("times.json", "[ { \"computeMs\" : null } ]")]);
         if (what == "missing times") args.AddRange(["--times", _dir.File("absent-times.json")]);
-        var output = _dir.File("out.json");
+        var output = what == "output is the profile" ? profile : _dir.File("out.json");
         args.AddRange(["-o", output]);
         var before = _dir.Listing();
+        var profileText = File.Exists(profile) ? File.ReadAllText(profile) : null;
 
         var run = CliRun.Of([.. args]);
 
@@ -131,8 +133,9 @@ public sealed class TrtexecFileTests : IDisposable
         Assert.Contains($"error {code}: ", run.Error);
         Assert.Single(run.Error.TrimEnd('\n').Split('\n'), l => l.Contains("error"));
         Assert.DoesNotContain("   at ", run.Error);
-        Assert.False(File.Exists(output));
         Assert.Equal(before, _dir.Listing());
+        if (output == profile) Assert.Equal(profileText, File.ReadAllText(profile));
+        else Assert.False(File.Exists(output));
         if (what == "no layer matched") Assert.Contains("/backbone/conv1/Conv", run.Error);
     }
 
