@@ -10,7 +10,7 @@ namespace OnnxCoDesign.Compiler.Measurement;
 
 /// <summary>
 /// One part of one cut: what ONNX Runtime measured for it and what each profile predicts
-/// (<see cref="Predicted"/>[k] for <see cref="SweepResult.Profiles"/>[k]; [0] is the host profile).
+/// (<see cref="Predicted"/>[k] for <see cref="SweepResult.Predictors"/>[k]; [0] is the host profile at kernel level).
 /// </summary>
 public sealed record MeasuredPart(int Boundary, string After, int Part, int Nodes, double Flops, double Bytes, IReadOnlyList<double> Predicted, double MeasuredSeconds)
 {
@@ -22,7 +22,8 @@ public sealed record MeasuredPart(int Boundary, string After, int Part, int Node
 
 /// <summary>
 /// The comparison over every part of every cut: Spearman's ρ of predicted against measured, and the MAPE,
-/// for the host profile (index 0) and any profile it is compared with (the same measurements for all).
+/// for the host profile (index 0), any profile it is compared with, and the host at node level (the same
+/// measurements for all; <see cref="Predictors"/> names them).
 /// </summary>
 public sealed record SweepResult(string Model, IReadOnlyList<DeviceProfile> Profiles, TimingOptions Timing, int Units, IReadOnlyList<int> Boundaries, IReadOnlyList<MeasuredPart> Parts)
 {
@@ -34,6 +35,12 @@ public sealed record SweepResult(string Model, IReadOnlyList<DeviceProfile> Prof
 
     public DeviceProfile Host => Profiles[0];
 
+    /// <summary>
+    /// What each column of <see cref="MeasuredPart.Predicted"/> is: each profile at kernel level (the host first),
+    /// then the host profile at node level (the cost model before kernels, for comparison).
+    /// </summary>
+    public IReadOnlyList<string> Predictors { get; init; } = Profiles.Select(p => p.Name).ToList();
+
     public double Spearman(int profile = 0) => Statistics.Spearman(Parts.Select(p => p.Predicted[profile]).ToList(), Parts.Select(p => p.MeasuredSeconds).ToList());
 
     public double MapePercent(int profile = 0) => Statistics.MeanAbsolutePercentageError(Parts.Select(p => p.Predicted[profile]).ToList(), Parts.Select(p => p.MeasuredSeconds).ToList());
@@ -42,7 +49,8 @@ public sealed record SweepResult(string Model, IReadOnlyList<DeviceProfile> Prof
 /// <summary>
 /// Checks the cost model against this host: for a set of two-part cuts of a model, both parts are extracted
 /// at S1 (every block fused, as the static plan deploys them), predicted with the host profile on both
-/// stages (StageCosts over [host, host], fp32), and timed in ONNX Runtime. Cuts are boundaries between
+/// stages (StageCosts over [host, host], fp32; at kernel level, and at node level for comparison), and timed in
+/// ONNX Runtime. Cuts are boundaries between
 /// planning units with a non-empty part on each side; with many units an evenly spaced subset keeps the
 /// sweep short (the first and the last candidate always included).
 /// </summary>
@@ -57,8 +65,9 @@ public static class CutSweep
         if (profiles.Count == 0) throw new ArgumentException("at least the host profile is needed", nameof(profiles));
         timing = timing.Validated();
         var planning = PlanningModel.Build(source, displayName, bindings);
-        var all = profiles.Select(h => new StageCosts(planning.Problem([h, h], Precision.Fp32, LinkProfile.Default, Objective.Latency,
-            CostModelKind.Roofline, 0, PlannerSettings.PriorAccuracyCost))).ToList();
+        StageCosts Costs(DeviceProfile h, CostGranularity granularity) => new(planning.Problem([h, h], Precision.Fp32, LinkProfile.Default, Objective.Latency,
+            CostModelKind.Roofline, 0, PlannerSettings.PriorAccuracyCost, granularity: granularity));
+        var all = profiles.Select(h => Costs(h, CostGranularity.Kernel)).Append(Costs(profiles[0], CostGranularity.Node)).ToList();
         var costs = all[0];
         var problem = costs.Problem;
         var boundaries = Select(planning.Units.Count, maxCuts);
@@ -90,6 +99,7 @@ public static class CutSweep
             x.Part.Flops, x.Part.Bytes, x.Predicted, measured[i])).ToList();
         return new SweepResult(displayName, profiles, timing, planning.Units.Count, boundaries, rows)
         {
+            Predictors = profiles.Select(p => p.Name).Append($"{profiles[0].Name} (node level)").ToList(),
             Warnings = planning.Context.Diagnostics.Items,
             Trace = planning.Context.Trace,
         };

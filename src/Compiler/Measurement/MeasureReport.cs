@@ -22,10 +22,10 @@ public static class MeasureReport
             w.WriteLine(string.Create(C, $"  {p.Boundary,5} {p.Part,4} {p.Nodes,5} {p.Flops / 1e9,8:F3} {p.PredictedSeconds * 1e3,9:F3} {p.MeasuredSeconds * 1e3,9:F3} {p.ErrorPercent(),7:F1}  {p.After}"));
         }
         w.WriteLine();
-        for (var k = 0; k < r.Profiles.Count; k++)
+        for (var k = 0; k < r.Predictors.Count; k++)
         {
             var label = k == 0 ? "host profile" : "compared with";
-            w.WriteLine(string.Create(C, $"{label} '{r.Profiles[k].Name}': Spearman rank correlation {r.Spearman(k):F3}, MAPE {r.MapePercent(k):F1}% over {r.Parts.Count} parts"));
+            w.WriteLine(string.Create(C, $"{label} '{r.Predictors[k]}': Spearman rank correlation {r.Spearman(k):F3}, MAPE {r.MapePercent(k):F1}% over {r.Parts.Count} parts"));
         }
         return w.ToString();
     }
@@ -41,9 +41,9 @@ public static class MeasureReport
         Cuts = r.Boundaries,
         Spearman = CodesignJson.Real(r.Spearman()),
         MapePercent = CodesignJson.Real(r.MapePercent(), 2),
-        ComparedWith = Enumerable.Range(1, r.Profiles.Count - 1).Select(k => new MeasureComparedProfile
+        ComparedWith = Enumerable.Range(1, r.Predictors.Count - 1).Select(k => new MeasureComparedProfile
         {
-            Name = r.Profiles[k].Name,
+            Name = r.Predictors[k],
             Spearman = CodesignJson.Real(r.Spearman(k)),
             MapePercent = CodesignJson.Real(r.MapePercent(k), 2),
         }).ToList(),
@@ -59,7 +59,7 @@ public static class MeasureReport
             PredictedMs = CodesignJson.Real(p.PredictedSeconds * 1e3),
             MeasuredMs = CodesignJson.Real(p.MeasuredSeconds * 1e3),
             ErrorPercent = CodesignJson.Real(p.ErrorPercent(), 2),
-            ComparedPredictedMs = r.Profiles.Count > 1 ? Enumerable.Range(1, r.Profiles.Count - 1).Select(k => Math.Round(p.Predicted[k] * 1e3, 4)).ToList() : null,
+            ComparedPredictedMs = r.Predictors.Count > 1 ? Enumerable.Range(1, r.Predictors.Count - 1).Select(k => Math.Round(p.Predicted[k] * 1e3, 4)).ToList() : null,
         }).ToList(),
     }, CodesignJsonWriter.Default.MeasureSweepDocument);
 

@@ -229,12 +229,13 @@ public sealed class PlanningModel
     /// <summary>
     /// Kernel-level seconds of variant <paramref name="v"/> on a device, in the planner's additive form. Each kernel
     /// (the device's runtime's grouping, <see cref="KernelGrouping"/>) is charged whole to the unit of its first
-    /// node. A kernel whose nodes span units is split by a cut between them: the part before the cut runs the
-    /// kernel's nodes up to it (grouped again), the part after runs the rest. So for interior boundary c,
-    /// <c>BeforeCut[c + 1]</c> is Σ (seconds of the pieces before c − seconds of the whole kernels) and
-    /// <c>AfterCut[c + 1]</c> Σ seconds of the pieces after c, over the kernels c splits; a part adds the first at the
-    /// cut it ends at and the second at the cut it starts after. Exact unless a part lies strictly inside one kernel
-    /// (a part of a lone residual Add, say), where the two pieces overlap.
+    /// node. A cut between units a kernel spans splits it: each part runs its side of the kernel, grouped again
+    /// together with the kernels on that side that share a tensor with it (a downsample conv may then take the
+    /// residual Add the split kernel held). For interior boundary c, <c>BeforeCut[c + 1]</c> is what that regrouping
+    /// changes on the side before the cut (its seconds less those charged there) and <c>AfterCut[c + 1]</c> the same
+    /// after it; a part adds the first at the cut it ends at and the second at the cut it starts after. Exact for
+    /// every part with one cut; a part between two cuts that both split kernels near each other (a part holding
+    /// only a residual Add, say) is an approximation.
     /// </summary>
     private (double[] Units, double[] BeforeCut, double[] AfterCut) KernelUnitSeconds(StrategyVariant v, DeviceProfile device, Precision precision)
     {
@@ -244,25 +245,47 @@ public sealed class PlanningModel
         var after = new double[n + 1];
         var unitOf = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var u in Units) foreach (var node in v.NodesOf(u, BlockNodes)) unitOf[node] = u.Index;
-        var grouping = v.Grouping(KernelTime.RulesFor(device));
-        foreach (var kernel in grouping.Report.Kernels)
+        var (grouping, report) = v.Grouping(KernelTime.RulesFor(device));
+        var seconds = report.Kernels.Select(k => KernelTime.Seconds(k, device, precision)).ToArray();
+        var first = report.Kernels.Select(k => k.Nodes.Min(node => unitOf[node])).ToArray();
+        var last = report.Kernels.Select(k => k.Nodes.Max(node => unitOf[node])).ToArray();
+        var spanning = new Dictionary<int, List<int>>();
+        for (var k = 0; k < seconds.Length; k++)
         {
-            if (kernel.IsFree) continue;
-            var seconds = KernelTime.Seconds(kernel, device, precision);
-            var spans = kernel.Nodes.Select(node => unitOf[node]).ToList();
-            var (first, last) = (spans.Min(), spans.Max());
-            units[unitOf[kernel.Nodes[0]]] += seconds;
-            for (var c = first; c < last; c++)
-            {
-                var left = kernel.Nodes.Where((_, i) => spans[i] <= c).Select(v.Node).ToList();
-                var right = kernel.Nodes.Where((_, i) => spans[i] > c).Select(v.Node).ToList();
-                before[c + 1] += Seconds(grouping.Grouping.Group(left)) - (spans[0] <= c ? seconds : 0);
-                after[c + 1] += Seconds(grouping.Grouping.Group(right)) - (spans[0] > c ? seconds : 0);
-            }
+            if (report.Kernels[k].IsFree) continue;
+            units[unitOf[report.Kernels[k].Nodes[0]]] += seconds[k];
+            for (var c = first[k]; c < last[k]; c++) (spanning.TryGetValue(c, out var list) ? list : spanning[c] = []).Add(k);
+        }
+        foreach (var (c, split) in spanning)
+        {
+            before[c + 1] = Side(c, split, left: true);
+            after[c + 1] = Side(c, split, left: false);
         }
         return (units, before, after);
 
-        double Seconds(IEnumerable<Kernel> kernels) => kernels.Sum(k => KernelTime.Seconds(k, device, precision));
+        // The regrouped side of boundary c less what the units on that side were charged for the same nodes.
+        double Side(int c, List<int> split, bool left)
+        {
+            bool OnSide(string node) => left ? unitOf[node] <= c : unitOf[node] > c;
+            var nodes = split.SelectMany(k => report.Kernels[k].Nodes).Where(OnSide).ToHashSet(StringComparer.Ordinal);
+            var charged = split.Where(k => OnSide(report.Kernels[k].Nodes[0])).Sum(k => seconds[k]);
+            // Kernels wholly on this side that share a tensor with the split kernels' nodes there join the regrouping.
+            var neighbours = new HashSet<int>();
+            foreach (var name in nodes.ToList())
+            {
+                var node = v.Node(name);
+                var touching = node.Inputs.Where(t => t.Length > 0).Select(t => v.Graph.ProducerOf(t)).OfType<Passes.IR.GraphNode>()
+                    .Concat(node.Outputs.Where(t => t.Length > 0).SelectMany(t => v.Graph.ConsumersOf(t).Select(r => r.Node)));
+                foreach (var other in touching)
+                {
+                    var k = report.Of(other.Name).Index;
+                    if (!split.Contains(k) && (left ? last[k] <= c : first[k] > c) && neighbours.Add(k)) charged += seconds[k];
+                }
+            }
+            foreach (var k in neighbours) nodes.UnionWith(report.Kernels[k].Nodes);
+            var regrouped = grouping.Group(nodes.Select(v.Node).OrderBy(node => node.Order).ToList());
+            return regrouped.Sum(k => KernelTime.Seconds(k, device, precision)) - charged;
+        }
     }
 
     /// <summary>The seed's bytes of a unit: the weights its nodes read plus the outputs they write.</summary>

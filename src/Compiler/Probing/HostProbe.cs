@@ -98,7 +98,7 @@ public static class HostProbe
         var copySource = S($"a {options.CopyBytes >> 20} MB buffer copied into another by {threads} thread(s) in managed code (Span.CopyTo), bytes read + written over the median of {timing.Runs} copies ({Ms(copySeconds)} ms): {copy / 1e9:0.###} GB/s");
         var tail = new List<string>
         {
-            S($"nodeOverhead {OperatorEfficiencyFit.Significant(overhead, 3) * 1e6:0.###} us: (chain of {ChainNodes + 1} Adds on 1x16, {Ms(many.Seconds)} ms, less a chain of 1, {Ms(one.Seconds)} ms) / {ChainNodes}"),
+            S($"kernelOverhead {OperatorEfficiencyFit.Significant(overhead, 3) * 1e6:0.###} us: (chain of {ChainNodes + 1} Adds on 1x16, each a kernel of its own in ONNX Runtime, {Ms(many.Seconds)} ms, less a chain of 1, {Ms(one.Seconds)} ms) / {ChainNodes}"),
             "computeEfficiency 1, memoryEfficiency 1: the peaks and the bandwidth above are rates attained here, not datasheet figures",
         };
         var plain = new DeviceProfile

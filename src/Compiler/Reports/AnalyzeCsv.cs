@@ -4,12 +4,13 @@ using OnnxCoDesign.Compiler.Pipeline;
 
 namespace OnnxCoDesign.Compiler.Reports;
 
-/// <summary>analyze's per-node table as CSV (RFC 4180 quoting); an unknown cost is an empty cell, not 0.</summary>
+/// <summary>analyze's per-node table as CSV (RFC 4180 quoting); an unknown cost is an empty cell, not 0; `kernel` names the TensorRT kernel (its anchor node) the node runs in.</summary>
 public static class AnalyzeCsv
 {
     public static string Write(ModelAnalysis a)
     {
-        var sb = new StringBuilder("name,op,outputs,shapes,flops,macs,bytes_read,bytes_written,bytes,intensity\n");
+        var sb = new StringBuilder("name,op,outputs,shapes,flops,macs,bytes_read,bytes_written,bytes,intensity,kernel\n");
+        var kernels = a.Kernels;
         foreach (var n in a.Cost.Nodes)
         {
             sb.Append(Field(n.Node)).Append(',').Append(Field(n.OpType)).Append(',')
@@ -19,7 +20,8 @@ public static class AnalyzeCsv
               .Append(n.BytesRead.ToString(CultureInfo.InvariantCulture)).Append(',')
               .Append(n.BytesWritten.ToString(CultureInfo.InvariantCulture)).Append(',')
               .Append(n.Bytes.ToString(CultureInfo.InvariantCulture)).Append(',')
-              .Append(n.Intensity is { } i ? Math.Round(i, 4).ToString(CultureInfo.InvariantCulture) : "")
+              .Append(n.Intensity is { } i ? Math.Round(i, 4).ToString(CultureInfo.InvariantCulture) : "").Append(',')
+              .Append(Field(kernels.Of(n.Node).Name))
               .Append('\n');
         }
         return sb.ToString();

@@ -12,6 +12,7 @@ public static class AnalyzeJson
     public static AnalyzeDocument Document(ModelAnalysis a)
     {
         var cost = a.Cost;
+        var kernels = a.Kernels;
         return new AnalyzeDocument
         {
             Model = a.DisplayName,
@@ -50,6 +51,16 @@ public static class AnalyzeJson
                 BytesWritten = n.BytesWritten,
                 Bytes = n.Bytes,
                 Intensity = CodesignJson.Real(n.Intensity),
+                Kernel = kernels.Of(n.Node).Name,
+            }).ToList(),
+            Kernels = kernels.Kernels.Select(k => new AnalyzeKernel
+            {
+                Name = k.Name,
+                Kind = k.Kind.ToString().ToLowerInvariant(),
+                Op = k.OpType,
+                Nodes = k.Nodes,
+                Flops = k.Flops,
+                Bytes = k.Bytes,
             }).ToList(),
         };
     }

@@ -41,6 +41,25 @@ public sealed record AnalyzeDocument
     public required IReadOnlyList<AnalyzeOperator> Operators { get; init; }
 
     public required IReadOnlyList<AnalyzeNode> Nodes { get; init; }
+
+    /// <summary>The kernels TensorRT runs the model as (the kernel-level cost model's unit), in order.</summary>
+    public required IReadOnlyList<AnalyzeKernel> Kernels { get; init; }
+}
+
+/// <summary>One kernel: its anchor node, kind, the anchor's op type, its nodes, FLOPs and traffic as one kernel.</summary>
+public sealed record AnalyzeKernel
+{
+    public required string Name { get; init; }
+
+    public required string Kind { get; init; }
+
+    public required string Op { get; init; }
+
+    public required IReadOnlyList<string> Nodes { get; init; }
+
+    public required long? Flops { get; init; }
+
+    public required long Bytes { get; init; }
 }
 
 public sealed record AnalyzeValue
@@ -93,4 +112,7 @@ public sealed record AnalyzeNode
     public required long Bytes { get; init; }
 
     public required double? Intensity { get; init; }
+
+    /// <summary>The kernel (its anchor node's name) this node runs in under TensorRT's fusions.</summary>
+    public required string Kernel { get; init; }
 }

@@ -32,7 +32,13 @@ public sealed record DeviceDocument
 
     public required decimal MemoryEfficiency { get; init; }
 
-    public required decimal KernelOverheadUs { get; init; }
+    /// <summary>Seconds per launched kernel, in µs. Always written; absent only in documents from before the kernel-level cost model.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public decimal? KernelOverheadUs { get; init; }
+
+    /// <summary>The same figure under its name before the kernel-level cost model: read from older plans, never written.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public decimal? NodeOverheadUs { get; init; }
 
     /// <summary>ONNX op type → compute efficiency, sorted by op type; absent when the profile has none.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

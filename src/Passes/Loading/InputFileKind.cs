@@ -24,7 +24,7 @@ public sealed record InputFileKind(
     public static InputFileKind Model { get; } = new("ONNX model file", long.MaxValue,
         ErrorCodes.FileNotFound, "no such file", ErrorCodes.FileUnreadable, ErrorCodes.FileNotRegular, ErrorCodes.FileTooLarge);
 
-    /// <summary>A device or host profile is a few KiB of JSON (the catalog of nine devices is 11 KiB): 1 MiB.</summary>
+    /// <summary>A device or host profile is a few KiB of JSON (the catalog of ten devices is 16 KiB): 1 MiB.</summary>
     public static InputFileKind DeviceProfile { get; } = new("device profile", MiB,
         ErrorCodes.FileNotFound, "device profile file not found", ErrorCodes.FileUnreadable, ErrorCodes.FileNotRegular, ErrorCodes.FileTooLarge);
 

@@ -6,7 +6,7 @@ using OnnxCoDesign.Tests.Support;
 namespace OnnxCoDesign.Tests.Compile;
 
 /// <summary>
-/// compile over every built-in device (9, the case that took minutes when planning was exponential in the
+/// compile over every built-in device (10; with 9 this took minutes when planning was exponential in the
 /// devices) of a long plain chain: one part per device, every node in exactly one part, and the chained
 /// parts compute what the model does.
 /// </summary>
@@ -17,13 +17,13 @@ public sealed class ManyDevicesCompileTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public void ALongChainIsPlannedOverNineDevicesAndItsPartsMatchTheModel()
+    public void ALongChainIsPlannedOverEveryDeviceAndItsPartsMatchTheModel()
     {
         const int layers = 200;
         var model = _dir.File("chain.onnx");
         BadModels.Write(ConvChain.Build(layers), model);
         var devices = DeviceCatalog.Names.ToList();
-        Assert.Equal(9, devices.Count);
+        Assert.Equal(10, devices.Count);
         var output = _dir.File("out");
 
         var run = CliRun.Of("compile", model, "-o", output, "--devices", string.Join(",", devices), "--objective", "throughput", "--link", "10Gbps");

@@ -12,7 +12,7 @@ public sealed class DeviceCatalogTests
     public void CatalogLoadsEveryDeviceInOrder()
     {
         Assert.Equal(
-            ["jetson-nano", "jetson-tx1", "jetson-tx2", "jetson-xavier-nx", "rtx-4090", "jetson-orin-nano", "jetson-orin-nx", "jetson-agx-orin", "raspberry-pi-5"],
+            ["jetson-nano", "jetson-tx1", "jetson-tx2", "jetson-xavier-nx", "jetson-agx-xavier", "rtx-4090", "jetson-orin-nano", "jetson-orin-nx", "jetson-agx-orin", "raspberry-pi-5"],
             DeviceCatalog.Builtin.Select(d => d.Name));
     }
 
@@ -41,7 +41,7 @@ public sealed class DeviceCatalogTests
         {
             Assert.NotEmpty(d.Sources);
             Assert.All(d.Sources, s => Assert.False(string.IsNullOrWhiteSpace(s)));
-            foreach (var figure in new[] { "fp32", "fp16", "int8", "memory", "TensorRT", "computeEfficiency", "memoryEfficiency", "nodeOverhead" })
+            foreach (var figure in new[] { "fp32", "fp16", "int8", "memory", "TensorRT", "computeEfficiency", "memoryEfficiency", "kernelOverhead" })
             {
                 Assert.True(d.Sources.Any(s => s.Contains(figure, StringComparison.Ordinal)), $"{d.Name}: no source for {figure}");
             }

@@ -77,6 +77,18 @@ public sealed class DeviceProfileFileTests : IDisposable
         Assert.Equal(["measured by us"], d.Sources);
     }
 
+    [Fact]
+    public void TheOverheadIsReadUnderItsNameAndItsOlderNameAndWrittenUnderItsName()
+    {
+        var current = DeviceCatalog.Resolve(WriteFile("kernel.json", "{ " + Base + ", \"kernelOverheadUs\": 7.5 }"));
+        var older = DeviceCatalog.Resolve(WriteFile("node.json", "{ " + Base + ", \"nodeOverheadUs\": 7.5 }"));
+        Assert.Equal(7.5e-6, current.KernelOverhead);
+        Assert.Equal(current, older);
+        var written = DeviceProfileJson.WriteText(older);
+        Assert.Contains("\"kernelOverheadUs\": 7.5", written);
+        Assert.DoesNotContain("nodeOverheadUs", written);
+    }
+
     private const string Base = "\"name\": \"x\", \"fp32Tflops\": 1, \"fp16Tflops\": 2, \"int8Tops\": 4, \"memoryGBps\": 10";
 
     public static TheoryData<string> Malformed => new()
@@ -93,6 +105,8 @@ public sealed class DeviceProfileFileTests : IDisposable
         "{ " + Base + ", \"computeEfficiency\": 0 }",
         "{ " + Base + ", \"memoryEfficiency\": 1.5 }",
         "{ " + Base + ", \"nodeOverheadUs\": -1 }",
+        "{ " + Base + ", \"kernelOverheadUs\": -1 }",
+        "{ " + Base + ", \"kernelOverheadUs\": 5, \"nodeOverheadUs\": 5 }",       // the overhead under both its names
         "{ " + Base + ", \"tensorRt\": \"eight\" }",
         "{ " + Base + ", \"tensorRt\": 8.2 }",
         "{ " + Base + ", \"sources\": \"datasheet\" }",

@@ -20,8 +20,10 @@ public sealed class PerDevicePrecisionCostTests
     private static readonly Lazy<PlanningModel> Planning = new(() =>
         PlanningModel.Build(LoadedModel.InMemory(SampleModels.RepVggGrouped()), "repvgg-grouped", ShapeBindings.Empty));
 
+    // At node level, so that a unit's time is the sum over its nodes (kernels: KernelPartCostTests).
     private static StageCosts Costs(Precision precision, CostModelKind model = CostModelKind.Roofline) =>
-        new(Planning.Value.Problem([Nano, Nx], precision, LinkProfile.Default, Objective.Latency, model, 0, PlannerSettings.PriorAccuracyCost));
+        new(Planning.Value.Problem([Nano, Nx], precision, LinkProfile.Default, Objective.Latency, model, 0, PlannerSettings.PriorAccuracyCost,
+            granularity: CostGranularity.Node));
 
     /// <summary>Σ over a unit's nodes of the roofline time on a device at a precision, as the planner's units are.</summary>
     private static double Roofline(int strategy, int unit, DeviceProfile device, Precision precision)

@@ -99,6 +99,9 @@ internal sealed class OpGraph
         return ShapeInference.Run(new ModelGraph(model), bindings);
     }
 
+    /// <summary>The model with its graph outputs declared (untyped: inference computes their types).</summary>
+    public ModelProto WithGraphOutputs() => WithOutputs(null, ElementType.Undefined);
+
     /// <summary>The inferred dims of one tensor.</summary>
     public long[] Dims(string name) => Infer().Types[name].Dims!;
 
