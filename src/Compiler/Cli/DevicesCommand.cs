@@ -21,7 +21,9 @@ internal static class DevicesCommand
         cmd.HelpOption("-h|--help");
         var spec = cmd.Argument("DEVICE", "a built-in device name or a device profile file (NAME.json)");
         var json = CliConventions.Json(cmd, "the profile(s), every field and source included (one profile's JSON is a valid profile file)");
-        CliConventions.Examples(cmd, "devices", "devices jetson-nano", "devices jetson-nano --json my-nano.json");
+        CliConventions.Examples(cmd, "devices", "devices jetson-nano", "devices jetson-nano --json my-nano.json",
+            "devices import jetson-nano profile.json --model out/part0.onnx -o nano-measured.json");
+        DevicesImportCommand.Register(cmd, output);
         cmd.OnExecute(() =>
         {
             CliConventions.CheckOutput(cmd, json);

@@ -135,6 +135,15 @@ public static class ErrorCodes
     public const string TrtexecNameUnsupported = "OCD1605";
     public const string DeviceChainTooLong = "OCD1606";
     public const string DeviceRepeated = "OCD1607";
+    // OCD1610-1619: `devices import`, a device profile fitted to a trtexec per-layer profile.
+    /// <summary>A trtexec --exportProfile file that is not its JSON shape ([{"count": N}, {"name", "timeMs", "averageMs", …}, …]).</summary>
+    public const string TrtexecProfileMalformed = "OCD1610";
+    /// <summary>A trtexec profile with no layer, no run or no time in it: nothing to fit.</summary>
+    public const string TrtexecProfileEmpty = "OCD1611";
+    /// <summary>No layer of the trtexec profile names a node of the part model given with --model.</summary>
+    public const string TrtexecNoLayerMatched = "OCD1612";
+    /// <summary>A trtexec --exportTimes file that is not its JSON shape (an array of runs, each with computeMs).</summary>
+    public const string TrtexecTimesMalformed = "OCD1613";
 
     // Plans read back (simulate, measure, verify --plan).
     public const string PlanMalformed = "OCD1701";
