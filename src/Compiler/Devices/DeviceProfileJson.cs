@@ -263,13 +263,15 @@ public static partial class DeviceProfileJson
         return list;
     }
 
-    private static string Kind(JsonElement v) => v.ValueKind switch
+    /// <summary>What a JSON value is, in words, for error messages ('a string', 'an array' …).</summary>
+    internal static string Kind(JsonElement v) => v.ValueKind switch
     {
         JsonValueKind.String => "a string",
         JsonValueKind.Null => "null",
         JsonValueKind.True or JsonValueKind.False => "a boolean",
         JsonValueKind.Array => "an array",
         JsonValueKind.Object => "an object",
+        JsonValueKind.Number => "a number",
         _ => v.ValueKind.ToString(),
     };
 

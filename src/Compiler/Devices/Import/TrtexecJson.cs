@@ -15,15 +15,7 @@ internal static class TrtexecJson
         return ms;
     }
 
-    public static string Kind(JsonElement v) => v.ValueKind switch
-    {
-        JsonValueKind.String => "a string",
-        JsonValueKind.Null => "null",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.Object => "an object",
-        _ => "a number",
-    };
+    public static string Kind(JsonElement v) => DeviceProfileJson.Kind(v);
 
     /// <summary>A layer name cut for a one-line message (Myelin names run to kilobytes).</summary>
     public static string Short(string name) => name.Length <= 80 ? name : name[..77] + "...";
