@@ -287,7 +287,7 @@ public sealed class PlanningModel
             foreach (var name in nodes.ToList())
             {
                 var node = v.Node(name);
-                var touching = node.Inputs.Where(t => t.Length > 0).Select(t => v.Graph.ProducerOf(t)).OfType<Passes.IR.GraphNode>()
+                var touching = node.Inputs.Where(t => t.Length > 0).Select(t => v.Graph.ProducerOf(t)).OfType<GraphNode>()
                     .Concat(node.Outputs.Where(t => t.Length > 0).SelectMany(t => v.Graph.ConsumersOf(t).Select(r => r.Node)));
                 foreach (var other in touching)
                 {
