@@ -126,11 +126,19 @@ internal sealed class GraphEdit(ModelGraph graph, ExternalDataStore? deferTo = n
 
     private static HashSet<string> AllNames(ModelGraph graph)
     {
+        var names = TensorNames(graph);
+        names.UnionWith(graph.Nodes.Select(n => n.Name));
+        names.UnionWith(graph.Proto.Node.Select(n => n.Name));
+        return names;
+    }
+
+    /// <summary>Every tensor name in the graph: node inputs and outputs, initializers, graph inputs, outputs and value_info.</summary>
+    public static HashSet<string> TensorNames(ModelGraph graph)
+    {
         var g = graph.Proto;
-        var names = new HashSet<string>(graph.Nodes.Select(n => n.Name), StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var n in g.Node)
         {
-            names.Add(n.Name);
             names.UnionWith(n.Input);
             names.UnionWith(n.Output);
         }
@@ -138,6 +146,7 @@ internal sealed class GraphEdit(ModelGraph graph, ExternalDataStore? deferTo = n
         names.UnionWith(g.Input.Select(i => i.Name));
         names.UnionWith(g.Output.Select(i => i.Name));
         names.UnionWith(g.ValueInfo.Select(i => i.Name));
+        names.Remove("");
         return names;
     }
 }

@@ -129,22 +129,7 @@ internal static class WireNodes
     }
 
     /// <summary>Every tensor, node output, initializer and value_info name in the graph.</summary>
-    public static HashSet<string> Names(ModelGraph graph)
-    {
-        var g = graph.Proto;
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var n in g.Node)
-        {
-            names.UnionWith(n.Input);
-            names.UnionWith(n.Output);
-        }
-        names.UnionWith(g.Initializer.Select(i => i.Name));
-        names.UnionWith(g.Input.Select(i => i.Name));
-        names.UnionWith(g.Output.Select(i => i.Name));
-        names.UnionWith(g.ValueInfo.Select(i => i.Name));
-        names.Remove("");
-        return names;
-    }
+    public static HashSet<string> Names(ModelGraph graph) => GraphEdit.TensorNames(graph);
 
     /// <summary>
     /// Pure: how to bring the opset up to what the encodings need (null when it already is), raising to
