@@ -7,13 +7,14 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 out=bench/out
 mkdir -p "$out"
-# analyze's JSON goes to a file in a temporary folder: never point an output at /dev/null or another device.
+# analyze's JSON and every command's own output go to files in a temporary folder: never point an output at /dev/null
+# or another device.
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-dotnet build src/Compiler -c Release -o "$out/tool" -v q -nologo >/dev/null
+dotnet build src/Compiler -c Release -o "$out/tool" -v q -nologo >"$scratch/build.log"
 tool="$out/tool/dotnet-codesign-compile.dll"
 model="$out/resnet50.onnx"
-[ -f "$model" ] || dotnet "$tool" sample resnet50 -o "$model" >/dev/null
+[ -f "$model" ] || dotnet "$tool" sample resnet50 -o "$model" >"$scratch/sample.log"
 size=$(stat -c %s "$model")
 
 measure() { # label, command...
@@ -21,7 +22,7 @@ measure() { # label, command...
   local times=() rss=()
   for _ in $(seq "$RUNS"); do
     local line
-    /usr/bin/time -o "$out/time.txt" -f "%e %M" "$@" >/dev/null 2>&1
+    /usr/bin/time -o "$out/time.txt" -f "%e %M" "$@" >"$scratch/run.log" 2>&1
     line=$(tail -n 1 "$out/time.txt")
     times+=("${line% *}"); rss+=("${line#* }")
   done
