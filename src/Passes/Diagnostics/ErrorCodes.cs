@@ -144,6 +144,9 @@ public static class ErrorCodes
     public const string TrtexecNoLayerMatched = "OCD1612";
     /// <summary>A trtexec --exportTimes file that is not its JSON shape (an array of runs, each with computeMs).</summary>
     public const string TrtexecTimesMalformed = "OCD1613";
+    // OCD1620-1629: Triton model repositories (triton/DEVICE/MODEL/config.pbtxt).
+    /// <summary>A part's input or output has an element type Triton's model configuration has no DataType for (complex, float8, int4, …).</summary>
+    public const string TritonTypeUnsupported = "OCD1620";
 
     // Plans read back (simulate, measure, verify --plan).
     public const string PlanMalformed = "OCD1701";
