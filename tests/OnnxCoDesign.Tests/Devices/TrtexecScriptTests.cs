@@ -63,8 +63,8 @@ public sealed class TrtexecScriptTests : IDisposable
         Assert.Equal(text, TrtexecScript.Emit(NanoToXavierNx()));
         Assert.Contains("# part0: jetson-nano (NVIDIA Jetson Nano (4GB)), TensorRT 8.2, fp16", text);
         Assert.Contains("# part1: jetson-xavier-nx (NVIDIA Jetson Xavier NX (8GB)), TensorRT 8.5, fp16", text);
-        Assert.Contains("--saveEngine=part0.jetson-nano.engine", text);
-        Assert.Contains("--saveEngine=part1.jetson-xavier-nx.engine", text);
+        Assert.Contains("--saveEngine=triton/jetson-nano/part0/1/model.plan", text);
+        Assert.Contains("--saveEngine=triton/jetson-xavier-nx/part1/1/model.plan", text);
         Assert.Contains("--timingCacheFile=timing.jetson-nano.cache", text);
     }
 

@@ -219,7 +219,9 @@ public sealed class OutputOwnershipTests : IDisposable
         foreach (var (file, bytes) in before) Assert.Equal(bytes, after[file]);
         var photos = Path.Combine(project, "photos");
         var listed = File.ReadAllLines(Path.Combine(photos, OutputManifest.FileName));
-        Assert.Equal(Directory.GetFiles(photos).Select(Path.GetFileName).Except(["cat.jpg", OutputManifest.FileName]).Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+        var written = Directory.EnumerateFileSystemEntries(photos, "*", SearchOption.AllDirectories)
+            .Select(e => Path.GetRelativePath(photos, e) + (Directory.Exists(e) ? "/" : ""));
+        Assert.Equal(written.Except(["cat.jpg", OutputManifest.FileName]).Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
     }
 
     [Fact]
