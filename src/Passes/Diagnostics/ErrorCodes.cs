@@ -81,7 +81,7 @@ public static class ErrorCodes
     public const string OutputSpecialFile = "OCD1407";
     /// <summary>A file output names a FIFO that no process is reading.</summary>
     public const string OutputFifoNoReader = "OCD1408";
-    /// <summary>An output folder's manifest lists a name the compiler never writes (a path, '..', a duplicate).</summary>
+    /// <summary>An output folder's manifest lists a name the compiler never writes (an absolute path, '..', a nested entry before its folder, a duplicate).</summary>
     public const string OutputManifestMalformed = "OCD1409";
 
     // OCD15xx: verification data (inputs given to `verify`) and running models in ONNX Runtime.

@@ -172,7 +172,8 @@ public sealed class OutputOwnershipTests : IDisposable
         Assert.Equal(0, CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", output).ExitCode);
         Assert.Equal(0, CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", output, "--objective", "throughput").ExitCode);
         var listed = File.ReadAllLines(Path.Combine(output, OutputManifest.FileName)).Order(StringComparer.Ordinal);
-        var present = Directory.EnumerateFileSystemEntries(output).Select(Path.GetFileName).Where(n => n != OutputManifest.FileName).Order(StringComparer.Ordinal);
+        var present = Directory.EnumerateFileSystemEntries(output, "*", SearchOption.AllDirectories)
+            .Select(e => Path.GetRelativePath(output, e) + (Directory.Exists(e) ? "/" : "")).Where(n => n != OutputManifest.FileName).Order(StringComparer.Ordinal);
         Assert.Equal(present, listed);
         Assert.Contains("plan.json", listed);
         Assert.Equal(["out"], Directory.EnumerateFileSystemEntries(_dir.Path).Select(Path.GetFileName));

@@ -92,7 +92,17 @@ public static class DeployText
             if (link is null) return;
             // A relay forwards: the request is meant for the next part that has a model.
             var target = plan.Parts.Skip(j + 1).FirstOrDefault(p => byPart.ContainsKey(p.Index));
-            if (target is null) return;
+            if (target is null)
+            {
+                // Only relays follow: what crosses is the model's outputs, on their way to where they are consumed.
+                Line();
+                Line($"Sends the model's outputs on to {plan.Parts[j + 1].Device.Name} over link {link.Link} ({link.Wire.Name()} wire), which serves no model:");
+                Line();
+                Line("| tensor | type | shape |");
+                Line("|---|---|---|");
+                foreach (var t in link.Tensors) Line($"| `{Text(t.Name)}` | {t.Type} | [{string.Join(", ", t.Shape.Select(x => x.ToString(CultureInfo.InvariantCulture)))}] |");
+                return;
+            }
             var next = byPart[target.Index];
             var via = target.Index == j + 1 ? "" : $" (through {plan.Parts[j + 1].Device.Name}, which relays it)";
             Line();
