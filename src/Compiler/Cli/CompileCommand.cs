@@ -2,6 +2,7 @@ using System.Globalization;
 using McMaster.Extensions.CommandLineUtils;
 using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Emit;
+using OnnxCoDesign.Compiler.Emit.Triton;
 using OnnxCoDesign.Compiler.Evaluation;
 using OnnxCoDesign.Compiler.Measurement;
 using OnnxCoDesign.Compiler.Pipeline;
@@ -16,8 +17,8 @@ namespace OnnxCoDesign.Compiler.Cli;
 /// <summary>
 /// `compile (MODEL | --sample NAME) -o DIR [--devices D1,D2[,...]] [--link SPEC] [--objective latency|throughput]
 /// [--lambda X] [--precision fp32|fp16|int8] [--wire auto|fp32|fp16|int8] [--accuracy prior|measured] [--cost-model roofline|paper]
-/// [--shape NAME=DIMS]... [--input-format float|uint8 [--preprocess mean=…,std=…[,scale=…]]] [--verify [--inputs N] [--seed S]] [--measure [--host PROFILE]] [--json FILE|-] [--force]`: the main job. Writes partK.onnx, plan.json and
-/// build-engines.sh into DIR as one set; with --verify the chained parts must match the original first;
+/// [--shape NAME=DIMS]... [--input-format float|uint8 [--preprocess mean=…,std=…[,scale=…]]] [--verify [--inputs N] [--seed S]] [--measure [--host PROFILE]] [--json FILE|-] [--force]`: the main job. Writes partK.onnx, plan.json,
+/// build-engines.sh, a Triton model repository per device (triton/DEVICE/) and DEPLOY.md into DIR as one set; with --verify the chained parts must match the original first;
 /// with --input-format uint8 the model takes the camera's uint8 frame and normalizes it in part 0 (pass prepend-normalization);
 /// with --measure each part is also timed here in ONNX Runtime beside the host profile's prediction (measure.json).
 /// DIR is checked before any work (<see cref="OutputClaim"/>): a new folder, or one holding only what the compiler
@@ -29,7 +30,7 @@ internal static class CompileCommand
 
     public static void Register(CommandLineApplication app, CliOutput output) => app.Command("compile", cmd =>
     {
-        cmd.Description = "Choose cuts and per-part fusion strategies for a chain of devices; write the parts, plan.json and build-engines.sh.";
+        cmd.Description = "Choose cuts and per-part fusion strategies for a chain of devices; write the parts, plan.json, build-engines.sh, Triton repositories and DEPLOY.md.";
         cmd.HelpOption("-h|--help");
         var model = cmd.Argument("MODEL", "the ONNX model file");
         var sample = cmd.Option("--sample <NAME>", "compile a built-in sample instead of a file (repvgg-a0, …)", CommandOptionType.SingleValue);
@@ -149,12 +150,22 @@ internal static class CompileCommand
                 }
                 var planText = PlanJson.Write(outcome);
                 var measured = measure.HasValue() ? Measure(loaded, name, outcome, host.Value(), output) : null;
+                var triton = TritonRepository.Models(outcome.Plan);
+                var deploy = DeployText.Write(outcome.DisplayName, outcome.Plan, triton);
                 using (var folder = new OutputFolder(claim))
                 {
                     foreach (var part in outcome.Plan.Parts.Where(p => p.Model is not null))
                     {
                         ModelSaver.Save(part.Model!, folder.ModelFile(part.File!), loaded.ExternalData);
                     }
+                    foreach (var model in triton)
+                    {
+                        AtomicFile.WriteText(folder.File(model.ConfigFile), TritonConfigText.Write(model.Config, model.Part.Device.Name));
+                        // The same saver as partK.onnx: external weights get model.onnx.data beside model.onnx, where Triton's ONNX Runtime backend looks.
+                        if (model.WrittenByCompile) ModelSaver.Save(model.Part.Model!, folder.ModelFile(model.ModelFile), loaded.ExternalData);
+                        else folder.Folder(model.VersionFolder);
+                    }
+                    AtomicFile.WriteText(folder.File(DeployText.FileName), deploy);
                     AtomicFile.WriteText(folder.File(PlanJson.FileName), planText);
                     AtomicFile.WriteText(folder.File(ReportHtml.FileName), ReportHtml.Write(outcome));
                     AtomicFile.WriteText(folder.File(TrtexecScript.FileName), TrtexecScript.Emit(EnginePlan.Parts(outcome)));

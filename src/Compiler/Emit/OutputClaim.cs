@@ -98,17 +98,41 @@ public sealed class OutputClaim
 
     /// <summary>
     /// Entries of <paramref name="folder"/> that <paramref name="manifest"/> does not account for: anything but its
-    /// listed regular files, the manifest, and the temporary files a killed write of one of those left.
+    /// listed regular files and real folders, the manifest, and the temporary files a killed write of one of those left.
+    /// A listed folder is looked into, and what it holds is named by its path (<c>triton/jetson-tx2/part0/1/model.plan</c>);
+    /// a link or file where the manifest lists a folder is foreign itself and never followed.
     /// </summary>
     public static IReadOnlyList<string> ForeignEntries(string folder, OutputManifest manifest)
     {
-        bool Ours(string name) =>
-            name == OutputManifest.FileName
-            || (manifest.Lists(name) && FileKinds.Of(Path.Combine(folder, name)) == FileKind.Regular)
-            || (name.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal)
-                && manifest.Names.Append(OutputManifest.FileName).Any(n => AtomicFile.IsTempNameOf(name, n))
-                && FileKinds.Of(Path.Combine(folder, name)) == FileKind.Regular);
-        return Directory.EnumerateFileSystemEntries(folder).Select(e => Path.GetFileName(e)).Where(n => !Ours(n)).Order(StringComparer.Ordinal).ToList();
+        var foreign = new List<string>();
+        Walk(folder, "", manifest, foreign);
+        return foreign.Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static void Walk(string root, string prefix, OutputManifest manifest, List<string> foreign)
+    {
+        // The files listed in this folder, for their temporary names; the manifest's own at the top.
+        var files = manifest.Names.Where(n => !OutputManifest.IsFolder(n) && OutputManifest.Parent(n) == (prefix.Length == 0 ? null : prefix))
+            .Select(n => n[prefix.Length..]).ToList();
+        if (prefix.Length == 0) files.Add(OutputManifest.FileName);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(OwnedFolders.PathOf(root, prefix)))
+        {
+            var name = Path.GetFileName(entry);
+            var path = prefix + name;
+            var kind = FileKinds.Of(entry);
+            if (prefix.Length == 0 && name == OutputManifest.FileName) continue;
+            if (kind == FileKind.Directory && manifest.Lists(path + "/"))
+            {
+                Walk(root, path + "/", manifest, foreign);
+                continue;
+            }
+            if (kind == FileKind.Regular && (manifest.Lists(path)
+                || (name.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal) && files.Any(n => AtomicFile.IsTempNameOf(name, n)))))
+            {
+                continue;
+            }
+            foreign.Add(path);
+        }
     }
 
     private static void RefuseInputs(string folder, string shown, IEnumerable<string> inputs)

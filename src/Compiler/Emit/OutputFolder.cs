@@ -70,25 +70,59 @@ public sealed class OutputFolder : IDisposable
     /// <summary>The folder outputs are written into before they take their place.</summary>
     public string Staging { get; }
 
-    /// <summary>Where to write the output <paramref name="name"/>; the name is recorded first, so a kill cannot orphan it.</summary>
+    /// <summary>
+    /// Where to write the output <paramref name="name"/> (a file name, or a path with '/' inside the folder); the name
+    /// and any folder it is in are recorded first, so a kill cannot orphan them.
+    /// </summary>
     public string File(string name)
     {
+        EnsureParents(name);
         Record(name);
-        return Path.Combine(Staging, name);
+        return OwnedFolders.PathOf(Staging, name);
     }
 
     /// <summary>A model output: its name and that of the data file ModelSaver may write beside it.</summary>
     public string ModelFile(string name)
     {
+        EnsureParents(name);
         Record(name);
         Record(name + ".data");
-        return Path.Combine(Staging, name);
+        return OwnedFolders.PathOf(Staging, name);
+    }
+
+    /// <summary>A folder of the output (<c>triton/jetson-tx2/part0/1</c>), made now with the folders it is in; returns its staging path.</summary>
+    public string Folder(string path)
+    {
+        var entry = path.TrimEnd('/') + "/";
+        EnsureParents(entry);
+        if (!_names.Contains(entry, StringComparer.Ordinal)) MakeFolder(entry);
+        return OwnedFolders.PathOf(Staging, entry);
+    }
+
+    private void EnsureParents(string entry)
+    {
+        if (OutputManifest.Parent(entry) is not { } parent || _names.Contains(parent, StringComparer.Ordinal)) return;
+        EnsureParents(parent);
+        MakeFolder(parent);
+    }
+
+    private void MakeFolder(string entry)
+    {
+        Record(entry);
+        try
+        {
+            Directory.CreateDirectory(OwnedFolders.PathOf(Staging, entry));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CodesignException(ErrorCodes.OutputWriteFailed, $"cannot write: {e.Message}", _claim.Shown);
+        }
     }
 
     /// <summary>Puts the staged set in place of the output folder's; returns folders left behind because they held foreign entries.</summary>
     public IReadOnlyList<string> Commit()
     {
-        var names = _names.Where(n => FileKinds.Of(Path.Combine(Staging, n)) == FileKind.Regular).ToList();
+        var names = _names.Where(n => FileKinds.Of(OwnedFolders.PathOf(Staging, n)) == (OutputManifest.IsFolder(n) ? FileKind.Directory : FileKind.Regular)).ToList();
         try
         {
             WriteOwnManifest(names);
@@ -140,31 +174,44 @@ public sealed class OutputFolder : IDisposable
     {
         var final = _claim.Folder;
         var old = FileKinds.Of(final) == FileKind.Directory ? OutputManifest.Read(final) ?? OutputManifest.Empty : throw Changed("changed");
-        var clash = names.FirstOrDefault(n => !old.Lists(n) && FileKinds.Of(Path.Combine(final, n)) != FileKind.Missing);
+        var clash = names.FirstOrDefault(n => !old.Lists(n) && FileKinds.Of(OwnedFolders.PathOf(final, n)) != FileKind.Missing);
         if (clash is not null) throw Changed($"gained '{clash}'");
         // While files move, the manifest lists both sets, so a kill never leaves one of ours unlisted.
         var manifest = Path.Combine(final, OutputManifest.FileName);
         AtomicFile.WriteText(manifest, new OutputManifest(old.Names.Union(names, StringComparer.Ordinal).ToList()).Text);
+        // Folders come before what they hold, so each entry's folders are real ones of ours by the time it moves.
         foreach (var name in names)
         {
-            var (from, to) = (Path.Combine(Staging, name), Path.Combine(final, name));
-            if (old.Lists(name)) AtomicFile.Commit(from, to);
+            var (from, to) = (OwnedFolders.PathOf(Staging, name), OwnedFolders.PathOf(final, name));
+            if (!OwnedFolders.UnderRealFolders(final, name)) throw Changed($"gained a link in the way of '{name}'");
+            if (OutputManifest.IsFolder(name)) MakeFolderAt(to, name, old);
+            else if (old.Lists(name)) AtomicFile.Commit(from, to);
             else if (!DirectorySwap.MoveFileIfAbsent(from, to)) throw Changed($"gained '{name}'");
         }
         _committed = true;
         Step(OutputStep.Swapped);
-        foreach (var name in old.Names.Except(names, StringComparer.Ordinal)) OwnedFolders.DeleteOwnFile(Path.Combine(final, name));
+        foreach (var name in OwnedFolders.DeletionOrder(old.Names.Except(names, StringComparer.Ordinal))) OwnedFolders.DeleteOwnEntry(final, name);
         AtomicFile.WriteText(manifest, new OutputManifest(names).Text);
-        OwnedFolders.Empty(Staging, [], Path.Combine(Staging, OutputManifest.FileName));
+        OwnedFolders.Empty(Staging, names.Where(OutputManifest.IsFolder), Path.Combine(Staging, OutputManifest.FileName));
         Step(OutputStep.OldSetRemoved);
         return [];
     }
 
+    /// <summary>A folder of ours at the final place: kept when the old set made it, made when nothing is there.</summary>
+    private void MakeFolderAt(string path, string name, OutputManifest old)
+    {
+        var kind = FileKinds.Of(path);
+        if (kind == FileKind.Directory && old.Lists(name)) return;
+        if (kind != FileKind.Missing) throw Changed($"gained '{name}'");
+        Directory.CreateDirectory(path);
+        if (FileKinds.Of(path) != FileKind.Directory) throw Changed($"gained '{name}'");
+    }
+
     private void Record(string name)
     {
-        if (!OutputManifest.IsPlainName(name) || _names.Contains(name, StringComparer.Ordinal))
+        if (!OutputManifest.IsEntry(name) || _names.Contains(name, StringComparer.Ordinal))
         {
-            throw new ArgumentException($"'{name}' is not a new plain file name", nameof(name));
+            throw new ArgumentException($"'{name}' is not a new file or folder name inside the folder", nameof(name));
         }
         _names.Add(name);
         _manifest.Write(Encoding.UTF8.GetBytes(name + "\n"));

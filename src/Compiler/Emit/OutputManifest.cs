@@ -5,9 +5,12 @@ using OnnxCoDesign.Passes.Loading;
 namespace OnnxCoDesign.Compiler.Emit;
 
 /// <summary>
-/// What the compiler wrote into an output folder: <c>.codesign-manifest</c>, plain UTF-8, one file name per line
-/// (MSBuild's ReadLinesFromFile reads it as is). It is the compiler's claim on the folder: only the names it lists
-/// are ever replaced or deleted, and a folder without one was not written by the compiler.
+/// What the compiler wrote into an output folder: <c>.codesign-manifest</c>, plain UTF-8, one entry per line
+/// (MSBuild's ReadLinesFromFile reads it as is). It is the compiler's claim on the folder: only the entries it lists
+/// are ever replaced or deleted, and a folder without one was not written by the compiler. An entry is a file name
+/// (<c>plan.json</c>), a file in a folder the compiler made (<c>triton/jetson-tx2/part0/config.pbtxt</c>, '/'
+/// between names) or such a folder itself, written with a trailing '/' (<c>triton/</c>); a nested entry's folder is
+/// listed before it, so no entry reaches into a folder the compiler did not make.
 /// </summary>
 public sealed record OutputManifest(IReadOnlyList<string> Names)
 {
@@ -18,7 +21,24 @@ public sealed record OutputManifest(IReadOnlyList<string> Names)
 
     public static OutputManifest Empty { get; } = new([]);
 
+    /// <summary>The deepest a nested entry may be (triton/DEVICE/MODEL/1/model.onnx.data is five names).</summary>
+    public const int MaxDepth = 8;
+
     public bool Lists(string name) => Names.Contains(name, StringComparer.Ordinal);
+
+    /// <summary>Whether <paramref name="entry"/> names a folder (it ends with '/').</summary>
+    public static bool IsFolder(string entry) => entry.EndsWith('/');
+
+    /// <summary>The folder entry holding <paramref name="entry"/> (<c>a/b/c</c> → <c>a/b/</c>); null at the top.</summary>
+    public static string? Parent(string entry)
+    {
+        var trimmed = entry.TrimEnd('/');
+        var slash = trimmed.LastIndexOf('/');
+        return slash < 0 ? null : trimmed[..(slash + 1)];
+    }
+
+    /// <summary>How many names deep an entry is (plan.json: 1, triton/: 1, triton/a/b: 3).</summary>
+    public static int Depth(string entry) => entry.TrimEnd('/').Count(c => c == '/') + 1;
 
     public string Text => string.Concat(Names.Select(n => n + "\n"));
 
@@ -44,7 +64,8 @@ public sealed record OutputManifest(IReadOnlyList<string> Names)
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in names)
         {
-            if (!IsPlainName(name)) throw Malformed(folder, $"it lists '{name}', which is not a plain file name");
+            if (!IsEntry(name)) throw Malformed(folder, $"it lists '{name}', which is not a file or folder name inside the folder");
+            if (Parent(name) is { } parent && !seen.Contains(parent)) throw Malformed(folder, $"it lists '{name}' before its folder '{parent}'");
             if (!seen.Add(name)) throw Malformed(folder, $"it lists '{name}' twice");
         }
         return new OutputManifest(names);
@@ -61,6 +82,17 @@ public sealed record OutputManifest(IReadOnlyList<string> Names)
         && !name.Contains('/') && !name.Contains('\\')
         && !name.Any(char.IsControl)
         && !name.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal);
+
+    /// <summary>
+    /// An entry the compiler may list: plain names joined by '/', at most <see cref="MaxDepth"/> deep, a trailing '/'
+    /// for a folder. No '.', '..', empty name or absolute path, so no entry points outside the output folder.
+    /// </summary>
+    public static bool IsEntry(string entry)
+    {
+        if (entry.Length is 0 or > 1024) return false;
+        var names = (IsFolder(entry) ? entry[..^1] : entry).Split('/');
+        return names.Length <= MaxDepth && names.All(IsPlainName);
+    }
 
     /// <summary>Reads a manifest through a handle (the one a run holds, or a fresh one).</summary>
     public static string ReadBounded(Stream stream, string folder)

@@ -64,10 +64,10 @@ public static partial class OwnedFolders
         return Empty(folder, manifest.Names, manifestPath);
     }
 
-    /// <summary>The same, for the names a run recorded itself.</summary>
+    /// <summary>The same, for the entries a run recorded itself.</summary>
     public static bool Empty(string folder, IEnumerable<string> names, string manifestPath)
     {
-        foreach (var name in names) DeleteOwnFile(Path.Combine(folder, name));
+        foreach (var name in DeletionOrder(names)) DeleteOwnEntry(folder, name);
         DeleteOwnFile(manifestPath);
         try
         {
@@ -77,6 +77,53 @@ public static partial class OwnedFolders
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
+        }
+    }
+
+    /// <summary>Manifest entries in the order they can be deleted: files first, then folders, the deepest first.</summary>
+    public static IEnumerable<string> DeletionOrder(IEnumerable<string> entries) =>
+        entries.OrderBy(OutputManifest.IsFolder).ThenByDescending(OutputManifest.Depth);
+
+    /// <summary>The path of a manifest entry in <paramref name="folder"/>, without the trailing '/' that would make lstat follow a link.</summary>
+    public static string PathOf(string folder, string entry) => Path.Combine(folder, entry.TrimEnd('/'));
+
+    /// <summary>
+    /// Whether every folder between <paramref name="folder"/> and <paramref name="entry"/> is a real folder: a link in
+    /// the way (put there after the compiler made the folder) would send a write or delete elsewhere, so it is never followed.
+    /// </summary>
+    public static bool UnderRealFolders(string folder, string entry)
+    {
+        var names = entry.TrimEnd('/').Split('/');
+        var path = folder;
+        for (var i = 0; i < names.Length - 1; i++)
+        {
+            path = Path.Combine(path, names[i]);
+            if (FileKinds.Of(path) != FileKind.Directory) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Deletes one entry the compiler listed: a regular file with the temporary files of its writes, or a folder once
+    /// it is empty (one holding anything else stays). Nothing is deleted through a folder that is not a real one.
+    /// </summary>
+    public static void DeleteOwnEntry(string folder, string entry)
+    {
+        if (!UnderRealFolders(folder, entry)) return;
+        var path = PathOf(folder, entry);
+        if (!OutputManifest.IsFolder(entry))
+        {
+            DeleteOwnFile(path);
+            return;
+        }
+        if (FileKinds.Of(path) != FileKind.Directory) return;
+        try
+        {
+            Directory.Delete(path, recursive: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not empty: it holds something the compiler did not write (an engine build-engines.sh put there).
         }
     }
 

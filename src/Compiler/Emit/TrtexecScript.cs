@@ -76,9 +76,11 @@ public static class TrtexecScript
     /// </summary>
     private static string Label(TrtexecPart part) => Path.GetFileNameWithoutExtension(part.OnnxFile);
 
-    /// <summary>part0.onnx on jetson-nano → part0.jetson-nano.engine.</summary>
-    public static string EngineFileFor(string onnxFile, DeviceProfile device) =>
-        Path.ChangeExtension(onnxFile, null) + "." + device.Name + ".engine";
+    /// <summary>
+    /// part0.onnx on jetson-nano → triton/jetson-nano/part0/1/model.plan: the engine goes where the device's Triton
+    /// model repository serves it from (<see cref="Triton.TritonRepository"/>).
+    /// </summary>
+    public static string EngineFileFor(string onnxFile, DeviceProfile device) => Triton.TritonRepository.EngineFile(onnxFile, device);
 
     /// <summary>One timing cache per device: tactic timings do not carry over between GPUs.</summary>
     public static string TimingCacheFor(DeviceProfile device) => $"timing.{device.Name}.cache";
@@ -133,6 +135,7 @@ public static class TrtexecScript
             Line($"# {label}: {d.Name} ({Comment(d.DisplayName)}), TensorRT {version}, {Name(part.Precision)}");
             foreach (var note in Notes(part, version).Concat(IoNotes(part, version))) Line("# " + note);
             Line($"if wanted {d.Name}; then");
+            if (Folder(part.EngineFile) is { } folder) Line($"  mkdir -p {ShellQuote(folder)}");
             Line("  \"$TRTEXEC\" \\");
             var args = Arguments(part, version, workspaceMiB);
             for (var a = 0; a < args.Count; a++) Line("    " + ShellQuote(args[a]) + (a < args.Count - 1 ? " \\" : ""));
@@ -337,6 +340,9 @@ public static class TrtexecScript
         Precision.Fp16 => "fp16",
         _ => "int8",
     };
+
+    /// <summary>The folder an engine file is in ('/' paths, as the script writes them); null for one beside the script.</summary>
+    private static string? Folder(string file) => file.LastIndexOf('/') is > 0 and var slash ? file[..slash] : null;
 
     private static string Comment(string s) => new(s.Select(c => char.IsControl(c) ? ' ' : c).ToArray());
 }

@@ -60,6 +60,8 @@ public static class CompileSummary
             }
         }
         w.WriteLine();
-        w.WriteLine($"wrote {outputFolder}: {string.Join(", ", o.Plan.Parts.Where(p => p.File is not null).Select(p => p.File))}, plan.json, build-engines.sh, report.html{(measured ? ", measure.json" : "")}");
+        var triton = string.Join(", ", o.Plan.Parts.Where(p => p.File is not null).Select(p => $"{p.Device.Name}/{Path.GetFileNameWithoutExtension(p.File)}"));
+        w.WriteLine($"wrote {outputFolder}: {string.Join(", ", o.Plan.Parts.Where(p => p.File is not null).Select(p => p.File))}, plan.json, build-engines.sh, report.html{(measured ? ", measure.json" : "")}, " +
+                    $"triton/ ({triton}), DEPLOY.md");
     }
 }

@@ -81,7 +81,7 @@ public static class ErrorCodes
     public const string OutputSpecialFile = "OCD1407";
     /// <summary>A file output names a FIFO that no process is reading.</summary>
     public const string OutputFifoNoReader = "OCD1408";
-    /// <summary>An output folder's manifest lists a name the compiler never writes (a path, '..', a duplicate).</summary>
+    /// <summary>An output folder's manifest lists a name the compiler never writes (an absolute path, '..', a nested entry before its folder, a duplicate).</summary>
     public const string OutputManifestMalformed = "OCD1409";
 
     // OCD15xx: verification data (inputs given to `verify`) and running models in ONNX Runtime.
@@ -144,6 +144,9 @@ public static class ErrorCodes
     public const string TrtexecNoLayerMatched = "OCD1612";
     /// <summary>A trtexec --exportTimes file that is not its JSON shape (an array of runs, each with computeMs).</summary>
     public const string TrtexecTimesMalformed = "OCD1613";
+    // OCD1620-1629: Triton model repositories (triton/DEVICE/MODEL/config.pbtxt).
+    /// <summary>A part's input or output has an element type Triton's model configuration has no DataType for (complex, float8, int4, …).</summary>
+    public const string TritonTypeUnsupported = "OCD1620";
 
     // Plans read back (simulate, measure, verify --plan).
     public const string PlanMalformed = "OCD1701";

@@ -22,7 +22,7 @@ public sealed class CompileCommandTests : IDisposable
         var parts = plan.RootElement.GetProperty("parts").EnumerateArray().ToList();
         Assert.Equal(["jetson-nano", "jetson-xavier-nx"], parts.Select(p => p.GetProperty("device").GetString()));
         var files = parts.Select(p => p.GetProperty("file")).Where(f => f.ValueKind == JsonValueKind.String).Select(f => f.GetString()!).ToList();
-        Assert.Equal(files.Concat(["build-engines.sh", "plan.json", "report.html", OnnxCoDesign.Compiler.Emit.OutputManifest.FileName]).Order(StringComparer.Ordinal), Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(files.Concat(["build-engines.sh", "plan.json", "report.html", "DEPLOY.md", OnnxCoDesign.Compiler.Emit.OutputManifest.FileName]).Order(StringComparer.Ordinal), Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         foreach (var f in files)
         {
             using var part = ModelLoader.Load(Path.Combine(output, f));

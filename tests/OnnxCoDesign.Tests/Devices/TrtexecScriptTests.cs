@@ -63,8 +63,8 @@ public sealed class TrtexecScriptTests : IDisposable
         Assert.Equal(text, TrtexecScript.Emit(NanoToXavierNx()));
         Assert.Contains("# part0: jetson-nano (NVIDIA Jetson Nano (4GB)), TensorRT 8.2, fp16", text);
         Assert.Contains("# part1: jetson-xavier-nx (NVIDIA Jetson Xavier NX (8GB)), TensorRT 8.5, fp16", text);
-        Assert.Contains("--saveEngine=part0.jetson-nano.engine", text);
-        Assert.Contains("--saveEngine=part1.jetson-xavier-nx.engine", text);
+        Assert.Contains("--saveEngine=triton/jetson-nano/part0/1/model.plan", text);
+        Assert.Contains("--saveEngine=triton/jetson-xavier-nx/part1/1/model.plan", text);
         Assert.Contains("--timingCacheFile=timing.jetson-nano.cache", text);
     }
 
@@ -95,7 +95,7 @@ public sealed class TrtexecScriptTests : IDisposable
         // Arguments are the indented lines; the comments above them may name the flags that are gone.
         static string[] Args(string script) => script.Split('\n').Where(l => l.StartsWith("    ")).Select(l => l.Trim().TrimEnd('\\').Trim()).ToArray();
         var fp16 = TrtexecScript.Emit([Part(WithTrt("11.0"), Precision.Fp16)]);
-        Assert.Equal(["--onnx=part0.onnx", "--saveEngine=part0.gpu.engine", "--timingCacheFile=timing.gpu.cache", "--memPoolSize=workspace:1024"], Args(fp16));
+        Assert.Equal(["--onnx=part0.onnx", "--saveEngine=triton/gpu/part0/1/model.plan", "--timingCacheFile=timing.gpu.cache", "--memPoolSize=workspace:1024"], Args(fp16));
         Assert.Contains("strongly typed", fp16);
         var int8 = TrtexecScript.Emit([Part(Int8Gpu("11.0"), Precision.Int8)]);
         Assert.DoesNotContain(Args(int8), a => a is "--int8" or "--fp16" || a.StartsWith("--calib"));

@@ -4,7 +4,8 @@ namespace OnnxCoDesign.Tests.Golden;
 
 /// <summary>
 /// compile's plan.json and build-engines.sh against tests/golden/compile-&lt;case&gt;/: RepVGG-A0 on the seed's
-/// setup, the detector (several tensors crossing its neck) and ResNet-50 (shortcuts) under other links.
+/// setup, the detector (several tensors crossing its neck) and ResNet-50 (shortcuts) under other links; for the
+/// detector also DEPLOY.md and its Triton configs (triton/DEVICE/MODEL/config.pbtxt).
 /// </summary>
 public sealed class CompileGoldenTests : IDisposable
 {
@@ -30,5 +31,19 @@ public sealed class CompileGoldenTests : IDisposable
         Assert.Equal(0, run.ExitCode);
         GoldenFile.Check("compile-" + name, "plan.json", File.ReadAllText(Path.Combine(output, "plan.json")));
         GoldenFile.Check("compile-" + name, "build-engines.sh", File.ReadAllText(Path.Combine(output, "build-engines.sh")));
+    }
+
+    /// <summary>The detector's Triton repositories (every config.pbtxt) and DEPLOY.md, as text.</summary>
+    [Fact]
+    public void DetectorTritonConfigsAndDeployMatchGolden()
+    {
+        var output = _dir.File("detector-triton");
+        var run = CliRun.Of(["compile", "--sample", "detector", "--link", "1Gbps", "--objective", "throughput", "-o", output]);
+        Assert.Equal(0, run.ExitCode);
+        GoldenFile.Check("compile-detector", "DEPLOY.md", File.ReadAllText(Path.Combine(output, "DEPLOY.md")));
+        var configs = Directory.GetFiles(Path.Combine(output, "triton"), "config.pbtxt", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(output, f).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["triton/jetson-nano/part0/config.pbtxt", "triton/jetson-xavier-nx/part1/config.pbtxt"], configs);
+        foreach (var config in configs) GoldenFile.Check("compile-detector", config, File.ReadAllText(Path.Combine(output, config)));
     }
 }

@@ -172,7 +172,8 @@ public sealed class OutputOwnershipTests : IDisposable
         Assert.Equal(0, CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", output).ExitCode);
         Assert.Equal(0, CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", output, "--objective", "throughput").ExitCode);
         var listed = File.ReadAllLines(Path.Combine(output, OutputManifest.FileName)).Order(StringComparer.Ordinal);
-        var present = Directory.EnumerateFileSystemEntries(output).Select(Path.GetFileName).Where(n => n != OutputManifest.FileName).Order(StringComparer.Ordinal);
+        var present = Directory.EnumerateFileSystemEntries(output, "*", SearchOption.AllDirectories)
+            .Select(e => Path.GetRelativePath(output, e) + (Directory.Exists(e) ? "/" : "")).Where(n => n != OutputManifest.FileName).Order(StringComparer.Ordinal);
         Assert.Equal(present, listed);
         Assert.Contains("plan.json", listed);
         Assert.Equal(["out"], Directory.EnumerateFileSystemEntries(_dir.Path).Select(Path.GetFileName));
@@ -219,7 +220,9 @@ public sealed class OutputOwnershipTests : IDisposable
         foreach (var (file, bytes) in before) Assert.Equal(bytes, after[file]);
         var photos = Path.Combine(project, "photos");
         var listed = File.ReadAllLines(Path.Combine(photos, OutputManifest.FileName));
-        Assert.Equal(Directory.GetFiles(photos).Select(Path.GetFileName).Except(["cat.jpg", OutputManifest.FileName]).Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+        var written = Directory.EnumerateFileSystemEntries(photos, "*", SearchOption.AllDirectories)
+            .Select(e => Path.GetRelativePath(photos, e) + (Directory.Exists(e) ? "/" : ""));
+        Assert.Equal(written.Except(["cat.jpg", OutputManifest.FileName]).Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -17,9 +17,10 @@ wanted() { [ "$target" = all ] || [ "$target" = "$1" ]; }
 
 # part0: jetson-tx2 (NVIDIA Jetson TX2 (8GB)), TensorRT 8.2, fp16
 if wanted jetson-tx2; then
+  mkdir -p triton/jetson-tx2/part0/1
   "$TRTEXEC" \
     --onnx=part0.onnx \
-    --saveEngine=part0.jetson-tx2.engine \
+    --saveEngine=triton/jetson-tx2/part0/1/model.plan \
     --timingCacheFile=timing.jetson-tx2.cache \
     --workspace=1024 \
     --outputIOFormats=fp16:chw \
@@ -28,9 +29,10 @@ fi
 
 # part2: rtx-4090 (NVIDIA GeForce RTX 4090), TensorRT 10.16, fp16
 if wanted rtx-4090; then
+  mkdir -p triton/rtx-4090/part2/1
   "$TRTEXEC" \
     --onnx=part2.onnx \
-    --saveEngine=part2.rtx-4090.engine \
+    --saveEngine=triton/rtx-4090/part2/1/model.plan \
     --timingCacheFile=timing.rtx-4090.cache \
     --memPoolSize=workspace:1024 \
     --inputIOFormats=fp16:chw \

@@ -17,9 +17,10 @@ wanted() { [ "$target" = all ] || [ "$target" = "$1" ]; }
 
 # part0: jetson-nano (NVIDIA Jetson Nano (4GB)), TensorRT 8.2, fp16
 if wanted jetson-nano; then
+  mkdir -p triton/jetson-nano/part0/1
   "$TRTEXEC" \
     --onnx=part0.onnx \
-    --saveEngine=part0.jetson-nano.engine \
+    --saveEngine=triton/jetson-nano/part0/1/model.plan \
     --timingCacheFile=timing.jetson-nano.cache \
     --workspace=1024 \
     --outputIOFormats=fp16:chw \
@@ -28,9 +29,10 @@ fi
 
 # part1: jetson-orin-nano (NVIDIA Jetson Orin Nano 8GB (MAXN SUPER)), TensorRT 10.3, fp16
 if wanted jetson-orin-nano; then
+  mkdir -p triton/jetson-orin-nano/part1/1
   "$TRTEXEC" \
     --onnx=part1.onnx \
-    --saveEngine=part1.jetson-orin-nano.engine \
+    --saveEngine=triton/jetson-orin-nano/part1/1/model.plan \
     --timingCacheFile=timing.jetson-orin-nano.cache \
     --memPoolSize=workspace:1024 \
     --inputIOFormats=fp16:chw \

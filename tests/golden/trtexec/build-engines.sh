@@ -17,9 +17,10 @@ wanted() { [ "$target" = all ] || [ "$target" = "$1" ]; }
 
 # part0: jetson-nano (NVIDIA Jetson Nano (4GB)), TensorRT 8.2, fp16
 if wanted jetson-nano; then
+  mkdir -p triton/jetson-nano/part0/1
   "$TRTEXEC" \
     --onnx=part0.onnx \
-    --saveEngine=part0.jetson-nano.engine \
+    --saveEngine=triton/jetson-nano/part0/1/model.plan \
     --shapes=input:1x3x224x224 \
     --timingCacheFile=timing.jetson-nano.cache \
     --workspace=1024 \
@@ -28,9 +29,10 @@ fi
 
 # part1: jetson-xavier-nx (NVIDIA Jetson Xavier NX (8GB)), TensorRT 8.5, fp16
 if wanted jetson-xavier-nx; then
+  mkdir -p triton/jetson-xavier-nx/part1/1
   "$TRTEXEC" \
     --onnx=part1.onnx \
-    --saveEngine=part1.jetson-xavier-nx.engine \
+    --saveEngine=triton/jetson-xavier-nx/part1/1/model.plan \
     --timingCacheFile=timing.jetson-xavier-nx.cache \
     --memPoolSize=workspace:1024 \
     --fp16
