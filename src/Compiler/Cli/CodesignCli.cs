@@ -18,6 +18,7 @@ public static class CodesignCli
 
     public static int Run(string[] args, CliOutput output)
     {
+        output = output with { Diagnostics = new DiagnosticsLog() };
         var app = new CommandLineApplication(throwOnUnexpectedArg: true)
         {
             Name = CommandLine,
@@ -32,6 +33,8 @@ public static class CodesignCli
         app.HelpOption("-h|--help");
         app.VersionOption("--version", () => typeof(CodesignCli).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
         var debug = app.Option("--debug", "on an internal error (OCD9999), print the whole exception with its stack trace", CommandOptionType.NoValue, inherited: true);
+        var diagnostics = app.Option(DiagnosticsLog.OptionName + " <FILE>", "also write every warning and error to FILE, one a line: severity, code, file, option, message, tab-separated (for the MSBuild task)",
+            CommandOptionType.SingleValue, inherited: true);
         AnalyzeCommand.Register(app, output);
         SampleCommand.Register(app, output);
         CompileCommand.Register(app, output);
@@ -54,6 +57,13 @@ public static class CodesignCli
             return ExitCodes.UsageError;
         });
 
+        var exit = Execute(app, args, output, debug);
+        if (diagnostics.Value() is { Length: > 0 } path) output.Diagnostics.WriteTo(path);
+        return exit;
+    }
+
+    private static int Execute(CommandLineApplication app, string[] args, CliOutput output, CommandOption debug)
+    {
         try
         {
             var expanded = ResponseFiles.Expand(args);
@@ -63,6 +73,7 @@ public static class CodesignCli
         catch (CodesignException e)
         {
             output.Error.WriteLine(e.Canonical);
+            output.Diagnostics.Error(e.Code, e.File, e.Message);
             return ExitCodes.For(e.Code);
         }
         catch (UnrecognizedCommandParsingException e)
@@ -75,7 +86,9 @@ public static class CodesignCli
         }
         catch (Exception e)
         {
-            output.Error.WriteLine($"{ToolName}: error {ExitCodes.InternalErrorCode}: internal error ({e.GetType().Name}): {e.Message.ReplaceLineEndings(" ")}");
+            var message = $"internal error ({e.GetType().Name}): {e.Message.ReplaceLineEndings(" ")}";
+            output.Error.WriteLine($"{ToolName}: error {ExitCodes.InternalErrorCode}: {message}");
+            output.Diagnostics.Error(ExitCodes.InternalErrorCode, null, message);
             if (debug.HasValue()) output.Error.WriteLine(e.ToString());
             return ExitCodes.InternalError;
         }
@@ -84,6 +97,7 @@ public static class CodesignCli
     private static int Usage(CliOutput output, string message)
     {
         output.Error.WriteLine($"{ToolName}: error {ErrorCodes.UsageError}: {message}");
+        output.Diagnostics.Error(ErrorCodes.UsageError, null, message);
         return ExitCodes.For(ErrorCodes.UsageError);
     }
 }

@@ -55,6 +55,7 @@ internal static class CompileCommand
         var data = AccuracyOptions.Register(cmd);
         var sensitivitySamples = cmd.Option("--sensitivity-samples <N>", $"with --accuracy measured: samples each unit is measured alone on (default {AccuracyInputs.DefaultSensitivitySamples}); the chosen plan is measured on all", CommandOptionType.SingleValue);
         var maxDrop = cmd.Option("--max-accuracy-drop <POINTS>", "the fastest plan on the Pareto front whose measured accuracy drop (top-1 points; without labels, output deviation in %) is within this budget; implies --accuracy measured", CommandOptionType.SingleValue);
+        var dependencies = cmd.Option(DependencyFile.OptionName + " <FILE>", "after writing the outputs, list every file the compile read in FILE, one a line (the MSBuild targets' inputs)", CommandOptionType.SingleValue);
         var force = cmd.Option("--force", "write into an output folder that holds files the compiler did not write, leaving them alone", CommandOptionType.NoValue);
         CliConventions.Examples(cmd,
             "compile --sample repvgg-a0 -o out",
@@ -69,6 +70,7 @@ internal static class CompileCommand
             if (outDir.Value() == "-") throw new CommandParsingException(cmd, "compile writes a folder, not a stream: give -o DIR (--json - prints plan.json)");
             CliConventions.CheckOutput(cmd, outDir);
             CliConventions.CheckOutput(cmd, json);
+            CliConventions.CheckOutput(cmd, dependencies);
             var verifyOptions = (Inputs: CliConventions.ParseInputs(cmd, inputs), Seed: CliConventions.ParseSeed(cmd, seed));
             var camera = ParseInputFormat(cmd, inputFormat, data.Preprocess);
             var dataOptions = AccuracyOptions.Parse(cmd, data, preprocessAlone: camera);
@@ -108,7 +110,7 @@ internal static class CompileCommand
                 var loaded = normalization is null ? original : CameraInput.Apply(original, normalization, bindings);
                 using var accuracyData = AccuracyInputs.Open(dataOptions, loaded, sensitivity);
                 var outcome = CompilePipeline.Run(loaded, name, settings, bindings, accuracyData);
-                WarningLines.Write(outcome.Warnings, loaded.Path ?? name, output.Error);
+                WarningLines.Write(outcome.Warnings, loaded.Path ?? name, output);
                 if (verify.HasValue())
                 {
                     var verifyOut = CliConventions.JsonToStdout(json) ? output.Error : output.Out;
@@ -127,7 +129,9 @@ internal static class CompileCommand
                     }
                     if (!passed)
                     {
-                        output.Error.WriteLine($"{loaded.Path ?? name}: error: the chained parts do not match the original; nothing written");
+                        const string mismatch = "the chained parts do not match the original; nothing written";
+                        output.Error.WriteLine($"{loaded.Path ?? name}: error: {mismatch}");
+                        output.Diagnostics.Error("", loaded.Path, mismatch);
                         return ExitCodes.CheckFailed;
                     }
 
@@ -174,6 +178,12 @@ internal static class CompileCommand
                     {
                         output.Error.WriteLine($"{left}: warning: the previous outputs were removed, but this folder holds files the compiler did not write and was left in place");
                     }
+                }
+                if (dependencies.HasValue())
+                {
+                    var read = InputFiles(model.Value, devices.Value(), host.Value()).Concat(ExternalDataFiles(original))
+                        .Append(dataOptions.Calibration).Append(dataOptions.Validation).Append(dataOptions.Labels);
+                    DependencyFile.Write(dependencies.Value()!, read);
                 }
                 CliConventions.WriteJson(json, planText, output);
                 if (CliConventions.JsonToStdout(json)) return ExitCodes.Success;

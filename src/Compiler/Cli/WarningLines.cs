@@ -9,4 +9,10 @@ internal static class WarningLines
     {
         foreach (var d in warnings) error.WriteLine($"{source}: warning {d.Code}: {d.Message}");
     }
+
+    /// <summary>The same lines, also recorded for `--diagnostics FILE`.</summary>
+    public static void Write(IEnumerable<Diagnostic> warnings, string source, CliOutput output)
+    {
+        foreach (var d in warnings) output.Diagnostics.Warning(output.Error, d.Code, source, d.Message);
+    }
 }

@@ -168,6 +168,7 @@ public static class ErrorCodes
     // Raised by the MSBuild task itself (it loads nothing of this library; listed here to keep codes unique).
     public const string TaskCompilerNotFound = "OCD1901";
     public const string TaskOutputFolderShared = "OCD1902";
+    public const string TaskModelsFailed = "OCD1903";
 
     // Quantization and calibration (OCD1801..OCD1819): the quantize pass and the calibrator.
     /// <summary>The opset cannot be raised to the one per-channel QDQ needs: a node's operator changed meaning on the way (names node, op, opset).</summary>

@@ -33,13 +33,13 @@ public sealed class ConsumerProject
 
     private string ModelName => Path.GetFileNameWithoutExtension(ModelPath);
 
-    /// <summary>The default OutputDir: $(IntermediateOutputPath)codesign/MODEL/.</summary>
-    public string OutputDir => Path.Combine(Folder, "obj", "Debug", "net10.0", "codesign", ModelName);
+    /// <summary>The default OutputDir: obj/CONFIGURATION/codesign/MODEL/, shared by every target framework.</summary>
+    public string OutputDir => Path.Combine(Folder, "obj", "Debug", "codesign", ModelName);
 
     /// <summary>Where the build copies the outputs: $(OutDir)codesign/MODEL/.</summary>
     public string CopiedDir => Path.Combine(Folder, "bin", "Debug", "net10.0", "codesign", ModelName);
 
-    public string StampDir => Path.Combine(Folder, "obj", "Debug", "net10.0", "codesign");
+    public string StampDir => Path.Combine(Folder, "obj", "Debug", "codesign");
 
     public DotNetResult Build(params string[] options) => _feed.DotNet(Folder, ["build", "-nodeReuse:false", .. options]);
 

@@ -96,11 +96,20 @@ public sealed class ToolPackageTests(PackagedFeed feed)
         Assert.Contains("tools/net10.0/any/OnnxCoDesign.Samples.dll", entries);
         Assert.Contains("tools/net10.0/any/runtimes/linux-x64/native/libonnxruntime.so", entries);
         Assert.Contains(PlanSchemaEntry, entries);
+        // The outer build of a multi-targeted project compiles, once for every framework.
+        Assert.Contains("buildMultiTargeting/OnnxCoDesign.MSBuild.props", entries);
+        Assert.Contains("buildMultiTargeting/OnnxCoDesign.MSBuild.targets", entries);
+        // Native libraries for the machines a build runs on, and no others.
+        var rids = entries.Where(e => e.StartsWith("tools/net10.0/any/runtimes/", StringComparison.Ordinal))
+            .Select(e => e.Split('/')[4]).ToHashSet();
+        Assert.Subset(new HashSet<string> { "linux-x64", "linux-arm64", "osx", "osx-arm64", "win-x64", "win-arm64" }, rids);
+        Assert.Contains("linux-arm64", rids);
         // MSBuild's process loads only the task: no protobuf, OnnxSharp or ONNX Runtime beside it.
         Assert.Equal(["tasks/netstandard2.0/OnnxCoDesign.MSBuild.Tasks.dll"], entries.Where(e => e.StartsWith("tasks/", StringComparison.Ordinal)));
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal));
 
         var metadata = Nuspec(package);
+        AssertHasItsReadme(package, metadata);
         Assert.Equal("true", Element(metadata, "developmentDependency")?.Value);
         Assert.Null(Element(metadata, "dependencies"));
         using var version = new StreamReader(package.GetEntry("build/OnnxCoDesign.MSBuild.Version.props")!.Open());
@@ -119,6 +128,15 @@ public sealed class ToolPackageTests(PackagedFeed feed)
         // A pointer only: the compiler is in the platform packages.
         Assert.DoesNotContain(package.Entries, e => e.FullName.EndsWith(".dll", StringComparison.Ordinal));
         Assert.Equal("DotnetTool", PackageType(package));
+        AssertHasItsReadme(package, Nuspec(package));
+    }
+
+    /// <summary>The package page's text: the nuspec names README.md, and the package carries it.</summary>
+    private static void AssertHasItsReadme(ZipArchive package, XElement metadata)
+    {
+        Assert.Equal("README.md", Element(metadata, "readme")?.Value);
+        using var reader = new StreamReader(package.GetEntry("README.md")!.Open());
+        Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root, "build", "package", "README.md")), reader.ReadToEnd());
     }
 
     [Theory]
