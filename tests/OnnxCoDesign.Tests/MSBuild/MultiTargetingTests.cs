@@ -7,15 +7,20 @@ using OnnxCoDesign.Samples;
 namespace OnnxCoDesign.Tests.MSBuild;
 
 /// <summary>
-/// A consumer as the issue describes it, built with real `dotnet build`: two target frameworks (net8.0, whose targeting
-/// pack restores from NuGet, and net10.0), two models, one whose external data has a name of its own and one whose
+/// A consumer as the issue describes it, built with real `dotnet build`: two target frameworks, two models, one whose external data has a name of its own and one whose
 /// symbolic batch dimension draws a warning, and a device chain set by an ItemDefinitionGroup in Directory.Build.props.
 /// The builds are few and each checks several things: they are slow on a 2-core machine.
+/// The second framework is <see cref="Alias"/>, an alias of net10.0 (the SDK's target framework aliases: any name, with
+/// TargetFrameworkIdentifier and TargetFrameworkVersion set for it), not net8.0: the SDK carries only net10.0's
+/// reference pack, net8.0's would come from NuGet, and tests fetch nothing from the network. MSBuild runs one inner
+/// build per entry of TargetFrameworks either way, each with its own obj and bin folder, which is what is tested.
 /// </summary>
 [Collection(PackagedFeedCollection.Name)]
 public sealed class MultiTargetingTests(PackagedFeed feed)
 {
     private const string Weights = "a-weights.bin";
+
+    private const string Alias = "second";
 
     [Fact]
     public void Each_model_compiles_once_for_both_frameworks_again_on_a_weights_touch_reports_every_failure_and_cleans_away()
@@ -32,10 +37,17 @@ public sealed class MultiTargetingTests(PackagedFeed feed)
         Assert.Contains("\"jetson-tx2\"", plan);
         Assert.DoesNotContain("\"jetson-nano\"", plan);
         // One compile, in a folder every framework shares, copied to each framework's bin.
-        foreach (var tfm in new[] { "net8.0", "net10.0" })
+        // The whole tree is copied: the Triton repositories' configs under triton/DEVICE/MODEL/ too.
+        var tree = Directory.GetFiles(Path.Combine(shared, "b"), "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Path.Combine(shared, "b"), f)).Where(f => f != ".codesign-manifest").ToList();
+        Assert.Contains(tree, f => f.StartsWith("triton/", StringComparison.Ordinal) && f.EndsWith("config.pbtxt", StringComparison.Ordinal));
+        foreach (var tfm in new[] { "net10.0", Alias })
         {
             Assert.False(Directory.Exists(Path.Combine(folder, "obj", "Debug", tfm, "codesign")), $"{tfm} compiled on its own");
-            Assert.Equal(File.ReadAllBytes(Path.Combine(shared, "b", "plan.json")), File.ReadAllBytes(Path.Combine(folder, "bin", "Debug", tfm, "codesign", "b", "plan.json")));
+            foreach (var file in tree)
+            {
+                Assert.Equal(File.ReadAllBytes(Path.Combine(shared, "b", file)), File.ReadAllBytes(Path.Combine(folder, "bin", "Debug", tfm, "codesign", "b", file)));
+            }
         }
         // The compiler's warning is the build's, at the model, with its code.
         Assert.Matches(new Regex(Regex.Escape(Path.Combine(folder, "models", "b.onnx")) + " : warning OCW2001:"), first.Output);
@@ -68,21 +80,6 @@ public sealed class MultiTargetingTests(PackagedFeed feed)
     private string Consumer()
     {
         var folder = feed.NewFolder("multi-targeting");
-        // The feed, and NuGet for net8.0's targeting pack (the SDK carries only net10.0's).
-        File.WriteAllText(Path.Combine(folder, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="codesign-test-feed" value="{feed.Feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-              <packageSourceMapping>
-                <packageSource key="codesign-test-feed"><package pattern="OnnxCoDesign.*" /></packageSource>
-                <packageSource key="nuget.org"><package pattern="*" /></packageSource>
-              </packageSourceMapping>
-            </configuration>
-            """);
         File.WriteAllText(Path.Combine(folder, "Directory.Build.props"), """
             <Project>
               <ItemDefinitionGroup>
@@ -95,7 +92,11 @@ public sealed class MultiTargetingTests(PackagedFeed feed)
         File.WriteAllText(Path.Combine(folder, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
-                <TargetFrameworks>net8.0;net10.0</TargetFrameworks>
+                <TargetFrameworks>net10.0;{Alias}</TargetFrameworks>
+              </PropertyGroup>
+              <PropertyGroup Condition="'$(TargetFramework)' == '{Alias}'">
+                <TargetFrameworkIdentifier>.NETCoreApp</TargetFrameworkIdentifier>
+                <TargetFrameworkVersion>v10.0</TargetFrameworkVersion>
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="{PackagedFeed.MSBuildPackageId}" Version="{feed.Version}" />
