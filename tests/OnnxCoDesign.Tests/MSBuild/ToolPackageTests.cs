@@ -131,10 +131,13 @@ public sealed class ToolPackageTests(PackagedFeed feed)
         AssertHasItsReadme(package, Nuspec(package));
     }
 
-    /// <summary>The package page's text: the nuspec names README.md, and the package carries it.</summary>
+    /// <summary>The package page's text: the nuspec names README.md, and the package carries it; and its licence, the repository's LICENSE.</summary>
     private static void AssertHasItsReadme(ZipArchive package, XElement metadata)
     {
         Assert.Equal("README.md", Element(metadata, "readme")?.Value);
+        var license = Element(metadata, "license");
+        Assert.Equal(("expression", "MIT"), (license?.Attribute("type")?.Value, license?.Value));
+        Assert.StartsWith("MIT License", File.ReadAllText(Path.Combine(RepoPaths.Root, "LICENSE")), StringComparison.Ordinal);
         using var reader = new StreamReader(package.GetEntry("README.md")!.Open());
         Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root, "build", "package", "README.md")), reader.ReadToEnd());
     }
