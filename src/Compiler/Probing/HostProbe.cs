@@ -146,7 +146,7 @@ public static class HostProbe
                 .. tail,
                 "operatorEfficiency: per op type, the probes' FLOPs / (fp32 peak x (median time - node overhead)), from single-op models of common CNN ops at common CNN sizes: " +
                     string.Join("; ", ops.Select(p => S($"{p.Name} {p.Seconds!.Value * 1e3:0.###} ms"))),
-                S($"convEfficiency: per kernel class (1x1, kxk) and output size, FLOPs / (fp32 peak x (time - node overhead)) of a grid of {grid.Count} synthetic stride-1 conv shapes (output {string.Join(", ", ConvShapeGrid.Sizes.Select(x => $"{x}x{x}"))}; 64 to 2048 channels), each timed as a chain of {ConvShapeGrid.LongChain} convs less a single conv, over {ConvShapeGrid.LongChain - 1}, fastest runs: a conv as it runs inside a network, without the model's input and output layout reorders"),
+                S($"convEfficiency: per kernel class (1x1, kxk) and output size, FLOPs / (fp32 peak x (time - node overhead)) of a grid of {grid.Count} synthetic stride-1 conv shapes (output {string.Join(", ", ConvShapeGrid.Sizes.Select(x => $"{x}x{x}"))}; 64 to 2048 channels), each timed as a chain of {ConvShapeGrid.LongChain} convs less a single conv, over {ConvShapeGrid.LongChain - 1}: a conv as it runs inside a network, without the model's input and output layout reorders"),
             ],
         };
         return new ProbeResult(fitted, plain, measurements, warnings);
@@ -222,12 +222,12 @@ public static class HostProbe
     }
 
     /// <summary>
-    /// One conv of a chain: (long chain − single conv) / (LongChain − 1), from the fastest run of each — a difference
-    /// of two times doubles their noise, and the fastest run is the one least disturbed by other work; null when
+    /// One conv of a chain: (long chain − single conv) / (LongChain − 1), from the medians as every other figure (measure
+    /// compares medians too; the fastest runs made every conv some 5 % faster than a part's median shows); null when
     /// either failed or the difference is not positive.
     /// </summary>
     private static double? PerConv(ProbeMeasurement single, ProbeMeasurement chain) =>
-        single.Fastest is { } a && chain.Fastest is { } b && b > a ? (b - a) / (ConvShapeGrid.LongChain - 1) : null;
+        single.Seconds is { } a && chain.Seconds is { } b && b > a ? (b - a) / (ConvShapeGrid.LongChain - 1) : null;
 
     /// <summary>
     /// A reduced precision's peak: its measured GEMM rate where that beats the fp32 peak by more than 10 %,
