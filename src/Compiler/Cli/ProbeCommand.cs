@@ -97,6 +97,10 @@ internal static class ProbeCommand
             w.WriteLine();
             w.WriteLine("  operatorEfficiency: " + string.Join(", ", d.OperatorEfficiency.Select(x => string.Create(C, $"{x.Key} {x.Value}"))));
         }
+        foreach (var (cls, points) in d.ConvEfficiency.Points)
+        {
+            w.WriteLine($"  convEfficiency {cls} (output pixels: efficiency): " + string.Join(", ", points.Select(p => string.Create(C, $"{p.OutputPixels}: {p.Efficiency}"))));
+        }
         return w.ToString();
     }
 }

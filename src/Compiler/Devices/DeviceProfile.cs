@@ -80,6 +80,20 @@ public sealed record DeviceProfile
     public double ComputeEfficiencyFor(string opType) =>
         OperatorEfficiency.TryGetValue(opType, out var e) ? e : ComputeEfficiency;
 
+    /// <summary>
+    /// A conv's compute efficiency by its shape (<see cref="ConvEfficiencyCurve"/>), where it differs with the
+    /// output size; <see cref="ConvEfficiencyCurve.None"/> (the default, and every built-in profile) leaves convs
+    /// at their op type's efficiency. `probe` measures it from a grid of conv chains.
+    /// </summary>
+    public ConvEfficiencyCurve ConvEfficiency { get; init; } = ConvEfficiencyCurve.None;
+
+    /// <summary>
+    /// ηc for a kernel: the conv curve at its shape where the curve covers it, else <see cref="ComputeEfficiencyFor(string)"/>
+    /// of its anchor op type — exactly that when the profile has no curve.
+    /// </summary>
+    public double ComputeEfficiencyFor(OnnxCoDesign.Passes.Cost.Kernel kernel) =>
+        kernel.Geometry is { } g && ConvEfficiency.At(g) is { } e ? e : ComputeEfficiencyFor(kernel.OpType);
+
     /// <summary>The TensorRT version of the device's usual JetPack/driver stack ("8.2", "10.3"); null where there is none.</summary>
     public string? TensorRtVersion { get; init; }
 

@@ -26,9 +26,13 @@ public static partial class DeviceProfileJson
 
     /// <summary>
     /// Keys a profile may have that are written only when they say something (so profiles and plans without
-    /// them keep their exact bytes): operatorEfficiency, an object of ONNX op type → compute efficiency.
+    /// them keep their exact bytes): operatorEfficiency, an object of ONNX op type → compute efficiency; convEfficiency,
+    /// an object of conv kernel class (1x1, kxk) → [output pixels, efficiency] pairs in ascending output pixels
+    /// (<see cref="ConvEfficiencyCurve"/>).
     /// </summary>
-    public static readonly IReadOnlyList<string> OptionalKeys = ["operatorEfficiency", LegacyOverheadKey];
+    public static readonly IReadOnlyList<string> OptionalKeys = ["operatorEfficiency", ConvEfficiencyKey, LegacyOverheadKey];
+
+    public const string ConvEfficiencyKey = "convEfficiency";
 
     /// <summary>The per-kernel overhead's name before the kernel-level cost model (a per-node overhead then): still read, never written.</summary>
     public const string LegacyOverheadKey = "nodeOverheadUs";
@@ -99,6 +103,7 @@ public static partial class DeviceProfileJson
             MemoryEfficiency = Efficiency(fields, "memoryEfficiency", label, file),
             KernelOverhead = Overhead(fields, label, file),
             OperatorEfficiency = OperatorEfficiency(fields, label, file),
+            ConvEfficiency = ConvEfficiency(fields, label, file),
             TensorRtVersion = TensorRt(fields, label, file),
             Precisions = precisions,
             Sources = Sources(fields, label, file),
@@ -127,6 +132,13 @@ public static partial class DeviceProfileJson
         OperatorEfficiency = d.OperatorEfficiency.Count == 0
             ? null
             : new SortedDictionary<string, decimal>(d.OperatorEfficiency.ToDictionary(x => x.Key, x => Unscaled(x.Value, 1m)), StringComparer.Ordinal),
+        ConvEfficiency = d.ConvEfficiency.IsEmpty
+            ? null
+            : new SortedDictionary<string, IReadOnlyList<IReadOnlyList<decimal>>>(
+                d.ConvEfficiency.Points.ToDictionary(
+                    x => x.Key,
+                    x => (IReadOnlyList<IReadOnlyList<decimal>>)x.Value.Select(p => (IReadOnlyList<decimal>)[p.OutputPixels, Unscaled(p.Efficiency, 1m)]).ToList()),
+                StringComparer.Ordinal),
         TensorRt = d.TensorRtVersion,
         Precisions = d.Precisions.Select(p => p.Name()).ToList(),
         Sources = d.Sources,
@@ -218,6 +230,34 @@ public static partial class DeviceProfileJson
             map[p.Name] = (double)d;
         }
         return map.Count == 0 ? DeviceProfile.NoOperatorEfficiency : map;
+    }
+
+    /// <summary>convEfficiency: per known kernel class, a non-empty array of [output pixels, efficiency] pairs, pixels whole, positive and ascending.</summary>
+    private static ConvEfficiencyCurve ConvEfficiency(Dictionary<string, JsonElement> f, string label, string? file)
+    {
+        if (!f.TryGetValue(ConvEfficiencyKey, out var v)) return ConvEfficiencyCurve.None;
+        const string shape = "an object of conv kernel class (1x1, kxk) → [[output pixels, efficiency], …]";
+        if (v.ValueKind != JsonValueKind.Object) throw Malformed($"{label}: '{ConvEfficiencyKey}' must be {shape}", file);
+        var map = new Dictionary<string, IReadOnlyList<ConvEfficiencyPoint>>(StringComparer.Ordinal);
+        foreach (var c in v.EnumerateObject())
+        {
+            var key = $"{ConvEfficiencyKey}.{c.Name}";
+            if (!ConvEfficiencyCurve.Classes.Contains(c.Name)) throw Malformed($"{label}: '{ConvEfficiencyKey}' has an unknown kernel class '{c.Name}' (known: {string.Join(", ", ConvEfficiencyCurve.Classes)})", file);
+            if (map.ContainsKey(c.Name)) throw Malformed($"{label}: '{ConvEfficiencyKey}' lists '{c.Name}' twice", file);
+            if (c.Value.ValueKind != JsonValueKind.Array || c.Value.GetArrayLength() == 0) throw Malformed($"{label}: '{key}' must be a non-empty array of [output pixels, efficiency]", file);
+            var points = new List<ConvEfficiencyPoint>();
+            foreach (var p in c.Value.EnumerateArray())
+            {
+                var pair = p.ValueKind == JsonValueKind.Array && p.GetArrayLength() == 2 ? p.EnumerateArray().ToList() : null;
+                if (pair is null || pair.Any(x => x.ValueKind != JsonValueKind.Number)) throw Malformed($"{label}: every entry of '{key}' must be [output pixels, efficiency], got {p.GetRawText()}", file);
+                if (!pair[0].TryGetInt64(out var pixels) || pixels <= 0) throw Malformed($"{label}: '{key}' output pixels must be a positive whole number, got {pair[0].GetRawText()}", file);
+                if (points.Count > 0 && pixels <= points[^1].OutputPixels) throw Malformed($"{label}: '{key}' output pixels must ascend, got {pixels} after {points[^1].OutputPixels}", file);
+                if (!pair[1].TryGetDecimal(out var e) || e <= 0 || e > 1) throw Malformed($"{label}: '{key}' efficiency must be in (0, 1], got {pair[1].GetRawText()}", file);
+                points.Add(new ConvEfficiencyPoint(pixels, (double)e));
+            }
+            map[c.Name] = points;
+        }
+        return map.Count == 0 ? ConvEfficiencyCurve.None : new ConvEfficiencyCurve(map);
     }
 
     private static string? TensorRt(Dictionary<string, JsonElement> f, string label, string? file)

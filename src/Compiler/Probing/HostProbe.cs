@@ -67,14 +67,26 @@ public static class HostProbe
             ("MatMul 1024x1024x1024 fp16", "MatMul", ProbeModels.MatMul(n, n, n, ElementType.Float16), gemmFlops),
             ("MatMulInteger 1024x1024x1024 uint8*int8", "MatMulInteger", ProbeModels.MatMulInteger(n, n, n), gemmFlops),
         };
-        if (options.Fit) probes.AddRange(OperatorProbes().Select(p => (p.Name, p.OpType, p.Model, (double?)null)));
+        var operatorProbes = options.Fit ? OperatorProbes().ToList() : [];
+        probes.AddRange(operatorProbes.Select(p => (p.Name, p.OpType, p.Model, (double?)null)));
+        var grid = options.Fit ? ConvShapeGrid.Shapes : [];
+        foreach (var c in grid)
+        {
+            probes.Add((c.Name(1), "Conv", c.Chain(1), null));
+            probes.Add((c.Name(ConvShapeGrid.LongChain), "Conv", c.Chain(ConvShapeGrid.LongChain), null));
+        }
 
         var measurements = TimeAll(probes, timing, r => progress?.Invoke("probe: ONNX Runtime rounds", r, timing.Runs));
         var (one, many, gemm, conv, half, int8) = (measurements[0], measurements[1], measurements[2], measurements[3], measurements[4], measurements[5]);
         var overhead = Math.Max(0, ((many.Seconds ?? throw Failed(many)) - (one.Seconds ?? throw Failed(one))) / ChainNodes);
         var gemmRate = gemm.FlopsPerSecond ?? throw Failed(gemm);
         var convRate = conv.FlopsPerSecond ?? throw Failed(conv);
-        var peak32 = OperatorEfficiencyFit.Significant(Math.Max(gemmRate, convRate), 4);
+        var chains = measurements.Skip(6 + operatorProbes.Count).ToList();
+        var perConv = grid.Select((c, i) => (Shape: c, Seconds: PerConv(chains[2 * i], chains[2 * i + 1]))).Where(x => x.Seconds is not null)
+            .Select(x => (x.Shape, x.Seconds!.Value)).ToList();
+        var gridRates = ConvEfficiencyFit.Rates(perConv, overhead);
+        var gridBest = gridRates.Count == 0 ? default : gridRates.MaxBy(r => r.Rate);
+        var peak32 = OperatorEfficiencyFit.Significant(Math.Max(Math.Max(gemmRate, convRate), gridBest.Rate), 4);
         var (peak16, half16Source) = Reduced("fp16", "TFLOP/s", half, peak32);
         var (peak8, int8Source) = Reduced("int8", "TOPS", int8, peak32);
         foreach (var m in new[] { gemm, conv }.Where(m => m.Fastest is { } f && m.Seconds > 1.25 * f))
@@ -91,7 +103,8 @@ public static class HostProbe
         var common = new List<string>
         {
             $"measured on this host by `codesign-compile probe`: ONNX Runtime {ort} CPU provider, {threads} intra-op thread(s), all graph optimizations, median of {timing.Runs} run(s) after {timing.Warmup} warm-up; time parts with `measure` at the same thread count",
-            S($"fp32 {Tera(peak32)} TFLOP/s: the higher of MatMul 1024x1024x1024 ({Tera(gemmRate)} TFLOP/s, {Ms(gemm.Seconds)} ms) and Conv 1x256x56x56 * 256x256x3x3 ({Tera(convRate)} TFLOP/s, {Ms(conv.Seconds)} ms)"),
+            S($"fp32 {Tera(peak32)} TFLOP/s: the highest of MatMul 1024x1024x1024 ({Tera(gemmRate)} TFLOP/s, {Ms(gemm.Seconds)} ms), Conv 1x256x56x56 * 256x256x3x3 ({Tera(convRate)} TFLOP/s, {Ms(conv.Seconds)} ms)")
+                + (gridRates.Count == 0 ? "" : S($" and the conv grid's best cell ({gridBest.Class} convs at {gridBest.OutputPixels} output pixels inside chains, {Tera(gridBest.Rate)} TFLOP/s)")),
             half16Source,
             int8Source,
         };
@@ -116,7 +129,7 @@ public static class HostProbe
         if (!options.Fit) return new ProbeResult(plain, plain, measurements, warnings);
 
         // The fits: every probe of a kind of op, the big conv of the peak included.
-        var ops = measurements.Skip(6).Prepend(conv).Where(m => m.Seconds is not null).ToList();
+        var ops = measurements.Skip(6).Take(operatorProbes.Count).Prepend(conv).Where(m => m.Seconds is not null).ToList();
         var efficiency = OperatorEfficiencyFit.Fit(ops.Select(p => (p.OpType, p.Flops, p.Seconds!.Value)), peak32, overhead);
         var streaming = ops.Where(m => StreamingOps.Contains(m.OpType)).ToList();
         var stream = streaming.Count == 0 ? copy
@@ -125,6 +138,7 @@ public static class HostProbe
         {
             MemoryBandwidth = stream,
             OperatorEfficiency = efficiency.Count > 0 ? efficiency : DeviceProfile.NoOperatorEfficiency,
+            ConvEfficiency = ConvEfficiencyFit.Fit(perConv, peak32, overhead),
             Sources =
             [
                 .. common,
@@ -132,6 +146,7 @@ public static class HostProbe
                 .. tail,
                 "operatorEfficiency: per op type, the probes' FLOPs / (fp32 peak x (median time - node overhead)), from single-op models of common CNN ops at common CNN sizes: " +
                     string.Join("; ", ops.Select(p => S($"{p.Name} {p.Seconds!.Value * 1e3:0.###} ms"))),
+                S($"convEfficiency: per kernel class (1x1, kxk) and output size, FLOPs / (fp32 peak x (time - node overhead)) of a grid of {grid.Count} synthetic stride-1 conv shapes (output {string.Join(", ", ConvShapeGrid.Sizes.Select(x => $"{x}x{x}"))}; 64 to 2048 channels), each timed as a chain of {ConvShapeGrid.LongChain} convs less a single conv, over {ConvShapeGrid.LongChain - 1}: a conv as it runs inside a network, without the model's input and output layout reorders"),
             ],
         };
         return new ProbeResult(fitted, plain, measurements, warnings);
@@ -205,6 +220,14 @@ public static class HostProbe
             return (0, 0); // an op the cost model does not know: the caller gives the FLOPs
         }
     }
+
+    /// <summary>
+    /// One conv of a chain: (long chain − single conv) / (LongChain − 1), from the medians as every other figure (measure
+    /// compares medians too; the fastest runs made every conv some 5 % faster than a part's median shows); null when
+    /// either failed or the difference is not positive.
+    /// </summary>
+    private static double? PerConv(ProbeMeasurement single, ProbeMeasurement chain) =>
+        single.Seconds is { } a && chain.Seconds is { } b && b > a ? (b - a) / (ConvShapeGrid.LongChain - 1) : null;
 
     /// <summary>
     /// A reduced precision's peak: its measured GEMM rate where that beats the fp32 peak by more than 10 %,

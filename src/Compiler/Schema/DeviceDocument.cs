@@ -44,6 +44,13 @@ public sealed record DeviceDocument
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, decimal>? OperatorEfficiency { get; init; }
 
+    /// <summary>
+    /// Conv kernel class (1x1, kxk) → [output pixels, compute efficiency] pairs in ascending output pixels; absent
+    /// when the profile has no shape-aware conv efficiency.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<decimal>>>? ConvEfficiency { get; init; }
+
     public required string? TensorRt { get; init; }
 
     /// <summary>The precisions the device runs natively, lowest first (int8, fp16, fp32); absent in plans written before the list.</summary>

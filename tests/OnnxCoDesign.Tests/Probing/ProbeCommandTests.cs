@@ -31,6 +31,9 @@ public sealed class ProbeCommandTests : IDisposable
         Assert.Null(host.TensorRtVersion);
         Assert.Contains("Conv", host.OperatorEfficiency.Keys);
         Assert.All(host.OperatorEfficiency.Values, e => Assert.InRange(e, 1e-4, 1.0));
+        Assert.Equal(["1x1", "kxk"], host.ConvEfficiency.Points.Keys);
+        Assert.All(host.ConvEfficiency.Points.Values.SelectMany(p => p), p => Assert.InRange(p.Efficiency, 1e-4, 1.0));
+        Assert.Contains(host.Sources, s => s.StartsWith("convEfficiency: ", StringComparison.Ordinal));
         Assert.Contains(host.Sources, s => s.StartsWith("fp32 ", StringComparison.Ordinal));
         Assert.Contains(host.Sources, s => s.StartsWith("fp16 ", StringComparison.Ordinal));
         Assert.Contains(host.Sources, s => s.StartsWith("int8 ", StringComparison.Ordinal));
@@ -42,6 +45,7 @@ public sealed class ProbeCommandTests : IDisposable
         Assert.Equal(host.PeakFp32, plain.PeakFp32);
         Assert.Equal(host.KernelOverhead, plain.KernelOverhead);
         Assert.Empty(plain.OperatorEfficiency);
+        Assert.True(plain.ConvEfficiency.IsEmpty);
         Assert.True(plain.MemoryBandwidth > 0);
 
         var compiled = CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", _dir.File("out"), "--devices", path + ",jetson-nano", "--json", "-");
@@ -59,6 +63,7 @@ public sealed class ProbeCommandTests : IDisposable
         Assert.Equal("my-box", profile.Name);
         Assert.Empty(profile.OperatorEfficiency);
         Assert.DoesNotContain("operatorEfficiency", run.Out);
+        Assert.DoesNotContain("convEfficiency", run.Out);
         Assert.Contains(profile.Sources, s => s.Contains("1 intra-op thread", StringComparison.Ordinal));
     }
 

@@ -29,7 +29,16 @@ public sealed record Kernel(int Index, string Name, KernelKind Kind, string OpTy
 {
     public long Bytes => BytesRead + BytesWritten;
 
+    /// <summary>A conv anchor's GEMM shape, for a shape-aware compute efficiency; null for other kernels or unknown shapes.</summary>
+    public ConvGeometry? Geometry { get; init; }
+
     public bool IsKnown => Flops is not null;
 
     public bool IsFree => Kind == KernelKind.Free;
 }
+
+/// <summary>
+/// A conv as the GEMM it lowers to: <see cref="OutputPixels"/> = batch · output spatial size (M),
+/// <see cref="OutChannels"/> (N), <see cref="Reduction"/> = in channels / groups · kernel area (K).
+/// </summary>
+public sealed record ConvGeometry(long OutputPixels, long OutChannels, long Reduction, long KernelArea, long Groups);

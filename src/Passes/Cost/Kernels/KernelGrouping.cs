@@ -193,7 +193,22 @@ public sealed class KernelGrouping
             var readOutside = _graph.IsGraphOutput(output) || _graph.ConsumersOf(output).Any(c => !names.Contains(c.Node.Name));
             if (readOutside) written = checked(written + (_shapes.TypeOf(output)?.Bytes ?? 0));
         }
-        return new Kernel(index, anchor.Name, kind, anchor.OpType, Ordered(members), flops, read, written);
+        return new Kernel(index, anchor.Name, kind, anchor.OpType, Ordered(members), flops, read, written)
+        {
+            Geometry = kind == KernelKind.Contraction && anchor.OpType == "Conv" ? Geometry(anchor) : null,
+        };
+    }
+
+    /// <summary>The conv's GEMM shape from its output [N, Co, spatial…] and weight [Co, Ci/g, k…]; null when a shape is unknown.</summary>
+    private ConvGeometry? Geometry(GraphNode conv)
+    {
+        if (_shapes.TypeOf(conv.Outputs[0]) is not { IsFullyKnown: true, Rank: >= 3 } y) return null;
+        if (conv.Input(1) is not { } weight || _shapes.TypeOf(weight) is not { IsFullyKnown: true } w || w.Rank != y.Rank) return null;
+        var groups = conv.Proto.Attribute.FirstOrDefault(a => a.Name == "group")?.I ?? 1;
+        var (yd, wd) = (y.Dims!, w.Dims!);
+        var pixels = yd[0] * yd.Skip(2).Aggregate(1L, (a, d) => a * d);
+        var area = wd.Skip(2).Aggregate(1L, (a, d) => a * d);
+        return new ConvGeometry(pixels, yd[1], wd[1] * area, area, groups);
     }
 
     private static IReadOnlyList<string> Ordered(IReadOnlyList<GraphNode> members) =>
