@@ -58,14 +58,15 @@ public sealed class CastToFp16 : IGraphPass
         bool IsFloat32(string t) => t.Length > 0 && (graph.ConstantOf(t)?.DataType ?? shapes.TypeOf(t)?.ElemType) == ElementType.Float;
 
         // Match: which nodes compute in fp16, and in which type each float32 tensor is read.
-        var half = graph.Nodes.Where(n => InFp16(n)).ToHashSet();
+        var half = graph.Nodes.Where(n => InFp16(graph, n)).ToHashSet();
         var leftAlone = graph.Nodes.Where(n => !half.Contains(n) && n.Proto.Input.Concat(n.Proto.Output).Any(IsFloat32))
             .Select(n => new LeftAlone(n.Name, $"{n.OpType} stays float32")).ToList();
         var wantsHalf = new Dictionary<string, List<(GraphNode Node, int Slot)>>(StringComparer.Ordinal);
         var wantsFloat = new Dictionary<string, List<(GraphNode Node, int Slot)>>(StringComparer.Ordinal);
         foreach (var node in graph.Nodes)
         {
-            for (var s = 0; s < node.Proto.Input.Count; s++)
+            // A Cast reads any type as it is.
+            for (var s = 0; node.OpType != "Cast" && s < node.Proto.Input.Count; s++)
             {
                 var t = node.Proto.Input[s];
                 if (!IsFloat32(t)) continue;
@@ -77,7 +78,7 @@ public sealed class CastToFp16 : IGraphPass
         // Subgraph readers (If/Loop bodies) and graph outputs read float32.
         var outputs = graph.Outputs.Select(o => o.Name).Where(IsFloat32).ToHashSet(StringComparer.Ordinal);
         var producedHalf = half.SelectMany(n => n.Proto.Output.Where(IsFloat32)).ToHashSet(StringComparer.Ordinal);
-        if (half.Count == 0 || (producedHalf.Count == 0 && wantsHalf.Count == 0 && !half.Any(RetypesItself)))
+        if (producedHalf.Count == 0 && wantsHalf.Count == 0)
         {
             return new PassResult(Name, rewrites, leftAlone.Append(new LeftAlone("graph", "no float32 compute to convert")).ToList());
         }
@@ -143,14 +144,15 @@ public sealed class CastToFp16 : IGraphPass
         return new PassResult(Name, rewrites, leftAlone);
     }
 
-    /// <summary>A node that computes in fp16: a standard op not in <see cref="Float32Ops"/>, without subgraphs.</summary>
-    private static bool InFp16(GraphNode node) =>
+    /// <summary>
+    /// A node that computes in fp16: a standard op not in <see cref="Float32Ops"/>, without subgraphs. A Cast to FLOAT
+    /// that writes a graph output is the edge's cast (this pass's own, or the model's) and stays as it is.
+    /// </summary>
+    private static bool InFp16(ModelGraph graph, GraphNode node) =>
         node.Proto.Domain is "" or "ai.onnx"
         && !Float32Ops.Contains(node.OpType)
-        && !node.Proto.Attribute.Any(a => a.G is not null || a.Graphs.Count > 0);
-
-    /// <summary>Nodes whose float output type is an attribute rather than an input's type.</summary>
-    private static bool RetypesItself(GraphNode node) => node.OpType is "Cast" or "Constant" or "ConstantOfShape";
+        && !node.Proto.Attribute.Any(a => a.G is not null || a.Graphs.Count > 0)
+        && !(node.OpType == "Cast" && node.Proto.GetInt("to", 0) == ElementType.Float && node.Proto.Output.Any(graph.IsGraphOutput));
 
     /// <summary>The name of a DequantizeLinear that reads a QuantizeLinear or a constant (the mark of a QDQ model), or null.</summary>
     private static string? QdqModel(ModelGraph graph) => graph.Nodes
