@@ -26,7 +26,8 @@ namespace OnnxCoDesign.Passes.Precision;
 /// <item>tensors that are not float32: int64 shape tensors, bool masks, int8 wire tensors, and float16 ones already.</item>
 /// </list>
 /// A constant (initializer or Constant) read only in fp16 is stored in fp16; one read both ways keeps its float32
-/// copy and gains a float16 one. Cast(to=FLOAT) and ConstantOfShape inside the region produce float16.
+/// copy and gains a float16 one; one read only in float32 stays as it is. Cast(to=FLOAT) and ConstantOfShape that fp16
+/// nodes read produce float16.
 /// Preconditions: a QDQ model (a DequantizeLinear reading a QuantizeLinear or a constant: explicit int8) is left alone —
 /// its precision is its Q/DQ's, and TensorRT builds it strongly typed as it is. Matching (types from shape inference)
 /// completes before any edit.
@@ -59,8 +60,6 @@ public sealed class CastToFp16 : IGraphPass
 
         // Match: which nodes compute in fp16, and in which type each float32 tensor is read.
         var half = graph.Nodes.Where(n => InFp16(graph, n)).ToHashSet();
-        var leftAlone = graph.Nodes.Where(n => !half.Contains(n) && n.Proto.Input.Concat(n.Proto.Output).Any(IsFloat32))
-            .Select(n => new LeftAlone(n.Name, $"{n.OpType} stays float32")).ToList();
         var wantsHalf = new Dictionary<string, List<(GraphNode Node, int Slot)>>(StringComparer.Ordinal);
         var wantsFloat = new Dictionary<string, List<(GraphNode Node, int Slot)>>(StringComparer.Ordinal);
         foreach (var node in graph.Nodes)
@@ -75,6 +74,11 @@ public sealed class CastToFp16 : IGraphPass
                 (readsHalf ? wantsHalf : wantsFloat)[t].Add((node, s));
             }
         }
+        // A node whose float output type is its own (Cast, Constant, ConstantOfShape) stays float32 unless an fp16 node reads
+        // it: Resize's scales, computed or constant, keep every bit (a scale rounded to fp16 can change the output size).
+        half.RemoveWhere(n => n.OpType is "Cast" or "Constant" or "ConstantOfShape" && !n.Proto.Output.Any(wantsHalf.ContainsKey));
+        var leftAlone = graph.Nodes.Where(n => !half.Contains(n) && n.Proto.Input.Concat(n.Proto.Output).Any(IsFloat32))
+            .Select(n => new LeftAlone(n.Name, $"{n.OpType} stays float32")).ToList();
         // Subgraph readers (If/Loop bodies) and graph outputs read float32.
         var outputs = graph.Outputs.Select(o => o.Name).Where(IsFloat32).ToHashSet(StringComparer.Ordinal);
         var producedHalf = half.SelectMany(n => n.Proto.Output.Where(IsFloat32)).ToHashSet(StringComparer.Ordinal);

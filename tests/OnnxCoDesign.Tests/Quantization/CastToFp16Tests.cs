@@ -79,6 +79,28 @@ public sealed class CastToFp16Tests
         }
     }
 
+    /// <summary>A Constant read only by Resize's scales keeps float32: 4/3 rounded to fp16 would change the output size (8·1.333 → 10, not 10.67 → 10; 12·1.333 → 15, not 16).</summary>
+    [Fact]
+    public void AConstantReadOnlyAsResizeScalesStaysFloat32()
+    {
+        var b = new OnnxModelBuilder("resize-const", opset: 13);
+        var g = new WeightGenerator(6);
+        b.Input("x", ElementType.Float, 1L, 2L, 12L, 12L);
+        b.Initializer("w", g.ConvWeight(2, 2, 1, 1), 2, 2, 1, 1);
+        var conv = b.Node("Conv", ["x", "w"], Ints("kernel_shape", 1, 1));
+        var scales = b.NamedNode("scales", "Constant", [], ["scales_value"], Tensor("value", TensorFactory.Float("s", [1f, 1f, 4f / 3, 4f / 3], 4)))[0];
+        var y = b.Node("Resize", [conv, "", scales], NodeAttributes.String("mode", "nearest"));
+        var model = b.Output(y).Build();
+
+        var (graph, _) = Cast(model);
+        var constant = graph.Nodes.Single(n => n.Name == "scales");
+        Assert.Equal(ElementType.Float, constant.Proto.GetTensor("value")!.DataType);
+        Assert.Equal("scales_value", graph.Nodes.Single(n => n.OpType == "Resize").Inputs[2]);
+        Assert.Equal([1L, 2L, 16L, 16L], Passes.Shapes.ShapeInference.Run(graph).TypeOf(graph.Outputs[0].Name)!.Dims!);
+        var error = OrtCompare.RelativeError(model, graph.Model);
+        Assert.True(error is < 1e-2 and > 1e-6, $"relative error {error:e3}");
+    }
+
     /// <summary>x → Conv → Reshape(shape: int64 initializer) → Gemm: the shape tensor stays int64 and is read as it was.</summary>
     [Fact]
     public void Int64ShapeTensorsAreLeftAlone()
