@@ -57,13 +57,13 @@ public sealed record TrtexecPart(string OnnxFile, string EngineFile, DeviceProfi
 /// since   fact                                                                source
 /// 8.0     --timingCacheFile                                                   trtexec --help, TensorRT 8.0 (samples/trtexec/README.md)
 /// 8.4     --memPoolSize=workspace:N replaces --workspace=N (removed in 10)    TensorRT 8.4 release notes; trtexec --help v8412
-/// 7.0     --minShapes/--optShapes/--maxShapes (one optimization profile)      trtexec README, "Example 4: Running an ONNX model with
-///         and --shapes for a dynamic input; a static network refuses both     full dimensions and dynamic shapes"
+/// 7.0     --minShapes/--optShapes/--maxShapes (one optimization profile)      IOptimizationProfile (TensorRT 7.0.0 C++ API); trtexec flags,
+///         and --shapes for a dynamic input; a static network refuses both     docs.nvidia.com/deeplearning/tensorrt/latest/reference/command-line-programs.html
 /// 10.0    --inputIOFormats/--outputIOFormats take uint8                       trtexec --help v100600 (8.4's lists fp32|fp16|int32|int8)
 /// 10.12   weak typing (--fp16/--int8 as hints) deprecated: networks are built  TensorRT 10.12 release notes, "Weak typing APIs deprecated";
 ///         strongly typed (--stronglyTyped), types as the ONNX file says       trtexec --help: "--stronglyTyped  Create a strongly typed network"
-/// 11.0    every network strongly typed; --fp16, --int8, --best and             TensorRT 10.x→11.x migration guide, "Strongly Typed Networks
-///         --stronglyTyped (now the only mode) are gone                        Are Now Required"; BuilderFlag::kFP16/kINT8 removed
+/// 11.0    every network strongly typed; --fp16, --int8 and --best are gone,     TensorRT 10.x→11.x migration guide, "Strongly Typed Networks
+///         and strong typing is the only mode: no precision flag at all         Are Now Required"; BuilderFlag::kFP16/kINT8 removed
 /// </code>
 /// From 10.12 an fp16 part is therefore written in fp16 by compile itself (<see cref="WritesFp16Part"/>, pass cast-fp16),
 /// and an int8 part is a QDQ model in every version: with strong typing the file's types are the engine's.
