@@ -89,7 +89,7 @@ public sealed class CastToFp16 : IGraphPass
 
         // Edit.
         var edit = new GraphEdit(graph);
-        var castsAfter = new List<(GraphNode Before, NodeProto Cast)>();
+        var castsAfter = new List<(GraphNode Producer, NodeProto Cast)>();
         var firstOf = graph.Nodes.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i);
         foreach (var t in graph.Initializers.Keys.Where(t => IsFloat32(t) && !graph.IsRuntimeInput(t)).Order(StringComparer.Ordinal))
         {
@@ -98,8 +98,16 @@ public sealed class CastToFp16 : IGraphPass
             var onlyHalf = !wantsFloat.ContainsKey(t) && !outputs.Contains(t) && !graph.ConsumersOf(t).Any(c => c.Slot < 0);
             var name = onlyHalf ? t : edit.Fresh(t + "_fp16");
             var converted = Half(tensor, name, context.Weights);
-            if (onlyHalf) graph.Proto.Initializer[graph.Proto.Initializer.IndexOf(tensor)] = converted;
-            else graph.Proto.Initializer.Add(converted);
+            if (onlyHalf)
+            {
+                graph.Proto.Initializer[graph.Proto.Initializer.IndexOf(tensor)] = converted;
+                // An initializer also listed as a graph input (IR < 4 models) is declared with its new type there too.
+                foreach (var declared in graph.Proto.Input.Where(i => i.Name == t && i.Type?.TensorType is not null)) declared.Type.TensorType.ElemType = ElementType.Float16;
+            }
+            else
+            {
+                graph.Proto.Initializer.Add(converted);
+            }
             foreach (var (node, slot) in readers) node.Proto.Input[slot] = name;
             rewrites.Add(new Rewrite.Rewrite(t, onlyHalf ? "stored in fp16" : "fp16 copy for its fp16 readers"));
         }
@@ -132,7 +140,7 @@ public sealed class CastToFp16 : IGraphPass
             }
             rewrites.Add(new Rewrite.Rewrite(t, "computed in fp16"));
         }
-        // Float32 tensors (graph inputs, float32 nodes' outputs, shared constants) read by fp16 nodes: one Cast each.
+        // Float32 tensors (graph inputs, float32 nodes' outputs) read by fp16 nodes: one Cast each, before the first reader.
         foreach (var (t, readers) in wantsHalf.Where(kv => !producedHalf.Contains(kv.Key) && !graph.IsInitializer(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             var h = edit.Fresh(t + "_fp16");

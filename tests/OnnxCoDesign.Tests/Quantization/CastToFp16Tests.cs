@@ -124,6 +124,21 @@ public sealed class CastToFp16Tests
         Assert.True(error is < 1e-2 and > 1e-6, $"relative error {error:e3}");
     }
 
+    /// <summary>An opset-8 model lists its initializers as graph inputs too: their declarations follow the fp16 weights.</summary>
+    [Fact]
+    public void InitializersListedAsInputsAreDeclaredWithTheirNewType()
+    {
+        var model = ConvChain.Build(3, new SampleOptions(Opset: 8));
+        var weights = model.Graph.Initializer.Select(t => t.Name).ToHashSet();
+        Assert.Contains(model.Graph.Input, i => weights.Contains(i.Name));
+        var (graph, _) = Cast(model);
+        GraphChecks.WellFormed(graph.Model);
+        Assert.All(graph.Model.Graph.Input.Where(i => weights.Contains(i.Name)), i => Assert.Equal(ElementType.Float16, i.Type.TensorType.ElemType));
+        Assert.Equal(ElementType.Float, graph.Inputs.Single().Type.TensorType.ElemType);
+        var error = OrtCompare.RelativeError(model, graph.Model);
+        Assert.True(error is < 1e-2 and > 1e-6, $"relative error {error:e3}");
+    }
+
     /// <summary>A model cast once has nothing float32 left inside: a second run rewrites nothing and leaves the bytes as they were.</summary>
     [Fact]
     public void AnFp16ModelIsLeftAlone()
