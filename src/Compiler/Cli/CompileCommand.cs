@@ -17,7 +17,7 @@ namespace OnnxCoDesign.Compiler.Cli;
 /// <summary>
 /// `compile (MODEL | --sample NAME) -o DIR [--devices D1,D2[,...]] [--link SPEC] [--objective latency|throughput]
 /// [--lambda X] [--precision fp32|fp16|int8] [--wire auto|fp32|fp16|int8] [--accuracy prior|measured] [--cost-model roofline|paper]
-/// [--shape NAME=DIMS]... [--input-format float|uint8 [--preprocess mean=…,std=…[,scale=…]]] [--verify [--inputs N] [--seed S]] [--measure [--host PROFILE]] [--json FILE|-] [--force]`: the main job. Writes partK.onnx, plan.json,
+/// [--shape NAME=DIMS]... [--shape-range NAME=MIN:OPT:MAX]... [--input-format float|uint8 [--preprocess mean=…,std=…[,scale=…]]] [--verify [--inputs N] [--seed S]] [--measure [--host PROFILE]] [--json FILE|-] [--force]`: the main job. Writes partK.onnx, plan.json,
 /// build-engines.sh, a Triton model repository per device (triton/DEVICE/) and DEPLOY.md into DIR as one set; with --verify the chained parts must match the original first;
 /// with --input-format uint8 the model takes the camera's uint8 frame and normalizes it in part 0 (pass prepend-normalization);
 /// with --measure each part is also timed here in ONNX Runtime beside the host profile's prediction (measure.json).
@@ -45,6 +45,7 @@ internal static class CompileCommand
         var accuracy = cmd.Option("--accuracy <A>", "prior (default: one unit per branch fused away) or measured (deviation at the precision)", CommandOptionType.SingleValue);
         var costModel = cmd.Option("--cost-model <M>", "kernel (default: the roofline per kernel the device's runtime launches), node (the roofline per ONNX node; 'roofline' is its older name) or paper (the seed's whole-sub-model Eq. 1-8)", CommandOptionType.SingleValue);
         var shape = cmd.Option("--shape <BINDING>", "bind an input's shape (input=1x3x224x224) or a symbolic dimension (batch=4)", CommandOptionType.MultipleValue);
+        var shapeRange = cmd.Option("--shape-range <RANGE>", "a dynamic input's TensorRT profile NAME=MIN:OPT:MAX (each like 1x3x224x224): its engine takes MIN to MAX; the plan is costed at OPT", CommandOptionType.MultipleValue);
         var inputFormat = cmd.Option("--input-format <F>", "float (default: the model's float32 input) or uint8 (the camera's frame, one byte per pixel; the model normalizes it by --preprocess mean=…,std=…[,scale=…] in its first part)", CommandOptionType.SingleValue);
         var verify = cmd.Option("--verify", "run the parts chained in ONNX Runtime and refuse to write unless they match the original", CommandOptionType.NoValue);
         var inputs = CliConventions.Inputs(cmd, "for --verify");
@@ -101,11 +102,14 @@ internal static class CompileCommand
                 CameraInput = normalization,
             };
             var bindings = ShapeBindings.Parse(shape.Values!);
+            var ranges = ShapeRanges.Parse(shapeRange.Values!);
             var claim = OutputClaim.Check(outDir.Value(), InputFiles(model.Value, devices.Value(), host.Value()), force.HasValue(), CompileOutputs.MayWrite);
             var (original, name) = ModelSource.Open(model.Value, sample.Value());
             using (original)
             {
                 claim.RefuseInputs(ExternalDataFiles(original));
+                ShapeRanges.Check(ranges, original.Model, original.Path ?? name);
+                bindings = ShapeRanges.Bind(ranges, bindings, original.Model, original.Path ?? name);
                 // From here on the model is the one planned: with --input-format uint8, the one that normalizes its frame.
                 var loaded = normalization is null ? original : CameraInput.Apply(original, normalization, bindings);
                 using var accuracyData = AccuracyInputs.Open(dataOptions, loaded, sensitivity);
@@ -126,6 +130,13 @@ internal static class CompileCommand
                     {
                         var lossiest = wired.Transfers.Max(t => t.Wire);
                         passed = VerifyChain(wired, PlanWire.Tolerance(lossiest), $"chained parts with the wire's conversions ({string.Join(", ", wired.Transfers.Select(t => $"link {t.Link} {t.Wire.Name()}"))})");
+                    }
+                    // Parts written in fp16 are then checked as written (with the wire's conversions), to fp16's tolerance;
+                    // with int8 parts the QDQ form is measured for accuracy instead (--validation), as above.
+                    if (passed && CompilePipeline.HasFp16Parts(outcome.Plan) && !outcome.Plan.Parts.Any(p => p.Model is not null && p.Precision == Precision.Int8))
+                    {
+                        var lossiest = outcome.Plan.Transfers.Select(t => t.Wire).DefaultIfEmpty(WireFormat.Fp32).Max();
+                        passed = VerifyChain(outcome.Plan, Math.Max(CompilePipeline.Fp16PartTolerance, PlanWire.Tolerance(lossiest)), "chained parts as written (fp16 parts cast for strongly typed TensorRT)");
                     }
                     if (!passed)
                     {
@@ -154,11 +165,13 @@ internal static class CompileCommand
                 }
                 var planText = PlanJson.Write(outcome);
                 var measured = measure.HasValue() ? Measure(loaded, name, outcome, host.Value(), output) : null;
-                var triton = TritonRepository.Models(outcome.Plan);
-                var deploy = DeployText.Write(outcome.DisplayName, outcome.Plan, triton);
+                // The parts that read a ranged input take it as the model declares it (dynamic), for the engine's profile.
+                var written = outcome with { Plan = ShapeRanges.Declare(outcome.Plan, ranges, loaded.Model) };
+                var triton = TritonRepository.Models(written.Plan);
+                var deploy = DeployText.Write(outcome.DisplayName, written.Plan, triton);
                 using (var folder = new OutputFolder(claim))
                 {
-                    foreach (var part in outcome.Plan.Parts.Where(p => p.Model is not null))
+                    foreach (var part in written.Plan.Parts.Where(p => p.Model is not null))
                     {
                         ModelSaver.Save(part.Model!, folder.ModelFile(part.File!), loaded.ExternalData);
                     }
@@ -172,7 +185,7 @@ internal static class CompileCommand
                     AtomicFile.WriteText(folder.File(DeployText.FileName), deploy);
                     AtomicFile.WriteText(folder.File(PlanJson.FileName), planText);
                     AtomicFile.WriteText(folder.File(ReportHtml.FileName), ReportHtml.Write(outcome));
-                    AtomicFile.WriteText(folder.File(TrtexecScript.FileName), TrtexecScript.Emit(EnginePlan.Parts(outcome)));
+                    AtomicFile.WriteText(folder.File(TrtexecScript.FileName), TrtexecScript.Emit(EnginePlan.Parts(written, ranges)), TrtexecScript.FileMode);
                     if (measured is not null) AtomicFile.WriteText(folder.File(MeasureReport.FileName), MeasureReport.PlanJson(measured));
                     foreach (var left in folder.Commit())
                     {

@@ -102,7 +102,9 @@ internal static class VerifyCommand
         {
             var lossiest = PlanReader.Read(planPath).Document.Transfers
                 .Select(t => t.Wire is { } w && WireFormats.TryParse(w, out var f) ? f : WireFormat.Fp32).DefaultIfEmpty(WireFormat.Fp32).Max();
-            options = options with { Tolerance = PlanWire.Tolerance(lossiest) };
+            // Parts compile wrote in fp16 (storedPrecision) compute in fp16 throughout: at least that tolerance.
+            var cast = PlanReader.Read(planPath).Document.Parts.Any(p => p.StoredPrecision == "fp16");
+            options = options with { Tolerance = Math.Max(PlanWire.Tolerance(lossiest), cast ? CompilePipeline.Fp16PartTolerance : 0) };
         }
         var (parts, _) = PlanChain.LoadParts(planPath);
         try

@@ -6,14 +6,21 @@ namespace OnnxCoDesign.Compiler.Emit;
 /// <summary>The parts of a compiled plan as build-engines.sh takes them, each at its own (device's effective) precision.</summary>
 public static class EnginePlan
 {
-    public static IReadOnlyList<TrtexecPart> Parts(CompileOutcome o) => o.Plan.Parts
+    /// <param name="ranges">compile --shape-range: the profile of each ranged input, in the part that declares it dynamic (<see cref="ShapeRanges.Declare"/>).</param>
+    public static IReadOnlyList<TrtexecPart> Parts(CompileOutcome o, IReadOnlyDictionary<string, ShapeRange>? ranges = null) => o.Plan.Parts
         .Where(p => p.File is not null)
         .Select(p => new TrtexecPart(p.File!, TrtexecScript.EngineFileFor(p.File!, p.Device), p.Device, p.Precision,
-            p.Inputs.Select(i => new TrtexecInput(i.Name, i.Shape, DeclaredSymbolic(p.Model, i.Name), i.Type)).ToList())
+            p.Inputs.Select(i => Input(p.Model, i.Name, i.Shape, i.Type, ranges)).ToList())
         {
             OutputTypes = p.Outputs.Select(o => o.Type).ToList(),
         })
         .ToList();
+
+    private static TrtexecInput Input(ModelProto? part, string name, long[] shape, string type, IReadOnlyDictionary<string, ShapeRange>? ranges)
+    {
+        var symbolic = DeclaredSymbolic(part, name);
+        return new TrtexecInput(name, shape, symbolic, type) { Range = symbolic ? ranges?.GetValueOrDefault(name) : null };
+    }
 
     /// <summary>
     /// Whether the part model itself still declares a dimension of the input symbolic. Parts are written with

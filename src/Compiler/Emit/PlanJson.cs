@@ -108,6 +108,7 @@ public static class PlanJson
         Device = p.Device.Name,
         Precision = p.Precision.Name(),
         OpsetRaisedFrom = p.OpsetRaisedFrom,
+        StoredPrecision = p.Model is not null && TrtexecScript.WritesFp16Part(p.Device, p.Precision) ? "fp16" : null,
         Strategy = p.Strategy?.ToString(),
         Nodes = p.Nodes.Count,
         Flops = (long)p.Flops,

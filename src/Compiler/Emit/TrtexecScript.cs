@@ -14,7 +14,14 @@ namespace OnnxCoDesign.Compiler.Emit;
 /// <paramref name="Type"/> is the input's element type as plan.json names it (ElementType.Name: float, float16, int8,
 /// uint8; "float32" is read as float too): a part that receives a tensor over an fp16 or int8 wire, or the camera's
 /// uint8 frame, declares that type itself.
-public sealed record TrtexecInput(string Name, long[] Shape, bool Symbolic, string Type = "float");
+public sealed record TrtexecInput(string Name, long[] Shape, bool Symbolic, string Type = "float")
+{
+    /// <summary>
+    /// The input's optimization profile (compile --shape-range NAME=MIN:OPT:MAX): the engine takes any shape from MIN to
+    /// MAX and is tuned for OPT. Null: built for <see cref="Shape"/> alone. Only a <see cref="Symbolic"/> input has one.
+    /// </summary>
+    public ShapeRange? Range { get; init; }
+}
 
 /// <summary>
 /// One part to build: its ONNX file and engine file (relative to the script), device, and the precision the part
@@ -35,10 +42,31 @@ public sealed record TrtexecPart(string OnnxFile, string EngineFile, DeviceProfi
     /// Empty: every output is float32.
     /// </summary>
     public IReadOnlyList<string> OutputTypes { get; init; } = [];
+
+    /// <summary>
+    /// Whether the part file holds fp16 weights and compute (compile's cast-fp16 pass), so that a strongly typed build
+    /// runs it in fp16: compile writes an fp16 part so exactly where <see cref="TrtexecScript.WritesFp16Part"/> says.
+    /// </summary>
+    public bool StoredFp16 { get; init; } = TrtexecScript.WritesFp16Part(Device, Precision);
 }
 
 /// <summary>
 /// Writes build-engines.sh: one trtexec command per part, with the flags the device's TensorRT version takes.
+/// One code path reads one table of facts, each with its source:
+/// <code>
+/// since   fact                                                                source
+/// 8.0     --timingCacheFile                                                   trtexec --help, TensorRT 8.0 (samples/trtexec/README.md)
+/// 8.4     --memPoolSize=workspace:N replaces --workspace=N (removed in 10)    TensorRT 8.4 release notes; trtexec --help v8412
+/// 7.0     --minShapes/--optShapes/--maxShapes (one optimization profile)      IOptimizationProfile (TensorRT 7.0.0 C++ API); trtexec flags,
+///         and --shapes for a dynamic input; a static network refuses both     docs.nvidia.com/deeplearning/tensorrt/latest/reference/command-line-programs.html
+/// 10.0    --inputIOFormats/--outputIOFormats take uint8                       trtexec --help v100600 (8.4's lists fp32|fp16|int32|int8)
+/// 10.12   weak typing (--fp16/--int8 as hints) deprecated: networks are built  TensorRT 10.12 release notes, "Weak typing APIs deprecated";
+///         strongly typed (--stronglyTyped), types as the ONNX file says       trtexec --help: "--stronglyTyped  Create a strongly typed network"
+/// 11.0    every network strongly typed; --fp16, --int8 and --best are gone,     TensorRT 10.x→11.x migration guide, "Strongly Typed Networks
+///         and strong typing is the only mode: no precision flag at all         Are Now Required"; BuilderFlag::kFP16/kINT8 removed
+/// </code>
+/// From 10.12 an fp16 part is therefore written in fp16 by compile itself (<see cref="WritesFp16Part"/>, pass cast-fp16),
+/// and an int8 part is a QDQ model in every version: with strong typing the file's types are the engine's.
 /// Engines are specific to a GPU and a TensorRT version, so the script is run on each device with that
 /// device's name and builds only its parts. A pure function of its arguments: LF line ends, no absolute
 /// paths, the same text for the same plan.
@@ -54,6 +82,18 @@ public static class TrtexecScript
     private static readonly TensorRtVersion TimingCacheSince = new(8, 0);
     private static readonly TensorRtVersion MemPoolSizeSince = new(8, 4);
     private static readonly TensorRtVersion StronglyTypedOnlySince = new(11, 0);
+
+    /// <summary>The script's file mode on Unix: rwxr-xr-x, so `./build-engines.sh DEVICE` runs as written.</summary>
+    public const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
+    /// <summary>
+    /// Whether compile writes a part for <paramref name="device"/> at <paramref name="precision"/> in fp16 (pass cast-fp16):
+    /// an fp16 part on a TensorRT that builds strongly typed (≥ 10.12, <see cref="QdqStronglyTypedSince"/>), which
+    /// runs each layer at the type the file gives it. Below 10.12 the part stays fp32 and --fp16 lets TensorRT lower it.
+    /// </summary>
+    public static bool WritesFp16Part(DeviceProfile device, Precision precision) =>
+        precision == Precision.Fp16 && TensorRtVersion.TryParse(device.TensorRtVersion) is { } v && v >= QdqStronglyTypedSince;
 
     /// <summary>
     /// Weak typing (--int8/--fp16 as hints) is deprecated from 10.12 (TensorRT 10.12.0 release notes, "Weak typing
@@ -125,9 +165,11 @@ public static class TrtexecScript
             Line();
             if (d.TensorRtVersion is null)
             {
-                Line($"# {label}: {d.Name} ({Comment(d.DisplayName)}) has no TensorRT; the part runs in ONNX Runtime from {Comment(part.OnnxFile)}, no engine is built.");
+                Line($"# {label}: {d.Name} ({Comment(d.DisplayName)}) has no TensorRT; no engine is built: the part runs in ONNX Runtime");
+                Line($"# from {Comment(part.OnnxFile)} (a copy sits in {Comment(TritonRepository(d))}/ for Triton's onnxruntime backend). Serve it with:");
+                Line($"#   {Comment(ServeCommand(d))}");
                 Line($"if wanted {d.Name}; then");
-                Line($"  echo {ShellQuote($"{label}: {d.Name} runs {part.OnnxFile} in ONNX Runtime; no engine to build")}");
+                Line($"  echo {ShellQuote($"{label}: {d.Name} runs {part.OnnxFile} in ONNX Runtime; no engine to build. Serve it with: {ServeCommand(d)}")}");
                 Line("fi");
                 continue;
             }
@@ -144,12 +186,17 @@ public static class TrtexecScript
         return o.ToString();
     }
 
+    /// <summary>The Triton model repository of a device's parts, relative to the script: triton/DEVICE.</summary>
+    public static string TritonRepository(DeviceProfile device) => "triton/" + device.Name;
+
+    /// <summary>The command that serves a device's parts with Triton (the onnxruntime_onnx or tensorrt_plan backend, as its configs say).</summary>
+    public static string ServeCommand(DeviceProfile device) => $"tritonserver --model-repository={TritonRepository(device)}";
+
     /// <summary>trtexec's arguments for one part, unquoted (the script quotes each for the shell).</summary>
     public static IReadOnlyList<string> Arguments(TrtexecPart part, TensorRtVersion version, int workspaceMiB = DefaultWorkspaceMiB)
     {
         var args = new List<string> { "--onnx=" + part.OnnxFile, "--saveEngine=" + part.EngineFile };
-        var shapes = part.Inputs.Where(x => x.Symbolic).Select(ShapeSpec).ToList();
-        if (shapes.Count > 0) args.Add("--shapes=" + string.Join(',', shapes));
+        args.AddRange(ShapeFlags(part));
         if (version >= TimingCacheSince) args.Add("--timingCacheFile=" + TimingCacheFor(part.Device));
         // --workspace (MiB) was replaced by --memPoolSize in 8.4 and removed in 10. A bare number is MiB in
         // every version that has --memPoolSize (8.4–8.5 take no unit suffix; 8.6 on accept B/K/M/G too).
@@ -159,6 +206,26 @@ public static class TrtexecScript
         args.AddRange(IoFormatFlags(part, version));
         args.AddRange(PrecisionFlags(part, version));
         return args;
+    }
+
+    /// <summary>
+    /// The shape flags of one part (trtexec accepts them for a network with dynamic inputs only, so only
+    /// <see cref="TrtexecInput.Symbolic"/> inputs are listed). Without ranges: --shapes=name:dims, the one shape the
+    /// engine is built for. With a range on any input: --minShapes, --optShapes and --maxShapes (one optimization
+    /// profile; trtexec README, "Example 4"), every symbolic input in each, one without a range at its shape in all three,
+    /// so the profile is complete and the engine's dynamic inputs are all set.
+    /// </summary>
+    public static IReadOnlyList<string> ShapeFlags(TrtexecPart part)
+    {
+        var symbolic = part.Inputs.Where(x => x.Symbolic).ToList();
+        if (symbolic.Count == 0) return [];
+        if (!symbolic.Any(x => x.Range is not null)) return ["--shapes=" + string.Join(',', symbolic.Select(x => ShapeSpec(x, x.Shape)))];
+        return
+        [
+            "--minShapes=" + string.Join(',', symbolic.Select(x => ShapeSpec(x, x.Range?.Min ?? x.Shape))),
+            "--optShapes=" + string.Join(',', symbolic.Select(x => ShapeSpec(x, x.Range?.Opt ?? x.Shape))),
+            "--maxShapes=" + string.Join(',', symbolic.Select(x => ShapeSpec(x, x.Range?.Max ?? x.Shape))),
+        ];
     }
 
     /// <summary>
@@ -217,8 +284,11 @@ public static class TrtexecScript
     }
 
     /// <summary>
-    /// The precision flags of one part. fp32: none. fp16: --fp16 up to 10.x (11 has no precision flags). int8 (a
-    /// QDQ model, never a calibration cache):
+    /// The precision flags of one part (the table in the class summary). fp16: --fp16 before 10.12 (weak typing: TensorRT
+    /// lowers the fp32 file); from 10.12 the file is fp16 (<see cref="TrtexecPart.StoredFp16"/>) and builds --stronglyTyped;
+    /// 11 has no precision flags. An fp16 part that is not stored in fp16 keeps --fp16 through 10.x (deprecated, still
+    /// accepted). fp32: none, or the INT8 flag for an int8 wire's Q/DQ under weak typing (--stronglyTyped from 10.12).
+    /// int8 (a QDQ model, never a calibration cache):
     /// <list type="bullet">
     /// <item>8.x up to 10.11: --int8 --fp16. TensorRT 8's INT8 guide: "to enable any quantized operations, the INT8
     /// flag must be set in the builder config", Q/DQ networks included; --fp16 lets layers outside Q/DQ pairs run in
@@ -233,9 +303,13 @@ public static class TrtexecScript
     public static IReadOnlyList<string> PrecisionFlags(TrtexecPart part, TensorRtVersion version)
     {
         if (version >= StronglyTypedOnlySince) return [];
+        var strong = version >= QdqStronglyTypedSince;
         return part.Precision switch
         {
-            Precision.Int8 when version >= QdqStronglyTypedSince => ["--stronglyTyped"],
+            Precision.Int8 when strong => ["--stronglyTyped"],
+            Precision.Fp16 when strong && part.StoredFp16 => ["--stronglyTyped"],
+            // An int8 wire's Q/DQ run int8 as typed: strong typing needs no flag to enable them.
+            Precision.Fp32 when strong && IntWire(part) => ["--stronglyTyped"],
             Precision.Int8 => ["--int8", "--fp16"],
             // An int8 wire puts a QuantizeLinear or DequantizeLinear at the part's edge: with weak typing the INT8 flag
             // must be set for any quantized operation (TensorRT 8's INT8 guide, as above), so the fp16 part gets it too.
@@ -252,7 +326,13 @@ public static class TrtexecScript
     /// <summary>Comment lines that say what the flags do for the part, or what they cannot express.</summary>
     private static IEnumerable<string> Notes(TrtexecPart part, TensorRtVersion version)
     {
-        if (version >= StronglyTypedOnlySince)
+        if (part.Precision == Precision.Fp16 && part.StoredFp16 && version >= QdqStronglyTypedSince)
+        {
+            var how = version >= StronglyTypedOnlySince ? $"TensorRT {version.Major} networks are strongly typed (no precision flags)" : "weak typing (--fp16) is deprecated from TensorRT 10.12, so it builds --stronglyTyped";
+            yield return $"{Comment(part.OnnxFile)} holds fp16 weights and compute (compile's cast-fp16; its inputs and outputs keep the plan's types);";
+            yield return how + ": each layer runs at the type the file gives it.";
+        }
+        else if (version >= StronglyTypedOnlySince)
         {
             if (part.Precision == Precision.Fp16)
             {
@@ -282,7 +362,7 @@ public static class TrtexecScript
     /// the dimensions; a name in single quotes may hold colons. A comma or a quote in a name cannot be written
     /// at all, so such an input is refused rather than passed on mangled.
     /// </summary>
-    private static string ShapeSpec(TrtexecInput input)
+    private static string ShapeSpec(TrtexecInput input, long[] shape)
     {
         var name = input.Name;
         if (name.Length == 0 || name.Any(c => c is ',' or '\'' || char.IsControl(c)))
@@ -290,12 +370,12 @@ public static class TrtexecScript
             throw new CodesignException(ErrorCodes.TrtexecNameUnsupported,
                 $"input '{name.ReplaceLineEndings(" ")}' cannot be written in a trtexec --shapes spec (trtexec splits on commas and strips quotes); rename the input");
         }
-        if (input.Shape.Length == 0 || input.Shape.Any(d => d <= 0))
+        if (shape.Length == 0 || shape.Any(d => d <= 0))
         {
             throw new ArgumentException($"input '{name}' needs a bound shape with positive dimensions for --shapes", nameof(input));
         }
         var quoted = name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or '/') ? name : $"'{name}'";
-        return quoted + ":" + string.Join('x', input.Shape.Select(d => d.ToString(CultureInfo.InvariantCulture)));
+        return quoted + ":" + string.Join('x', shape.Select(d => d.ToString(CultureInfo.InvariantCulture)));
     }
 
     /// <summary>

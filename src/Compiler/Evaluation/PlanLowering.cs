@@ -9,7 +9,8 @@ namespace OnnxCoDesign.Compiler.Evaluation;
 /// <summary>
 /// The parts of a realized plan at their devices' precisions. For emission, int8 parts become QDQ models (their
 /// activation ranges calibrated on the plan's fused fp32 model, which holds every tensor a part reads) and fp16
-/// parts stay fp32 ONNX for TensorRT's --fp16 to lower; for measurement, fp16 parts are also rounded through fp16
+/// parts stay fp32 ONNX for TensorRT's --fp16 to lower (on TensorRT ≥ 10.12, strongly typed, compile casts them to fp16
+/// afterwards: CompilePipeline.CastFp16Parts); for measurement, fp16 parts are also rounded through fp16
 /// (<see cref="PrecisionLowering"/>), so the measured accuracy is what the devices compute.
 /// </summary>
 public static class PlanLowering

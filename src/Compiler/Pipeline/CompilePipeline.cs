@@ -1,3 +1,4 @@
+using OnnxCoDesign.Compiler.Emit;
 using OnnxCoDesign.Compiler.Evaluation;
 using OnnxCoDesign.Compiler.Planning;
 using OnnxCoDesign.Compiler.Verification;
@@ -23,8 +24,10 @@ public sealed record CompileOutcome(
     RealizedPlan? Fp32Plan = null)
 {
     /// <summary>
-    /// The parts before int8 parts became QDQ models: what --verify checks against the original to 1e-4 (the
-    /// quantized parts' accuracy is what plan.json's measured accuracy reports). The plan itself where nothing was lowered.
+    /// The parts before int8 parts became QDQ models and fp16 parts were cast to fp16 (<see cref="CompilePipeline.CastFp16Parts"/>):
+    /// what --verify checks against the original to 1e-4 (the quantized parts' accuracy is what plan.json's measured
+    /// accuracy reports; cast parts are then checked as written, to <see cref="CompilePipeline.Fp16PartTolerance"/>).
+    /// The plan itself where nothing was lowered.
     /// </summary>
     public RealizedPlan Exact => Fp32Plan ?? Plan;
 
@@ -88,12 +91,45 @@ public static class CompilePipeline
         var amax = AccuracyPlanning.WireAmax(planning, source, data);
         plan = PlanWire.Apply(plan, planning, amax);
         var wired = fp32.Transfers.Any(t => t.Wire.Lossy()) ? new Lazy<RealizedPlan>(() => PlanWire.Apply(fp32, planning, amax)) : null;
+        plan = CastFp16Parts(plan, source);
         WarnPrecisionRaised(plan, settings.Precision, planning.Context.Diagnostics);
         return new CompileOutcome(displayName, settings, planning, costs, search, plan, accuracy, measured, ReferenceEquals(plan, fp32) ? null : fp32)
         {
             WireTable = wireTable,
             WiredFp32 = wired,
         };
+    }
+
+    /// <summary>
+    /// The normwise relative tolerance (as <see cref="PlanWire.Tolerance"/>) a chain with parts written in fp16 is held
+    /// to: each node rounds its output to binary16 (unit roundoff 2⁻¹¹ ≈ 4.9e-4), weights are rounded once, and the
+    /// error grows through the depth of the part; 1e-2, the fp16 wire's tolerance, leaves a margin of 20.
+    /// </summary>
+    public const double Fp16PartTolerance = 1e-2;
+
+    /// <summary>Whether a part of the plan was written in fp16 (its model holds fp16 compute).</summary>
+    public static bool HasFp16Parts(RealizedPlan plan) => plan.Parts.Any(p => p.Model is not null && TrtexecScript.WritesFp16Part(p.Device, p.Precision));
+
+    /// <summary>
+    /// fp16 parts whose device's TensorRT builds strongly typed (<see cref="TrtexecScript.WritesFp16Part"/>) are written
+    /// in fp16 (pass cast-fp16), last, after the wire's conversions: TensorRT then runs them as typed, with no precision
+    /// flag. Their inputs and outputs keep the types the plan lists.
+    /// </summary>
+    public static RealizedPlan CastFp16Parts(RealizedPlan plan, LoadedModel source)
+    {
+        if (!plan.Parts.Any(Casts)) return plan;
+        return plan with
+        {
+            Parts = plan.Parts.Select(part =>
+            {
+                if (!Casts(part)) return part;
+                var graph = new Passes.IR.ModelGraph(part.Model!.Clone(), null);
+                Passes.Pipeline.Pipelines.CastFp16().Run(graph, new PassContext(source.ExternalData));
+                return part with { Model = graph.Model };
+            }).ToList(),
+        };
+
+        static bool Casts(PlannedPart p) => p.Model is not null && TrtexecScript.WritesFp16Part(p.Device, p.Precision);
     }
 
     private static string Int8NeedsCalibrationMessage(RealizedPlan plan) =>

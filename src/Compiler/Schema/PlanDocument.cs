@@ -134,6 +134,14 @@ public sealed record PlanPart
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? OpsetRaisedFrom { get; init; }
 
+    /// <summary>
+    /// "fp16" where compile wrote the part's weights and compute in float16 (pass cast-fp16: its device's TensorRT builds
+    /// strongly typed, ≥ 10.12), its inputs and outputs still of their listed types; absent where the file computes in
+    /// float32 (a device that lowers it with --fp16 itself, an fp32 part, or an int8 part's QDQ model).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? StoredPrecision { get; init; }
+
     public required string? Strategy { get; init; }
 
     public required int Nodes { get; init; }

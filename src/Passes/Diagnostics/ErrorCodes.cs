@@ -135,6 +135,21 @@ public static class ErrorCodes
     public const string TrtexecNameUnsupported = "OCD1605";
     public const string DeviceChainTooLong = "OCD1606";
     public const string DeviceRepeated = "OCD1607";
+    // OCD1630-1639: compile --shape-range NAME=MIN:OPT:MAX (TensorRT optimization profiles in build-engines.sh).
+    /// <summary>--shape-range that does not parse as NAME=MIN:OPT:MAX with positive dims (1x3x224x224), or names an input twice.</summary>
+    public const string ShapeRangeMalformed = "OCD1630";
+    /// <summary>--shape-range names no input of the model.</summary>
+    public const string ShapeRangeUnknownInput = "OCD1631";
+    /// <summary>--shape-range for an input whose every dimension the model fixes (nothing to range over).</summary>
+    public const string ShapeRangeStaticInput = "OCD1632";
+    /// <summary>--shape-range with a rank other than the input's.</summary>
+    public const string ShapeRangeRankMismatch = "OCD1633";
+    /// <summary>--shape-range with MIN ≤ OPT ≤ MAX violated in some dimension.</summary>
+    public const string ShapeRangeOrder = "OCD1634";
+    /// <summary>--shape-range that gives a dimension the model fixes another size (in MIN, OPT or MAX).</summary>
+    public const string ShapeRangeFixedDimension = "OCD1635";
+    /// <summary>--shape-range whose OPT differs from the shape --shape binds the same input to (the plan is costed at OPT).</summary>
+    public const string ShapeRangeConflict = "OCD1636";
     // OCD1610-1619: `devices import`, a device profile fitted to a trtexec per-layer profile.
     /// <summary>A trtexec --exportProfile file that is not its JSON shape ([{"count": N}, {"name", "timeMs", "averageMs", …}, …]).</summary>
     public const string TrtexecProfileMalformed = "OCD1610";

@@ -14,7 +14,10 @@ public static partial class AtomicFile
 {
     public const string TempSuffix = ".codesign-tmp";
 
-    public static void Write(string path, Action<Stream> write)
+    public static void Write(string path, Action<Stream> write) => Write(path, write, null);
+
+    /// <summary>As <see cref="Write(string, Action{Stream})"/>; on Unix a regular file is created with <paramref name="unixMode"/> (less the umask), before the rename, so it never exists without it (a script's exec bit).</summary>
+    public static void Write(string path, Action<Stream> write, UnixFileMode? unixMode)
     {
         var full = FullPath(path);
         var kind = FileKinds.Of(full);
@@ -25,7 +28,7 @@ public static partial class AtomicFile
         }
         RequireReplaceable(full, kind, path);
         RemoveLeftovers(full);
-        var temp = WriteTemp(path, write);
+        var temp = WriteTemp(path, write, unixMode);
         try
         {
             Commit(temp, full);
@@ -37,14 +40,18 @@ public static partial class AtomicFile
     }
 
     /// <summary>Writes the whole file under a temporary name beside <paramref name="path"/>; returns that name.</summary>
-    public static string WriteTemp(string path, Action<Stream> write)
+    public static string WriteTemp(string path, Action<Stream> write) => WriteTemp(path, write, null);
+
+    private static string WriteTemp(string path, Action<Stream> write, UnixFileMode? unixMode)
     {
         var full = FullPath(path);
         var temp = TempNameFor(full);
         try
         {
             // FileShare.None holds an exclusive lock while the file is written: RemoveLeftovers skips a locked one.
-            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 16 };
+            if (unixMode is { } mode && !OperatingSystem.IsWindows()) options.UnixCreateMode = mode;
+            using var stream = new FileStream(temp, options);
             write(stream);
             stream.Flush(flushToDisk: false);
             return temp;
@@ -81,6 +88,10 @@ public static partial class AtomicFile
 
     public static void WriteText(string path, string text) =>
         Write(path, s => s.Write(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>A text file created with <paramref name="unixMode"/> on Unix (an executable script: 0755).</summary>
+    public static void WriteText(string path, string text, UnixFileMode unixMode) =>
+        Write(path, s => s.Write(System.Text.Encoding.UTF8.GetBytes(text)), unixMode);
 
     /// <summary>
     /// Refuses an output path that renaming would damage: a symbolic link, socket or folder is never replaced. Used

@@ -1,3 +1,4 @@
+using OnnxCoDesign.Passes.Precision;
 using OnnxCoDesign.Passes.Preprocessing;
 using OnnxCoDesign.Passes.Quantization;
 using OnnxCoDesign.Passes.Rewrite;
@@ -32,6 +33,9 @@ public static class Pipelines
 
     /// <summary>round-fp16(nodes): activations and weights at the Q/DQ sites of those nodes (all when null) rounded through fp16, for measuring an fp16 deployment.</summary>
     public static PassPipeline RoundFp16(IReadOnlySet<string>? nodes = null) => new("round-fp16", [new RoundFp16(nodes)]);
+
+    /// <summary>cast-fp16: a part's float32 weights and compute in float16, its inputs and outputs at their declared types (for a strongly typed TensorRT build).</summary>
+    public static PassPipeline CastFp16() => new("cast-fp16", [new CastToFp16()]);
 
     /// <summary>prepend-normalization(n): the model's float32 NCHW input becomes uint8 and the model normalizes it (--input-format uint8).</summary>
     public static PassPipeline PrependNormalization(InputNormalization normalization, string? input = null) =>

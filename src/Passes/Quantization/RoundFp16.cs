@@ -8,7 +8,8 @@ namespace OnnxCoDesign.Passes.Quantization;
 
 /// <summary>
 /// Pass <c>round-fp16</c>: what an fp16 deployment computes, runnable in fp32 — for measuring accuracy only,
-/// never emitted (TensorRT's --fp16 lowers an fp32 part itself). At the sites int8 would quantize
+/// never emitted (TensorRT's --fp16 lowers an fp32 part itself; for a strongly typed TensorRT, ≥ 10.12, compile
+/// emits the part through <see cref="Precision.CastToFp16"/> instead). At the sites int8 would quantize
 /// (<see cref="QdqPlacement"/>), activations pass through fp16 storage and weights are stored in fp16:
 /// <code>
 /// Before:  y = Conv(x, W, b)

@@ -53,7 +53,8 @@ public sealed class TrtexecIoFormatTests : IDisposable
 
     [Theory]
     [InlineData("8.5", "--int8 --fp16")]
-    [InlineData("10.16", "--int8 --fp16")]
+    [InlineData("10.3", "--int8 --fp16")]
+    [InlineData("10.16", "--stronglyTyped")]   // from 10.12 the fp16 part is written in fp16 and its Q/DQ run as typed
     [InlineData("11.0", "")]
     public void AnFp16PartWithAnInt8WireAlsoGetsTheInt8FlagWhileTypingIsWeak(string version, string flags)
     {

@@ -141,14 +141,46 @@ public sealed class TrtexecScriptTests : IDisposable
 
     [Theory]
     [InlineData("8.2", "--fp16")]
-    [InlineData("10.16", "--fp16")]   // fp16 parts keep weak typing's --fp16 through 10.x
+    [InlineData("10.3", "--fp16")]            // weak typing still current before 10.12: TensorRT lowers the fp32 file
+    [InlineData("10.16", "--stronglyTyped")]  // from 10.12 compile writes the part in fp16 and it builds as typed
     [InlineData("11.0", "")]
     public void Fp16PartsAreNotQdqAndKeepTheirFlags(string version, string flags)
     {
         var part = Part(WithTrt(version), Precision.Fp16);
         Assert.False(part.Qdq);
+        Assert.Equal(TensorRtVersion.Parse(version) >= new TensorRtVersion(10, 12), part.StoredFp16);
         Assert.Equal(flags, string.Join(' ', TrtexecScript.PrecisionFlags(part, TensorRtVersion.Parse(version))));
         Assert.DoesNotContain("QDQ", TrtexecScript.Emit([part]));
+    }
+
+    /// <summary>An fp16 part whose file computes in fp32 (not compile's) keeps weak typing's deprecated --fp16 through 10.x; 11 cannot lower it.</summary>
+    [Fact]
+    public void AnFp16PartNotStoredInFp16KeepsWeakTypingThrough10x()
+    {
+        var part = Part(WithTrt("10.16"), Precision.Fp16) with { StoredFp16 = false };
+        Assert.Equal(["--fp16"], TrtexecScript.PrecisionFlags(part, TensorRtVersion.Parse("10.16")));
+        Assert.DoesNotContain("holds fp16 weights", TrtexecScript.Emit([part]));
+        var eleven = Part(WithTrt("11.0"), Precision.Fp16) with { StoredFp16 = false };
+        Assert.Contains("must already hold fp16", TrtexecScript.Emit([eleven]));
+        Assert.Contains("holds fp16 weights and compute", TrtexecScript.Emit([Part(WithTrt("11.0"), Precision.Fp16)]));
+    }
+
+    [Fact]
+    public void AShapeRangeGivesMinOptMaxForEveryDynamicInputAndNoShapes()
+    {
+        var ranged = SymbolicInput with { Shape = [4, 3, 224, 224], Range = new ShapeRange([1, 3, 224, 224], [4, 3, 224, 224], [8, 3, 224, 224]) };
+        var other = new TrtexecInput("mask:0", [4, 1], Symbolic: true);
+        var part = Part(WithTrt("8.5"), Precision.Fp16, ranged, other, StaticInput with { Name = "fixed" });
+        Assert.Equal(
+        [
+            "--minShapes=input:1x3x224x224,'mask:0':4x1",
+            "--optShapes=input:4x3x224x224,'mask:0':4x1",
+            "--maxShapes=input:8x3x224x224,'mask:0':4x1",
+        ], TrtexecScript.ShapeFlags(part));
+        Assert.DoesNotContain(TrtexecScript.Arguments(part, TensorRtVersion.Parse("8.5")), a => a.StartsWith("--shapes"));
+        // Leave alone: without a range, one --shapes as before; a static part gets neither.
+        Assert.Equal(["--shapes=input:1x3x224x224"], TrtexecScript.ShapeFlags(Part(WithTrt("8.5"), Precision.Fp16, SymbolicInput)));
+        Assert.Empty(TrtexecScript.ShapeFlags(Part(WithTrt("8.5"), Precision.Fp16, StaticInput)));
     }
 
     [Fact]
@@ -211,7 +243,9 @@ public sealed class TrtexecScriptTests : IDisposable
             new("part0.onnx", "unused.engine", pi, Precision.Fp32, [SymbolicInput]),
             new("part1.onnx", TrtexecScript.EngineFileFor("part1.onnx", nx), nx, Precision.Fp16, []),
         ]);
-        Assert.Contains("# part0: raspberry-pi-5 (Raspberry Pi 5 (Cortex-A76 CPU, ONNX Runtime)) has no TensorRT; the part runs in ONNX Runtime from part0.onnx, no engine is built.", text);
+        Assert.Contains("# part0: raspberry-pi-5 (Raspberry Pi 5 (Cortex-A76 CPU, ONNX Runtime)) has no TensorRT; no engine is built: the part runs in ONNX Runtime\n" +
+            "# from part0.onnx (a copy sits in triton/raspberry-pi-5/ for Triton's onnxruntime backend). Serve it with:\n" +
+            "#   tritonserver --model-repository=triton/raspberry-pi-5\n", text);
         Assert.DoesNotContain("unused.engine", text);
         Assert.DoesNotContain("timing.raspberry-pi-5", text);
         Assert.Single(text.Split('\n'), l => l.Contains("\"$TRTEXEC\""));
@@ -294,7 +328,7 @@ public sealed class TrtexecScriptTests : IDisposable
         Assert.True(all.Code == 0, all.Err);
         var expected = string.Concat(plan.Take(2).Select(p =>
             string.Concat(TrtexecScript.Arguments(p, TensorRtVersion.Parse(p.Device.TensorRtVersion!)).Select(a => a + "\n")) + "---\n"));
-        Assert.Equal(expected + "part2: raspberry-pi-5 runs part2.onnx in ONNX Runtime; no engine to build\n", all.Out);
+        Assert.Equal(expected + "part2: raspberry-pi-5 runs part2.onnx in ONNX Runtime; no engine to build. Serve it with: tritonserver --model-repository=triton/raspberry-pi-5\n", all.Out);
 
         var one = RunBash(bash, elsewhere, env, script, "jetson-orin-nano");
         Assert.True(one.Code == 0, one.Err);

@@ -28,6 +28,8 @@ if wanted jetson-tx2; then
 fi
 
 # part2: rtx-4090 (NVIDIA GeForce RTX 4090), TensorRT 10.16, fp16
+# part2.onnx holds fp16 weights and compute (compile's cast-fp16; its inputs and outputs keep the plan's types);
+# weak typing (--fp16) is deprecated from TensorRT 10.12, so it builds --stronglyTyped: each layer runs at the type the file gives it.
 if wanted rtx-4090; then
   mkdir -p triton/rtx-4090/part2/1
   "$TRTEXEC" \
@@ -36,5 +38,5 @@ if wanted rtx-4090; then
     --timingCacheFile=timing.rtx-4090.cache \
     --memPoolSize=workspace:1024 \
     --inputIOFormats=fp16:chw \
-    --fp16
+    --stronglyTyped
 fi
