@@ -169,7 +169,11 @@ public sealed class ExternalDataStore : IDisposable
         return (handle, reference.Offset, reference.Length ?? size - reference.Offset, reference.Location);
     }
 
-    /// <summary>Copies the tensor's bytes to a stream in chunks, without holding them all.</summary>
+    /// <summary>
+    /// Copies the tensor's bytes to a stream without holding them all: into a file, a large tensor is copied by
+    /// the kernel from file to file (<see cref="NativeFiles.CopyRange"/>); anything else goes through one
+    /// pooled buffer in chunks.
+    /// </summary>
     public void CopyTo(TensorProto tensor, Stream destination)
     {
         if (ComputedOf(tensor) is { } computed)
@@ -178,15 +182,55 @@ public sealed class ExternalDataStore : IDisposable
             return;
         }
         var (handle, position, remaining, location) = Locate(tensor);
-        var buffer = new byte[Math.Min(remaining, 1 << 20)];
-        while (remaining > 0)
+        if (remaining >= KernelCopyFrom && destination is FileStream { CanSeek: true } file)
         {
-            var n = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, remaining)), position);
-            if (n == 0) throw Error(ErrorCodes.ExternalDataRange, $"'{location}' ended early while reading tensor '{tensor.Name}'");
-            destination.Write(buffer, 0, n);
-            position += n;
-            remaining -= n;
+            var copied = CopyInKernel(handle, position, remaining, file);
+            position += copied;
+            remaining -= copied;
         }
+        if (remaining == 0) return;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Min(remaining, 1 << 20));
+        try
+        {
+            while (remaining > 0)
+            {
+                var n = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, remaining)), position);
+                if (n == 0) throw Error(ErrorCodes.ExternalDataRange, $"'{location}' ended early while reading tensor '{tensor.Name}'");
+                destination.Write(buffer, 0, n);
+                position += n;
+                remaining -= n;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// The least bytes copied by the kernel: below it, flushing the file's write buffer first costs more than the
+    /// copy through this process saves.
+    /// </summary>
+    private const long KernelCopyFrom = 64 << 10;
+
+    /// <summary>
+    /// Copies what the kernel will of <paramref name="length"/> bytes at <paramref name="position"/> to the file's
+    /// current position and moves that position past them; returns the count (0 where the kernel copies nothing:
+    /// other file systems, an old kernel, the source ending early — the caller's buffered copy then says so).
+    /// </summary>
+    private static long CopyInKernel(SafeFileHandle source, long position, long length, FileStream file)
+    {
+        var target = file.SafeFileHandle; // flushes the stream's buffer, so the file holds everything written so far
+        var at = file.Position;
+        long done = 0;
+        while (done < length)
+        {
+            var n = NativeFiles.CopyRange(source, position + done, target, at + done, length - done);
+            if (n <= 0) break;
+            done += n;
+        }
+        file.Position = at + done;
+        return done;
     }
 
     /// <summary>
