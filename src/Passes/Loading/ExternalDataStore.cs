@@ -158,6 +158,26 @@ public sealed class ExternalDataStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads <paramref name="buffer"/>'s length of bytes from <paramref name="offset"/> into a tensor held in a file
+    /// (left in the model file by the loader, or external data), so that a rewrite can take a large weight a slice at
+    /// a time; false, with nothing read, for a tensor that is not in a file (inline or computed).
+    /// </summary>
+    public bool TryReadRange(TensorProto tensor, long offset, Span<byte> buffer)
+    {
+        if (ComputedOf(tensor) is not null || !ExternalDataReference.IsExternal(tensor)) return false;
+        var (handle, start, length, location) = Locate(tensor);
+        if (offset < 0 || offset > length - buffer.Length) throw new ArgumentOutOfRangeException(nameof(offset), $"bytes {offset}..{offset + buffer.Length} of tensor '{tensor.Name}', which has {length}");
+        var done = 0;
+        while (done < buffer.Length)
+        {
+            var n = RandomAccess.Read(handle, buffer[done..], start + offset + done);
+            if (n == 0) throw Error(ErrorCodes.ExternalDataRange, $"'{location}' ended early while reading tensor '{tensor.Name}'");
+            done += n;
+        }
+        return true;
+    }
+
     /// <summary>The byte count a tensor's data occupies in its file.</summary>
     public long StoredLength(TensorProto tensor) => ComputedOf(tensor)?.Length ?? Locate(tensor).Length;
 

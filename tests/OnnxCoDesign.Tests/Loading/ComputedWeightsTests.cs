@@ -91,6 +91,29 @@ public sealed class ComputedWeightsTests : IDisposable
         Assert.Equal(ModelBytes.ToArray(eager, loaded.ExternalData), ModelBytes.ToArray(deferred, loaded.ExternalData));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Fused_weights_read_from_the_file_a_channel_at_a_time_are_those_fused_in_memory(int groups)
+    {
+        var original = RewriteRun.Tiny(groups: groups);
+        var path = _dir.File("tiny.onnx");
+        File.WriteAllBytes(path, original.ToByteArray());
+        using var loaded = ModelLoader.Load(path);
+        // The widest convs' weights stay in the file (read a channel at a time), the narrow ones are parsed.
+        var convWeights = loaded.Model.Graph.Node.Where(n => n.OpType == "Conv").Select(n => loaded.Model.Graph.Initializer.Single(t => t.Name == n.Input[1])).ToList();
+        Assert.Contains(convWeights, loaded.ExternalData.IsDeferred);
+        Assert.Contains(convWeights, t => !loaded.ExternalData.IsDeferred(t));
+
+        var (fromFile, _) = Reparameterize(loaded, defer: false);
+        var inMemory = original.Clone();
+        Pipelines.Reparameterize(new StrategyPlan(FusionStrategy.S1)).Run(new ModelGraph(inMemory), new PassContext(ExternalDataStore.None));
+
+        var fused = inMemory.Graph.Initializer.Where(t => t.Name.Contains(".rbr_reparam.", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(fused);
+        Assert.All(fused, t => Assert.Equal(t.RawData.ToByteArray(), TensorValues.Bytes(fromFile.Graph.Initializer.Single(f => f.Name == t.Name), loaded.ExternalData).ToArray()));
+    }
+
     [Fact]
     public void TheSharedInMemoryStoreTakesNoRecipes()
     {
