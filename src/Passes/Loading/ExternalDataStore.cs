@@ -25,7 +25,7 @@ public sealed class ExternalDataStore : IDisposable
     private ExternalDataOpener? _opener;
     private readonly Dictionary<long, long> _deferred = new();
     private SafeFileHandle? _modelFile;
-    private readonly ConcurrentDictionary<long, (long Length, BytesFill Fill)> _computed = new();
+    private readonly ConcurrentDictionary<long, (long Length, BytesFill Fill, RangeFill? Range)> _computed = new();
     private long _lastComputed;
 
     /// <summary>The location a computed tensor names: not a file (no file name can hold '*' and '&lt;' on every platform).</summary>
@@ -33,6 +33,9 @@ public sealed class ExternalDataStore : IDisposable
 
     /// <summary>Writes a computed tensor's bytes into a buffer of exactly its length.</summary>
     public delegate void BytesFill(Span<byte> bytes);
+
+    /// <summary>Writes the computed tensor's bytes from <paramref name="offset"/> into <paramref name="bytes"/>; false where it cannot compute a part alone.</summary>
+    public delegate bool RangeFill(long offset, Span<byte> bytes);
 
     public ExternalDataStore(string? modelPath)
     {
@@ -59,12 +62,13 @@ public sealed class ExternalDataStore : IDisposable
     /// Makes <paramref name="tensor"/> (name, type and dims set, no data) a computed tensor of
     /// <paramref name="length"/> bytes: <paramref name="fill"/> runs each time they are read or saved, and must
     /// therefore read only what stays as it is (the tensors it was given, never the graph being edited).
-    /// Clones of the tensor are recognised by their reference, as deferred ones are.
+    /// Clones of the tensor are recognised by their reference, as deferred ones are. With <paramref name="range"/>, a
+    /// part of the bytes can be computed alone (<see cref="TryReadRange"/>).
     /// </summary>
-    public void Compute(TensorProto tensor, long length, BytesFill fill)
+    public void Compute(TensorProto tensor, long length, BytesFill fill, RangeFill? range = null)
     {
         var id = Interlocked.Increment(ref _lastComputed);
-        _computed[id] = (length, fill);
+        _computed[id] = (length, fill, range);
         tensor.RawData = Google.Protobuf.ByteString.Empty;
         tensor.ExternalData.Clear();
         tensor.DataLocation = TensorProto.Types.DataLocation.External;
@@ -73,7 +77,7 @@ public sealed class ExternalDataStore : IDisposable
         tensor.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = length.ToString(System.Globalization.CultureInfo.InvariantCulture) });
     }
 
-    private (long Length, BytesFill Fill)? ComputedOf(TensorProto tensor)
+    private (long Length, BytesFill Fill, RangeFill? Range)? ComputedOf(TensorProto tensor)
     {
         if (_computed.IsEmpty || tensor.ExternalData.Count != 3 || tensor.ExternalData[0].Value != ComputedLocation) return null;
         if (!ExternalDataReference.IsExternal(tensor)) return null;
@@ -160,12 +164,18 @@ public sealed class ExternalDataStore : IDisposable
 
     /// <summary>
     /// Reads <paramref name="buffer"/>'s length of bytes from <paramref name="offset"/> into a tensor held in a file
-    /// (left in the model file by the loader, or external data), so that a rewrite can take a large weight a slice at
-    /// a time; false, with nothing read, for a tensor that is not in a file (inline or computed).
+    /// (left in the model file by the loader, or external data) or computed by a recipe that can compute a part alone,
+    /// so that a rewrite can take a large weight a slice at a time; false for any other tensor (inline, or computed
+    /// only whole).
     /// </summary>
     public bool TryReadRange(TensorProto tensor, long offset, Span<byte> buffer)
     {
-        if (ComputedOf(tensor) is not null || !ExternalDataReference.IsExternal(tensor)) return false;
+        if (ComputedOf(tensor) is { } computed)
+        {
+            if (offset < 0 || offset > computed.Length - buffer.Length) throw new ArgumentOutOfRangeException(nameof(offset), $"bytes {offset}..{offset + buffer.Length} of tensor '{tensor.Name}', which has {computed.Length}");
+            return computed.Range is { } range && range(offset, buffer);
+        }
+        if (!ExternalDataReference.IsExternal(tensor)) return false;
         var (handle, start, length, location) = Locate(tensor);
         if (offset < 0 || offset > length - buffer.Length) throw new ArgumentOutOfRangeException(nameof(offset), $"bytes {offset}..{offset + buffer.Length} of tensor '{tensor.Name}', which has {length}");
         var done = 0;
