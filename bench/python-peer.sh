@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Whole-process compile of torchvision-layout ResNet-50 (the builder's `sample resnet50`, ~100 MB) by the tool as its
-# platform package ships it (framework-dependent, ReadyToRun) and by the IL-only build, against a Python onnx peer
+# platform package ships it (linux-x64: a Native AOT executable; linux-arm64: framework-dependent, ReadyToRun) and by
+# the IL-only build, against a Python onnx peer
 # doing the same job: onnx.load, onnx.shape_inference.infer_shapes, onnx.utils.Extractor extracting the two parts at
-# the cut the tool chose, onnx.save of both. Runs interleaved (ready-to-run, IL, peer, …) so all three see the same
+# the cut the tool chose, onnx.save of both. Runs interleaved (shipped, IL, peer, …) so all three see the same
 # machine load; prints the median and mean of RUNS runs each (wall clock, and CPU time user+sys, which a loaded
 # machine disturbs less), the max RSS and the median ratios tool / peer.
 #   bench/python-peer.sh              (RUNS=9 by default)
@@ -21,20 +22,25 @@ fi
 case "$(uname -m)" in
   x86_64) rid=linux-x64 ;;
   aarch64) rid=linux-arm64 ;;
-  *) echo "no ReadyToRun package for $(uname -m)" >&2; exit 2 ;;
+  *) echo "no platform package for $(uname -m)" >&2; exit 2 ;;
 esac
 # What OnnxCoDesign.Tool.$rid carries, and what OnnxCoDesign.Tool.any carries.
-dotnet publish src/Compiler -c Release -r "$rid" -o "$scratch/r2r" -nologo > "$scratch/build.log" 2>&1 \
+dotnet publish src/Compiler -c Release -r "$rid" -o "$scratch/shipped" -nologo > "$scratch/build.log" 2>&1 \
   || { cat "$scratch/build.log" >&2; exit 1; }
 dotnet publish src/Compiler -c Release -p:PublishReadyToRun=false -o "$scratch/il" -nologo > "$scratch/build.log" 2>&1 \
   || { cat "$scratch/build.log" >&2; exit 1; }
-r2r="$scratch/r2r/dotnet-codesign-compile.dll"
+# Native AOT leaves one executable and no dotnet-codesign-compile.dll; ReadyToRun runs through dotnet.
+if [ -f "$scratch/shipped/dotnet-codesign-compile.dll" ]; then
+  shipped=(dotnet "$scratch/shipped/dotnet-codesign-compile.dll"); form="ReadyToRun"
+else
+  shipped=("$scratch/shipped/dotnet-codesign-compile"); form="Native AOT"
+fi
 il="$scratch/il/dotnet-codesign-compile.dll"
 model="$scratch/resnet50.onnx"
-dotnet "$r2r" sample resnet50 -o "$model" > "$scratch/log" 2>&1
+"${shipped[@]}" sample resnet50 -o "$model" > "$scratch/log" 2>&1
 
 # The tool's cut: the tensors its first part hands on (the plan names them with the wire format's suffix).
-dotnet "$r2r" compile "$model" -o "$scratch/plan" > "$scratch/log" 2>&1 || { cat "$scratch/log" >&2; exit 1; }
+"${shipped[@]}" compile "$model" -o "$scratch/plan" > "$scratch/log" 2>&1 || { cat "$scratch/log" >&2; exit 1; }
 cuts=$("$py" - "$scratch/plan/plan.json" <<'PY'
 import json, re, sys
 plan = json.load(open(sys.argv[1]))
@@ -69,19 +75,19 @@ stats() { # file → "median mean maxrss_mb cpu_median"
   sort -g "$1" | awk -v c="$cpu" '{t[NR]=$1; s+=$1; if ($2>m) m=$2} END {md=(NR%2)?t[(NR+1)/2]:(t[NR/2]+t[NR/2+1])/2; printf "%.3f %.3f %.1f %s", md, s/NR, m/1024, c}'
 }
 one_round() { # i
-  run r2r "$scratch/o-r2r$1" dotnet "$r2r" compile "$model" -o "$scratch/o-r2r$1"
+  run shipped "$scratch/o-shipped$1" "${shipped[@]}" compile "$model" -o "$scratch/o-shipped$1"
   run il "$scratch/o-il$1" dotnet "$il" compile "$model" -o "$scratch/o-il$1"
   run peer "$scratch/o-peer$1" "$py" "$scratch/peer.py" "$model" "$cuts" "$scratch/o-peer$1"
 }
 one_round warm
-: > "$scratch/times-r2r"; : > "$scratch/times-il"; : > "$scratch/times-peer"
+: > "$scratch/times-shipped"; : > "$scratch/times-il"; : > "$scratch/times-peer"
 for i in $(seq "$RUNS"); do one_round "$i"; done
-read -r rm_ rs rr rc <<< "$(stats "$scratch/times-r2r")"
+read -r rm_ rs rr rc <<< "$(stats "$scratch/times-shipped")"
 read -r im is ir ic <<< "$(stats "$scratch/times-il")"
 read -r pm ps pr pc <<< "$(stats "$scratch/times-peer")"
 printf 'resnet50 (%s MB), cut at %s, %d runs each\n' "$(( $(stat -c %s "$model") / 1000000 ))" "$cuts" "$RUNS"
-printf '  tool, ReadyToRun (%s)  median %s s (mean %s), CPU %s s, max RSS %s MB\n' "$rid" "$rm_" "$rs" "$rc" "$rr"
+printf '  tool, %s (%s)  median %s s (mean %s), CPU %s s, max RSS %s MB\n' "$form" "$rid" "$rm_" "$rs" "$rc" "$rr"
 printf '  tool, IL only (any)        median %s s (mean %s), CPU %s s, max RSS %s MB\n' "$im" "$is" "$ic" "$ir"
 printf '  python onnx peer           median %s s (mean %s), CPU %s s, max RSS %s MB\n' "$pm" "$ps" "$pc" "$pr"
-printf '  ratio tool/peer, wall: ReadyToRun %.3f, IL only %.3f; CPU: ReadyToRun %.3f, IL only %.3f\n' \
+printf '  ratio tool/peer, wall: shipped %.3f, IL only %.3f; CPU: shipped %.3f, IL only %.3f\n' \
   "$(echo "$rm_ / $pm" | bc -l)" "$(echo "$im / $pm" | bc -l)" "$(echo "$rc / $pc" | bc -l)" "$(echo "$ic / $pc" | bc -l)"

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace OnnxCoDesign.Compiler.Cli;
 
 /// <summary>
@@ -5,6 +7,8 @@ namespace OnnxCoDesign.Compiler.Cli;
 /// one line per managed assembly it loaded ("assembly NAME") and, on Linux, per native library mapped into it
 /// ("native FILE", from /proc/self/maps). The tests use it to show that commands which run no model never load ONNX
 /// Runtime or SkiaSharp; nothing else reads it, and without the variable nothing is written.
+/// Native AOT (the linux-x64 tool package) compiles every assembly into the executable and loads none, so there the
+/// list names the executable instead ("executable NAME"): what a command loads is its native libraries.
 /// </summary>
 public static class LoadedModules
 {
@@ -15,8 +19,10 @@ public static class LoadedModules
     {
         var path = Environment.GetEnvironmentVariable(Variable);
         if (string.IsNullOrEmpty(path)) return;
-        var lines = AppDomain.CurrentDomain.GetAssemblies()
-            .Select(a => "assembly " + a.GetName().Name)
+        IEnumerable<string> managed = RuntimeFeature.IsDynamicCodeSupported
+            ? AppDomain.CurrentDomain.GetAssemblies().Select(a => "assembly " + a.GetName().Name)
+            : ["executable " + Path.GetFileNameWithoutExtension(Environment.ProcessPath)];
+        var lines = managed
             .Concat(NativeLibraries().Select(f => "native " + f))
             .Order(StringComparer.Ordinal);
         File.WriteAllLines(path, lines);

@@ -25,7 +25,7 @@ public sealed class ExternalDataStore : IDisposable
     private ExternalDataOpener? _opener;
     private readonly Dictionary<long, long> _deferred = new();
     private SafeFileHandle? _modelFile;
-    private readonly ConcurrentDictionary<long, (long Length, BytesFill Fill)> _computed = new();
+    private readonly ConcurrentDictionary<long, (long Length, BytesFill Fill, RangeFill? Range)> _computed = new();
     private long _lastComputed;
 
     /// <summary>The location a computed tensor names: not a file (no file name can hold '*' and '&lt;' on every platform).</summary>
@@ -33,6 +33,9 @@ public sealed class ExternalDataStore : IDisposable
 
     /// <summary>Writes a computed tensor's bytes into a buffer of exactly its length.</summary>
     public delegate void BytesFill(Span<byte> bytes);
+
+    /// <summary>Writes the computed tensor's bytes from <paramref name="offset"/> into <paramref name="bytes"/>; false where it cannot compute a part alone.</summary>
+    public delegate bool RangeFill(long offset, Span<byte> bytes);
 
     public ExternalDataStore(string? modelPath)
     {
@@ -59,12 +62,13 @@ public sealed class ExternalDataStore : IDisposable
     /// Makes <paramref name="tensor"/> (name, type and dims set, no data) a computed tensor of
     /// <paramref name="length"/> bytes: <paramref name="fill"/> runs each time they are read or saved, and must
     /// therefore read only what stays as it is (the tensors it was given, never the graph being edited).
-    /// Clones of the tensor are recognised by their reference, as deferred ones are.
+    /// Clones of the tensor are recognised by their reference, as deferred ones are. With <paramref name="range"/>, a
+    /// part of the bytes can be computed alone (<see cref="TryReadRange"/>).
     /// </summary>
-    public void Compute(TensorProto tensor, long length, BytesFill fill)
+    public void Compute(TensorProto tensor, long length, BytesFill fill, RangeFill? range = null)
     {
         var id = Interlocked.Increment(ref _lastComputed);
-        _computed[id] = (length, fill);
+        _computed[id] = (length, fill, range);
         tensor.RawData = Google.Protobuf.ByteString.Empty;
         tensor.ExternalData.Clear();
         tensor.DataLocation = TensorProto.Types.DataLocation.External;
@@ -73,7 +77,7 @@ public sealed class ExternalDataStore : IDisposable
         tensor.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = length.ToString(System.Globalization.CultureInfo.InvariantCulture) });
     }
 
-    private (long Length, BytesFill Fill)? ComputedOf(TensorProto tensor)
+    private (long Length, BytesFill Fill, RangeFill? Range)? ComputedOf(TensorProto tensor)
     {
         if (_computed.IsEmpty || tensor.ExternalData.Count != 3 || tensor.ExternalData[0].Value != ComputedLocation) return null;
         if (!ExternalDataReference.IsExternal(tensor)) return null;
@@ -158,6 +162,32 @@ public sealed class ExternalDataStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads <paramref name="buffer"/>'s length of bytes from <paramref name="offset"/> into a tensor held in a file
+    /// (left in the model file by the loader, or external data) or computed by a recipe that can compute a part alone,
+    /// so that a rewrite can take a large weight a slice at a time; false for any other tensor (inline, or computed
+    /// only whole).
+    /// </summary>
+    public bool TryReadRange(TensorProto tensor, long offset, Span<byte> buffer)
+    {
+        if (ComputedOf(tensor) is { } computed)
+        {
+            if (offset < 0 || offset > computed.Length - buffer.Length) throw new ArgumentOutOfRangeException(nameof(offset), $"bytes {offset}..{offset + buffer.Length} of tensor '{tensor.Name}', which has {computed.Length}");
+            return computed.Range is { } range && range(offset, buffer);
+        }
+        if (!ExternalDataReference.IsExternal(tensor)) return false;
+        var (handle, start, length, location) = Locate(tensor);
+        if (offset < 0 || offset > length - buffer.Length) throw new ArgumentOutOfRangeException(nameof(offset), $"bytes {offset}..{offset + buffer.Length} of tensor '{tensor.Name}', which has {length}");
+        var done = 0;
+        while (done < buffer.Length)
+        {
+            var n = RandomAccess.Read(handle, buffer[done..], start + offset + done);
+            if (n == 0) throw Error(ErrorCodes.ExternalDataRange, $"'{location}' ended early while reading tensor '{tensor.Name}'");
+            done += n;
+        }
+        return true;
+    }
+
     /// <summary>The byte count a tensor's data occupies in its file.</summary>
     public long StoredLength(TensorProto tensor) => ComputedOf(tensor)?.Length ?? Locate(tensor).Length;
 
@@ -169,7 +199,11 @@ public sealed class ExternalDataStore : IDisposable
         return (handle, reference.Offset, reference.Length ?? size - reference.Offset, reference.Location);
     }
 
-    /// <summary>Copies the tensor's bytes to a stream in chunks, without holding them all.</summary>
+    /// <summary>
+    /// Copies the tensor's bytes to a stream without holding them all: into a file, a large tensor is copied by
+    /// the kernel from file to file (<see cref="NativeFiles.CopyRange"/>); anything else goes through one
+    /// pooled buffer in chunks.
+    /// </summary>
     public void CopyTo(TensorProto tensor, Stream destination)
     {
         if (ComputedOf(tensor) is { } computed)
@@ -178,15 +212,55 @@ public sealed class ExternalDataStore : IDisposable
             return;
         }
         var (handle, position, remaining, location) = Locate(tensor);
-        var buffer = new byte[Math.Min(remaining, 1 << 20)];
-        while (remaining > 0)
+        if (remaining >= KernelCopyFrom && destination is FileStream { CanSeek: true } file)
         {
-            var n = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, remaining)), position);
-            if (n == 0) throw Error(ErrorCodes.ExternalDataRange, $"'{location}' ended early while reading tensor '{tensor.Name}'");
-            destination.Write(buffer, 0, n);
-            position += n;
-            remaining -= n;
+            var copied = CopyInKernel(handle, position, remaining, file);
+            position += copied;
+            remaining -= copied;
         }
+        if (remaining == 0) return;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Min(remaining, 1 << 20));
+        try
+        {
+            while (remaining > 0)
+            {
+                var n = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, remaining)), position);
+                if (n == 0) throw Error(ErrorCodes.ExternalDataRange, $"'{location}' ended early while reading tensor '{tensor.Name}'");
+                destination.Write(buffer, 0, n);
+                position += n;
+                remaining -= n;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// The least bytes copied by the kernel: below it, flushing the file's write buffer first costs more than the
+    /// copy through this process saves.
+    /// </summary>
+    private const long KernelCopyFrom = 64 << 10;
+
+    /// <summary>
+    /// Copies what the kernel will of <paramref name="length"/> bytes at <paramref name="position"/> to the file's
+    /// current position and moves that position past them; returns the count (0 where the kernel copies nothing:
+    /// other file systems, an old kernel, the source ending early — the caller's buffered copy then says so).
+    /// </summary>
+    private static long CopyInKernel(SafeFileHandle source, long position, long length, FileStream file)
+    {
+        var target = file.SafeFileHandle; // flushes the stream's buffer, so the file holds everything written so far
+        var at = file.Position;
+        long done = 0;
+        while (done < length)
+        {
+            var n = NativeFiles.CopyRange(source, position + done, target, at + done, length - done);
+            if (n <= 0) break;
+            done += n;
+        }
+        file.Position = at + done;
+        return done;
     }
 
     /// <summary>

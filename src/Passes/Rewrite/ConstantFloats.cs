@@ -38,15 +38,23 @@ internal static class ConstantFloats
         return tensor;
     }
 
-    /// <summary>A float32 initializer left to <paramref name="store"/> to compute whenever it is read or saved.</summary>
-    public static TensorProto Deferred(string name, long[] dims, SpanAction fill, ExternalDataStore store)
+    /// <summary>
+    /// A float32 initializer left to <paramref name="store"/> to compute whenever it is read or saved; with
+    /// <paramref name="range"/>, a run of its values can be computed alone.
+    /// </summary>
+    public static TensorProto Deferred(string name, long[] dims, SpanAction fill, ExternalDataStore store, RangeAction? range = null)
     {
         var count = checked((int)dims.Aggregate(1L, (a, d) => a * d));
         var tensor = new TensorProto { Name = name, DataType = ElementType.Float };
         tensor.Dims.AddRange(dims);
-        store.Compute(tensor, count * 4L, bytes => fill(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes)));
+        ExternalDataStore.RangeFill? part = range is null ? null
+            : (offset, bytes) => offset % 4 == 0 && bytes.Length % 4 == 0 && range(offset / 4, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes));
+        store.Compute(tensor, count * 4L, bytes => fill(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes)), part);
         return tensor;
     }
 
     public delegate void SpanAction(Span<float> values);
+
+    /// <summary>Writes values first.. (values.Length of them) of a tensor; false where they cannot be computed alone.</summary>
+    public delegate bool RangeAction(long first, Span<float> values);
 }

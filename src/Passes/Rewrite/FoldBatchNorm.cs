@@ -74,11 +74,19 @@ public sealed class FoldBatchNorm : IGraphPass
         var conv = m.Conv.Proto;
         // The fill may run later (deferred weights), after the conv reads the folded weight: it holds the original.
         var weight = graph.ConstantOf(conv.Input[1])!;
+        var perChannel = m.WeightDims.Aggregate(1L, (a, d) => a * d) / channels;
         var weightName = edit.AddInitializer(conv.Input[1] + "_bnfolded", m.WeightDims, w =>
         {
             // Read into the new tensor's own buffer and folded there: no copy of the original is held.
             TensorValues.CopyFloat32(weight, context.Weights, w);
             BranchFolding.FoldWeight(w, p.Multiplier, w);
+        }, (first, w) =>
+        {
+            // A run of the folded weight (a fused block's kernel reads it a channel at a time) from the same run of
+            // the original, where that is in the file: the same arithmetic as FoldWeight, element by element.
+            if (!context.Weights.TryReadRange(weight, first * 4, System.Runtime.InteropServices.MemoryMarshal.AsBytes(w))) return false;
+            for (var i = 0; i < w.Length; i++) w[i] = (float)(w[i] * p.Multiplier[(first + i) / perChannel]);
+            return true;
         });
         var b = new double[channels];
         BranchFolding.AddBias(ConvParameters.Bias(graph, m.Conv, channels, context), p, b);

@@ -34,10 +34,11 @@ internal sealed class GraphEdit(ModelGraph graph, ExternalDataStore? deferTo = n
 
     /// <summary>
     /// A float32 initializer whose values are computed straight into its bytes: now, or, with a store to defer
-    /// to, each time they are read or saved (so <paramref name="fill"/> must read only tensors it captured).
+    /// to, each time they are read or saved (so <paramref name="fill"/> must read only tensors it captured), and with
+    /// <paramref name="range"/> also a run of values alone (a reader taking the weight a channel at a time).
     /// </summary>
-    public string AddInitializer(string preferredName, long[] dims, ConstantFloats.SpanAction fill) =>
-        Add(Fresh(preferredName), name => deferTo is null ? ConstantFloats.Float32(name, dims, fill) : ConstantFloats.Deferred(name, dims, fill, deferTo), dims);
+    public string AddInitializer(string preferredName, long[] dims, ConstantFloats.SpanAction fill, ConstantFloats.RangeAction? range = null) =>
+        Add(Fresh(preferredName), name => deferTo is null ? ConstantFloats.Float32(name, dims, fill) : ConstantFloats.Deferred(name, dims, fill, deferTo, range), dims);
 
     /// <summary>
     /// A float32 initializer of zeros that shares one zero buffer with every other such initializer of this

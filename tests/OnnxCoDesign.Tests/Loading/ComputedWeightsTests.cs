@@ -91,6 +91,53 @@ public sealed class ComputedWeightsTests : IDisposable
         Assert.Equal(ModelBytes.ToArray(eager, loaded.ExternalData), ModelBytes.ToArray(deferred, loaded.ExternalData));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Fused_weights_read_from_the_file_a_channel_at_a_time_are_those_fused_in_memory(int groups)
+    {
+        var original = RewriteRun.Tiny(groups: groups);
+        var path = _dir.File("tiny.onnx");
+        File.WriteAllBytes(path, original.ToByteArray());
+        using var loaded = ModelLoader.Load(path);
+        // The widest convs' weights stay in the file (read a channel at a time), the narrow ones are parsed.
+        var convWeights = loaded.Model.Graph.Node.Where(n => n.OpType == "Conv").Select(n => loaded.Model.Graph.Initializer.Single(t => t.Name == n.Input[1])).ToList();
+        Assert.Contains(convWeights, loaded.ExternalData.IsDeferred);
+        Assert.Contains(convWeights, t => !loaded.ExternalData.IsDeferred(t));
+
+        var (fromFile, _) = Reparameterize(loaded, defer: false);
+        var inMemory = original.Clone();
+        Pipelines.Reparameterize(new StrategyPlan(FusionStrategy.S1)).Run(new ModelGraph(inMemory), new PassContext(ExternalDataStore.None));
+
+        var fused = inMemory.Graph.Initializer.Where(t => t.Name.Contains(".rbr_reparam.", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(fused);
+        Assert.All(fused, t => Assert.Equal(t.RawData.ToByteArray(), TensorValues.Bytes(fromFile.Graph.Initializer.Single(f => f.Name == t.Name), loaded.ExternalData).ToArray()));
+    }
+
+    [Fact]
+    public void A_folded_weight_whose_original_is_in_the_file_is_read_a_channel_at_a_time_as_computed_whole()
+    {
+        var path = _dir.File("tiny.onnx");
+        File.WriteAllBytes(path, RewriteRun.Tiny().ToByteArray());
+        using var loaded = ModelLoader.Load(path);
+        var model = loaded.Model.Clone();
+        Pipelines.Prepare().Run(new ModelGraph(model, loaded.Path), new PassContext(loaded.ExternalData) { DeferWeights = true });
+        var folded = model.Graph.Initializer.Where(t => t.Name.EndsWith(".weight_bnfolded", StringComparison.Ordinal)).ToList();
+        var wide = folded.Where(t => t.Dims[0] * t.Dims[1] * t.Dims[2] * t.Dims[3] * 4 >= ModelLoader.DeferredWeightThreshold).ToList();
+        Assert.NotEmpty(wide);
+
+        foreach (var t in folded)
+        {
+            var whole = loaded.ExternalData.Read(t);
+            var channel = new byte[whole.Length / t.Dims[0]];
+            var last = (int)t.Dims[0] - 1;
+            var read = loaded.ExternalData.TryReadRange(t, last * (long)channel.Length, channel);
+            // Only a fold of a weight still in the file is computed in part; a parsed (small) one is computed whole.
+            Assert.Equal(wide.Contains(t), read);
+            if (read) Assert.Equal(whole.AsSpan(last * channel.Length).ToArray(), channel);
+        }
+    }
+
     [Fact]
     public void TheSharedInMemoryStoreTakesNoRecipes()
     {

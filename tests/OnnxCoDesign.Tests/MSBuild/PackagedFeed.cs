@@ -41,10 +41,10 @@ public sealed class PackagedFeed : IDisposable
     }
 
     /// <summary>
-    /// The pack builds the compiler four times (the pointer, two ReadyToRun platform packages, the IL fallback) besides
-    /// the MSBuild package: longer than one command's usual limit on a loaded 2-core machine.
+    /// The pack builds the compiler four times (the pointer, the Native AOT linux-x64 package, the ReadyToRun linux-arm64
+    /// one, the IL fallback) besides the MSBuild package: longer than one command's usual limit on a loaded 2-core machine.
     /// </summary>
-    private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(20);
 
     /// <summary>The test version every package carries, e.g. 0.1.0-test-1a2b3c4d.</summary>
     public string Version { get; }

@@ -10,7 +10,8 @@ namespace OnnxCoDesign.Tests.MSBuild;
 /// The packages as `dotnet pack` makes them: what each holds, that the tool installs from a feed both ways
 /// (`--tool-path` and a local tool manifest), picks this machine's platform package and runs, and that the repository
 /// packs nothing else. The tool is one pointer package (OnnxCoDesign.Tool) and one package per platform
-/// (OnnxCoDesign.Tool.RID, ReadyToRun), with OnnxCoDesign.Tool.any, framework-dependent IL, for every other platform.
+/// (OnnxCoDesign.Tool.RID: linux-x64 a Native AOT executable, linux-arm64 ReadyToRun), with OnnxCoDesign.Tool.any,
+/// framework-dependent IL, for every other platform.
 /// </summary>
 [Collection(PackagedFeedCollection.Name)]
 public sealed class ToolPackageTests(PackagedFeed feed)
@@ -28,9 +29,17 @@ public sealed class ToolPackageTests(PackagedFeed feed)
         var store = Path.Combine(tools, ".store", PackagedFeed.ToolPackageId.ToLowerInvariant(), feed.Version);
         Assert.Equal([PackagedFeed.ToolPackageId.ToLowerInvariant(), RidPackageId(ThisMachinesToolRid).ToLowerInvariant()],
             Directory.GetDirectories(store).Select(d => Path.GetFileName(d)).Order(StringComparer.Ordinal));
-        var installed = Path.Combine(store, RidPackageId(ThisMachinesToolRid).ToLowerInvariant(), feed.Version, "tools", "net10.0", ThisMachinesToolRid, "dotnet-codesign-compile.dll");
-        using (var dll = File.OpenRead(installed))
+        var package = Path.Combine(store, RidPackageId(ThisMachinesToolRid).ToLowerInvariant(), feed.Version, "tools");
+        if (ThisMachinesToolRid == NativeAotRid)
         {
+            // The command is the executable itself: no dotnet-codesign-compile.dll, no runtime.
+            var installed = Path.Combine(package, "any", NativeAotRid, "dotnet-codesign-compile");
+            using (var executable = File.OpenRead(installed)) Assert.True(IsElf(executable), $"{installed} is not a native executable");
+            Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(installed)!, "*.dll"));
+        }
+        else
+        {
+            using var dll = File.OpenRead(Path.Combine(package, "net10.0", ThisMachinesToolRid, "dotnet-codesign-compile.dll"));
             Assert.Equal(ThisMachinesToolRid != "any", IsReadyToRun(dll));
         }
 
@@ -43,6 +52,25 @@ public sealed class ToolPackageTests(PackagedFeed feed)
         var samples = DotNetCli.Start(shim, folder, new Dictionary<string, string> { ["DOTNET_ROOT"] = DotNetRoot() }, DotNetCli.DefaultTimeout, "sample");
         Assert.True(samples.ExitCode == 0, samples.ToString());
         Assert.Contains("repvgg-a0", samples.Output);
+
+        // The installed tool compiles without loading ONNX Runtime, and loads it (beside it in the package) to verify.
+        var compiled = RunListingModules(shim, folder, "compile", "--sample", "detector", "-o", Path.Combine(folder, "out"));
+        Assert.True(File.Exists(Path.Combine(folder, "out", "plan.json")));
+        Assert.True(File.Exists(Path.Combine(folder, "out", "part1.onnx")));
+        Assert.DoesNotContain(compiled, line => line.Contains("onnxruntime", StringComparison.OrdinalIgnoreCase));
+        var verified = RunListingModules(shim, folder, "compile", "--sample", "detector", "-o", Path.Combine(folder, "verified"), "--verify", "--inputs", "1");
+        if (OperatingSystem.IsLinux()) Assert.Contains("native libonnxruntime.so", verified);
+        if (ThisMachinesToolRid == NativeAotRid) Assert.Contains("executable dotnet-codesign-compile", compiled);
+    }
+
+    /// <summary>Runs the installed tool with CODESIGN_LOADED_MODULES set; returns the modules it lists at exit.</summary>
+    private static string[] RunListingModules(string shim, string folder, params string[] args)
+    {
+        var list = Path.Combine(folder, $"loaded-{Guid.NewGuid():N}.txt");
+        var environment = new Dictionary<string, string> { ["DOTNET_ROOT"] = DotNetRoot(), ["CODESIGN_LOADED_MODULES"] = list };
+        var run = DotNetCli.Start(shim, folder, environment, DotNetCli.DefaultTimeout, args);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        return File.ReadAllLines(list);
     }
 
     [Fact]
@@ -63,8 +91,14 @@ public sealed class ToolPackageTests(PackagedFeed feed)
     /// <summary>plan.json's JSON Schema, shipped beside the compiler in every package that carries it.</summary>
     private const string PlanSchemaEntry = "tools/net10.0/any/Schemas/plan.schema.json";
 
-    /// <summary>The platforms with a ReadyToRun package of their own (Jetsons are linux-arm64).</summary>
-    private static readonly string[] ReadyToRunPlatforms = ["linux-x64", "linux-arm64"];
+    /// <summary>
+    /// The platforms with a ReadyToRun package of their own (Jetsons are linux-arm64). NativeAOT cannot compile for
+    /// another architecture without its sysroot and linker, so linux-arm64 is not Native AOT (the pack runs on x64).
+    /// </summary>
+    private static readonly string[] ReadyToRunPlatforms = ["linux-arm64"];
+
+    /// <summary>The platform whose package is a Native AOT executable.</summary>
+    private const string NativeAotRid = "linux-x64";
 
     public static TheoryData<string> ReadyToRunRids
     {
@@ -77,7 +111,8 @@ public sealed class ToolPackageTests(PackagedFeed feed)
     }
 
     /// <summary>The platform package `dotnet tool install` picks here: this machine's RID if it has one, else any.</summary>
-    private static string ThisMachinesToolRid => ReadyToRunPlatforms.FirstOrDefault(rid => rid == RuntimeInformation.RuntimeIdentifier) ?? "any";
+    private static string ThisMachinesToolRid =>
+        ReadyToRunPlatforms.Append(NativeAotRid).FirstOrDefault(rid => rid == RuntimeInformation.RuntimeIdentifier) ?? "any";
 
     private static string RidPackageId(string rid) => $"{PackagedFeed.ToolPackageId}.{rid}";
 
@@ -161,6 +196,39 @@ public sealed class ToolPackageTests(PackagedFeed feed)
         Assert.DoesNotContain(package.Entries, e => e.FullName.StartsWith(root + "runtimes/", StringComparison.Ordinal));
         Assert.DoesNotContain(package.Entries, e => e.FullName.StartsWith(root + "onnxruntime", StringComparison.Ordinal));
         Assert.Equal("DotnetToolRidPackage", PackageType(package));
+    }
+
+    [Fact]
+    public void Linux_x64_package_is_one_native_executable_beside_its_native_libraries()
+    {
+        using var package = ZipFile.OpenRead(feed.PackagePath(RidPackageId(NativeAotRid)));
+        // Self-contained: the SDK files it under tools/any/RID, not under the target framework.
+        const string root = $"tools/any/{NativeAotRid}/";
+
+        var command = Settings(package, root + "DotnetToolSettings.xml").Descendants("Command").Single();
+        Assert.Equal("dotnet-codesign-compile", command.Attribute("Name")?.Value);
+        Assert.Equal("dotnet-codesign-compile", command.Attribute("EntryPoint")?.Value);
+        Assert.Equal("executable", command.Attribute("Runner")?.Value);
+        using (var executable = Copy(package.GetEntry(root + "dotnet-codesign-compile") ?? throw new InvalidOperationException("no executable")))
+        {
+            Assert.True(IsElf(executable), "the entry point is not a native executable");
+        }
+        AssertCarriesThePlanSchema(package, root);
+        Assert.NotNull(package.GetEntry(root + "libonnxruntime.so"));
+        Assert.NotNull(package.GetEntry(root + "libSkiaSharp.so"));
+        // No IL, no runtime, no symbols: the executable is the compiler.
+        Assert.DoesNotContain(package.Entries, e => e.FullName.EndsWith(".dll", StringComparison.Ordinal)
+            || e.FullName.EndsWith(".pdb", StringComparison.Ordinal) || e.FullName.EndsWith(".dbg", StringComparison.Ordinal)
+            || e.FullName.EndsWith(".runtimeconfig.json", StringComparison.Ordinal));
+        Assert.DoesNotContain(package.Entries, e => e.FullName.StartsWith(root + "runtimes/", StringComparison.Ordinal));
+        Assert.Equal("DotnetToolRidPackage", PackageType(package));
+    }
+
+    /// <summary>Whether a file starts with the ELF magic (0x7F 'E' 'L' 'F').</summary>
+    private static bool IsElf(Stream file)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        return file.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual((ReadOnlySpan<byte>)[0x7F, (byte)'E', (byte)'L', (byte)'F']);
     }
 
     [Fact]

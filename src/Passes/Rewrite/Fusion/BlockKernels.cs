@@ -14,7 +14,8 @@ internal sealed record Kernel(ConstantFloats.SpanAction Weight, float[] Bias);
 /// parameters; the kernels are computed one block at a time and, within a block, one output channel at a time:
 /// summed in a double buffer of one output channel's kernel and rounded into the float32 array the new
 /// initializer wraps, so fusing a model holds one block's weights at a time, not every block's, and no
-/// double copy of them.
+/// double copy of them. A branch weight still in the model's file is read one output channel at a time too
+/// (<see cref="ChannelWeights"/>): computing the largest block's kernel holds its result and one channel of its sources.
 /// </summary>
 internal sealed class BlockKernels
 {
@@ -70,14 +71,14 @@ internal sealed class BlockKernels
         return new Kernel(weight =>
         {
             var main = Weight(_block.Main);
-            var one = fuseOne ? Weight(_block.OneByOne!) : default;
+            var one = fuseOne ? Weight(_block.OneByOne!) : null;
             var perOut = (int)(_block.InPerGroup * k * k);
             var sum = new double[perOut];
             for (var o = 0; o < _block.Channels; o++)
             {
                 Array.Clear(sum);
                 AddConvChannel(_block.Main, main, o, sum, k);
-                if (fuseOne) AddConvChannel(_block.OneByOne!, one, o, sum, k);
+                if (fuseOne) AddConvChannel(_block.OneByOne!, one!, o, sum, k);
                 if (fuseIdentity) BranchFolding.AddIdentityChannel(o, Multiplier(_block.Identity!, o), _block.InPerGroup, sum, k);
                 BranchFolding.Round(sum, weight.Slice(o * perOut, perOut));
             }
@@ -106,11 +107,52 @@ internal sealed class BlockKernels
     private void AddBias(Branch branch, double[] bias) =>
         BranchFolding.AddBias(branch.Conv is null ? default : ConvParameters.Bias(_graph, branch.Conv, _block.Channels, _context), _bn[branch], bias);
 
-    private ReadOnlySpan<float> Weight(Branch branch) => TensorValues.Float32(_weights[branch], _context.Weights);
+    private ChannelWeights Weight(Branch branch)
+    {
+        var tensor = _weights[branch];
+        return new ChannelWeights(tensor, _context.Weights, _block.InPerGroup * tensor.Dims[2] * tensor.Dims[3]);
+    }
 
     private double Multiplier(Branch branch, long o) => _bn[branch]?.Multiplier[o] ?? 1;
 
     /// <summary>Output channel o of a branch's kernel (its BN's m applied), centred in the size×size sum.</summary>
-    private void AddConvChannel(Branch branch, ReadOnlySpan<float> weight, long o, Span<double> sum, long size) =>
-        BranchFolding.AddConvChannel(weight, o, Multiplier(branch, o), _block.InPerGroup, _weights[branch].Dims[2], sum, size);
+    private void AddConvChannel(Branch branch, ChannelWeights weight, long o, Span<double> sum, long size) =>
+        BranchFolding.AddConvChannel(weight.Channel(o), 0, Multiplier(branch, o), _block.InPerGroup, _weights[branch].Dims[2], sum, size);
+
+    /// <summary>
+    /// A conv weight one output channel ([inPerGroup, k, k]) at a time: read from its file channel by channel where
+    /// it is in one (a weight the loader left in the model file, or external data), otherwise read whole once.
+    /// </summary>
+    private sealed class ChannelWeights
+    {
+        private readonly TensorProto _tensor;
+        private readonly ExternalDataStore _store;
+        private readonly int _perOut;
+        private readonly float[] _channel;
+        private readonly ReadOnlyMemory<byte> _all;
+        private readonly float[]? _typed;
+        private readonly bool _inFile;
+        private long _held; // the output channel _channel holds
+
+        public ChannelWeights(TensorProto tensor, ExternalDataStore? store, long perOut)
+        {
+            _tensor = tensor;
+            _store = store ?? ExternalDataStore.None;
+            _perOut = checked((int)perOut);
+            _channel = new float[_perOut];
+            _inFile = _store.TryReadRange(tensor, 0, System.Runtime.InteropServices.MemoryMarshal.AsBytes(_channel.AsSpan()));
+            if (_inFile) return;
+            if (!ExternalDataReference.IsExternal(tensor) && tensor.RawData.IsEmpty) _typed = tensor.FloatData.ToArray();
+            else _all = TensorValues.Bytes(tensor, _store);
+        }
+
+        public ReadOnlySpan<float> Channel(long o)
+        {
+            if (_typed is not null) return _typed.AsSpan(checked((int)(o * _perOut)), _perOut);
+            if (!_inFile) return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(_all.Span).Slice(checked((int)(o * _perOut)), _perOut);
+            if (o != _held) _store.TryReadRange(_tensor, o * _perOut * 4L, System.Runtime.InteropServices.MemoryMarshal.AsBytes(_channel.AsSpan()));
+            _held = o;
+            return _channel;
+        }
+    }
 }
