@@ -140,8 +140,9 @@ public sealed partial class EngineScriptCompileTests : IDisposable
         }
     }
 
-    // "# partK: DEVICE (…" … "--onnx=partK.onnx" "--saveEngine=partK.DEVICE.engine", with no other part's comment between.
-    [GeneratedRegex(@"# (?<label>part\d+): (?<device>[a-z0-9-]+) \((?:(?!\n# part\d+: )[\s\S])*?--onnx=(?<onnx>part\d+)\.onnx \\\n    --saveEngine=part\d+\.(?<engineDevice>[a-z0-9-]+)\.engine")]
+    // "# partK: DEVICE (…" … "--onnx=partK.onnx" "--saveEngine=triton/DEVICE/partK/1/model.plan" (the device's Triton
+    // repository), with no other part's comment between.
+    [GeneratedRegex(@"# (?<label>part\d+): (?<device>[a-z0-9-]+) \((?:(?!\n# part\d+: )[\s\S])*?--onnx=(?<onnx>part\d+)\.onnx \\\n    --saveEngine=triton/(?<engineDevice>[a-z0-9-]+)/\k<onnx>/1/model\.plan")]
     private static partial Regex CommentAndCommand();
 
     /// <summary>A device without TensorRT gets the command that serves its part in ONNX Runtime, not a bare echo.</summary>
