@@ -28,7 +28,8 @@ public static partial class DeviceProfileJson
     /// Keys a profile may have that are written only when they say something (so profiles and plans without
     /// them keep their exact bytes): operatorEfficiency, an object of ONNX op type → compute efficiency; convEfficiency,
     /// an object of conv kernel class (1x1, kxk) → [output pixels, efficiency] pairs in ascending output pixels
-    /// (<see cref="ConvEfficiencyCurve"/>).
+    /// (<see cref="ConvEfficiencyCurve"/>); nchwcBlock, ONNX Runtime's NCHWc block (8 or 16) where its layout reorders
+    /// are paid (<see cref="DeviceProfile.NchwcBlock"/>).
     /// </summary>
     public static readonly IReadOnlyList<string> OptionalKeys = ["operatorEfficiency", ConvEfficiencyKey, NchwcBlockKey, LegacyOverheadKey];
 
