@@ -304,32 +304,23 @@ public sealed class PlanningModel
     }
 
     /// <summary>
-    /// ONNX Runtime's layout reorders (<see cref="LayoutReorders"/>) in the planner's additive form: the whole model's,
-    /// each charged to the unit of the node it belongs to; then for each interior boundary c, the reorders of the side
-    /// before it run as a model of its own less those its units were charged (<c>BeforeCut[c + 1]</c>: a ReorderOutput
-    /// for each blocked tensor crossing c), and the same after it (<c>AfterCut[c + 1]</c>: ReorderInputs for the
-    /// crossing tensors, and the plain ops a plain input turns the blocked ones after it into). Exact for a part with
-    /// one cut, as the kernel corrections are. Each side is analysed whole: quadratic in the nodes, paid only on
-    /// devices with an NCHWc block (a probed x64 host).
+    /// ONNX Runtime's layout reorders (<see cref="LayoutReorders"/>) in the planner's additive form
+    /// (<see cref="LayoutCuts"/>): the whole model's, each charged to the unit of the node it belongs to; then for each
+    /// interior boundary c, what the side before it run as a model of its own pays beyond that (<c>BeforeCut[c + 1]</c>:
+    /// a ReorderOutput for each blocked tensor crossing c), and the same after it (<c>AfterCut[c + 1]</c>: ReorderInputs
+    /// for the crossing tensors, and what the plain inputs change after them). Exact for a part with one cut, as the
+    /// kernel corrections are.
     /// </summary>
     private static void AddLayoutReorders(StrategyVariant v, int block, Dictionary<string, int> unitOf, Func<Kernel, double> seconds,
         double[] units, double[] before, double[] after)
     {
-        var n = units.Length;
-        var charged = new double[n];
-        foreach (var k in LayoutReorders.Of(v.Graph, v.Shapes, v.Graph.Nodes, block)) charged[unitOf[k.Nodes[0]]] += seconds(k);
-        for (var u = 0; u < n; u++) units[u] += charged[u];
-        var ordered = v.Graph.Nodes.OrderBy(node => unitOf[node.Name]).ThenBy(node => node.Order).ToList();
-        var chargedBefore = 0.0;
-        var split = 0;
-        for (var c = 0; c < n - 1; c++)
+        var cuts = new LayoutCuts(v.Graph, v.Shapes, block, node => unitOf[node]);
+        foreach (var k in cuts.Whole) units[unitOf[k.Nodes[0]]] += seconds(k);
+        for (var c = 0; c < units.Length - 1; c++)
         {
-            chargedBefore += charged[c];
-            while (split < ordered.Count && unitOf[ordered[split].Name] <= c) split++;
-            var left = LayoutReorders.Of(v.Graph, v.Shapes, ordered.Take(split).ToList(), block).Sum(seconds);
-            var right = LayoutReorders.Of(v.Graph, v.Shapes, ordered.Skip(split).ToList(), block).Sum(seconds);
-            before[c + 1] += left - chargedBefore;
-            after[c + 1] += right - (charged.Sum() - chargedBefore);
+            before[c + 1] += cuts.Before(c).Sum(seconds);
+            var (added, removed) = cuts.After(c);
+            after[c + 1] += added.Sum(seconds) - removed.Sum(seconds);
         }
     }
 

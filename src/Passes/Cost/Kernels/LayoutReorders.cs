@@ -52,32 +52,43 @@ public static class LayoutReorders
         var converted = new HashSet<(string, string)>();
         void Add(string op, string tensor, GraphNode chargedTo)
         {
-            if (!converted.Add((op, tensor))) return;
-            var bytes = shapes.TypeOf(tensor)?.Bytes ?? 0;
-            reorders.Add(new Kernel(reorders.Count, $"{op}({tensor})", KernelKind.Other, op, [chargedTo.Name], 0, bytes, bytes));
+            if (converted.Add((op, tensor))) reorders.Add(Reorder(shapes, reorders.Count, op, tensor, chargedTo.Name));
         }
         foreach (var node in nodes)
         {
-            var data = node.Inputs.Where(i => i.Length > 0 && !graph.IsInitializer(i) && graph.ConstantOf(i) is null).ToList();
-            var output = node.Outputs.Count == 1 ? node.Outputs[0] : null;
-            if (output is not null && ConvBlock(graph, shapes, node, block) is { } readsPlain)
-            {
-                if (!readsPlain && !blocked.ContainsKey(node.Input(0)!)) Add(ToBlocked, node.Input(0)!, node);
-                blocked[output] = node;
-                continue;
-            }
-            if (output is not null && node.Domain.Length == 0 && BlockedCapable.Contains(node.OpType) && data.Count > 0 && data.All(blocked.ContainsKey))
-            {
-                blocked[output] = node;
-                continue;
-            }
-            foreach (var t in data.Where(blocked.ContainsKey)) Add(ToPlain, t, blocked[t]);
+            var run = Decide(graph, shapes, node, block, blocked.ContainsKey);
+            if (run == Run.BlockedConv && !blocked.ContainsKey(node.Input(0)!)) Add(ToBlocked, node.Input(0)!, node);
+            if (run != Run.Plain) { blocked[node.Outputs[0]] = node; continue; }
+            foreach (var t in Data(graph, node).Where(blocked.ContainsKey)) Add(ToPlain, t, blocked[t]);
         }
         foreach (var (tensor, producer) in blocked)
         {
             if (graph.IsGraphOutput(tensor) || graph.ConsumersOf(tensor).Any(c => !inside.Contains(c.Node.Name))) Add(ToPlain, tensor, producer);
         }
         return reorders;
+    }
+
+    /// <summary>How a node runs: plain NCHW; a blocked conv reading a blocked input; one reading NCHW directly; another op blocked.</summary>
+    internal enum Run { Plain, BlockedConv, BlockedConvReadingPlain, BlockedOp }
+
+    /// <summary>How ONNX Runtime runs <paramref name="node"/> when <paramref name="isBlocked"/> says which tensors are blocked.</summary>
+    internal static Run Decide(ModelGraph graph, ShapeInferenceResult shapes, GraphNode node, int block, Func<string, bool> isBlocked)
+    {
+        if (node.Outputs.Count != 1) return Run.Plain;
+        if (ConvBlock(graph, shapes, node, block) is { } readsPlain) return readsPlain ? Run.BlockedConvReadingPlain : Run.BlockedConv;
+        if (node.Domain.Length != 0 || !BlockedCapable.Contains(node.OpType)) return Run.Plain;
+        var data = Data(graph, node);
+        return data.Count > 0 && data.All(isBlocked) ? Run.BlockedOp : Run.Plain;
+    }
+
+    /// <summary>The tensors a node reads that are not initializers or constants.</summary>
+    internal static List<string> Data(ModelGraph graph, GraphNode node) =>
+        node.Inputs.Where(i => i.Length > 0 && !graph.IsInitializer(i) && graph.ConstantOf(i) is null).ToList();
+
+    internal static Kernel Reorder(ShapeInferenceResult shapes, int index, string op, string tensor, string chargedTo)
+    {
+        var bytes = shapes.TypeOf(tensor)?.Bytes ?? 0;
+        return new Kernel(index, $"{op}({tensor})", KernelKind.Other, op, [chargedTo], 0, bytes, bytes);
     }
 
     /// <summary>
