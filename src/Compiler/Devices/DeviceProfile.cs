@@ -94,6 +94,13 @@ public sealed record DeviceProfile
     public double ComputeEfficiencyFor(OnnxCoDesign.Passes.Cost.Kernel kernel) =>
         kernel.Geometry is { } g && ConvEfficiency.At(g) is { } e ? e : ComputeEfficiencyFor(kernel.OpType);
 
+    /// <summary>
+    /// ONNX Runtime's NCHWc block on this device (8 with AVX2, 16 with AVX-512; `probe` reads it from the host's
+    /// instruction set): where the device runs ONNX Runtime, a part pays the layout reorders at its edges
+    /// (<see cref="OnnxCoDesign.Passes.Cost.LayoutReorders"/>). 0, the default and every built-in profile: none.
+    /// </summary>
+    public int NchwcBlock { get; init; }
+
     /// <summary>The TensorRT version of the device's usual JetPack/driver stack ("8.2", "10.3"); null where there is none.</summary>
     public string? TensorRtVersion { get; init; }
 

@@ -28,9 +28,13 @@ public static partial class DeviceProfileJson
     /// Keys a profile may have that are written only when they say something (so profiles and plans without
     /// them keep their exact bytes): operatorEfficiency, an object of ONNX op type → compute efficiency; convEfficiency,
     /// an object of conv kernel class (1x1, kxk) → [output pixels, efficiency] pairs in ascending output pixels
-    /// (<see cref="ConvEfficiencyCurve"/>).
+    /// (<see cref="ConvEfficiencyCurve"/>); nchwcBlock, ONNX Runtime's NCHWc block (8 or 16) where its layout reorders
+    /// are paid (<see cref="DeviceProfile.NchwcBlock"/>).
     /// </summary>
-    public static readonly IReadOnlyList<string> OptionalKeys = ["operatorEfficiency", ConvEfficiencyKey, LegacyOverheadKey];
+    public static readonly IReadOnlyList<string> OptionalKeys = ["operatorEfficiency", ConvEfficiencyKey, NchwcBlockKey, LegacyOverheadKey];
+
+    /// <summary>nchwcBlock: ONNX Runtime's NCHWc block (8 or 16) where the device runs it with layout reorders; absent: none.</summary>
+    public const string NchwcBlockKey = "nchwcBlock";
 
     public const string ConvEfficiencyKey = "convEfficiency";
 
@@ -104,6 +108,7 @@ public static partial class DeviceProfileJson
             KernelOverhead = Overhead(fields, label, file),
             OperatorEfficiency = OperatorEfficiency(fields, label, file),
             ConvEfficiency = ConvEfficiency(fields, label, file),
+            NchwcBlock = NchwcBlock(fields, label, file),
             TensorRtVersion = TensorRt(fields, label, file),
             Precisions = precisions,
             Sources = Sources(fields, label, file),
@@ -139,6 +144,7 @@ public static partial class DeviceProfileJson
                     x => x.Key,
                     x => (IReadOnlyList<IReadOnlyList<decimal>>)x.Value.Select(p => (IReadOnlyList<decimal>)[p.OutputPixels, Unscaled(p.Efficiency, 1m)]).ToList()),
                 StringComparer.Ordinal),
+        NchwcBlock = d.NchwcBlock > 0 ? d.NchwcBlock : null,
         TensorRt = d.TensorRtVersion,
         Precisions = d.Precisions.Select(p => p.Name()).ToList(),
         Sources = d.Sources,
@@ -230,6 +236,15 @@ public static partial class DeviceProfileJson
             map[p.Name] = (double)d;
         }
         return map.Count == 0 ? DeviceProfile.NoOperatorEfficiency : map;
+    }
+
+    /// <summary>nchwcBlock: 8 or 16 (ONNX Runtime's NCHWc blocks on x64); absent: 0, no layout reorders.</summary>
+    private static int NchwcBlock(Dictionary<string, JsonElement> f, string label, string? file)
+    {
+        if (!f.TryGetValue(NchwcBlockKey, out var v)) return 0;
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var block) || block is not (8 or 16))
+            throw Malformed($"{label}: '{NchwcBlockKey}' must be 8 or 16 (ONNX Runtime's NCHWc block), got {v.GetRawText()}", file);
+        return block;
     }
 
     /// <summary>convEfficiency: per known kernel class, a non-empty array of [output pixels, efficiency] pairs, pixels whole, positive and ascending.</summary>

@@ -9,7 +9,7 @@ namespace OnnxCoDesign.Compiler.Planning;
 /// efficiency for the kernel (<see cref="DeviceProfile.ComputeEfficiencyFor(Kernel)"/>: a conv's curve at its shape
 /// where the profile has one, else its anchor op type's). A free kernel (a view) costs nothing. <see cref="RulesFor"/> says
 /// which runtime's fusions a device gets: TensorRT's where the profile names a TensorRT version, else ONNX
-/// Runtime's CPU provider's.
+/// Runtime's CPU provider's, with its NCHWc block (<see cref="DeviceProfile.NchwcBlock"/>).
 /// </summary>
 public static class KernelTime
 {
@@ -22,5 +22,5 @@ public static class KernelTime
     }
 
     public static KernelRules RulesFor(DeviceProfile device) =>
-        device.TensorRtVersion is null ? KernelRules.OnnxRuntimeCpu : KernelRules.TensorRt;
+        device.TensorRtVersion is null ? KernelRules.OnnxRuntimeCpuNchwc(device.NchwcBlock) : KernelRules.TensorRt;
 }

@@ -274,6 +274,8 @@ public sealed class PlanningModel
             before[c + 1] = Side(c, split, left: true);
             after[c + 1] = Side(c, split, left: false);
         }
+        var block = KernelTime.RulesFor(device).NchwcBlock;
+        if (block > 0) AddLayoutReorders(v, block, unitOf, k => KernelTime.Seconds(k, device, precision), units, before, after);
         return (units, before, after);
 
         // The regrouped side of boundary c less what the units on that side were charged for the same nodes.
@@ -298,6 +300,27 @@ public sealed class PlanningModel
             foreach (var k in neighbours) nodes.UnionWith(report.Kernels[k].Nodes);
             var regrouped = grouping.Group(nodes.Select(v.Node).OrderBy(node => node.Order).ToList());
             return regrouped.Sum(k => KernelTime.Seconds(k, device, precision)) - charged;
+        }
+    }
+
+    /// <summary>
+    /// ONNX Runtime's layout reorders (<see cref="LayoutReorders"/>) in the planner's additive form
+    /// (<see cref="LayoutCuts"/>): the whole model's, each charged to the unit of the node it belongs to; then for each
+    /// interior boundary c, what the side before it run as a model of its own pays beyond that (<c>BeforeCut[c + 1]</c>:
+    /// a ReorderOutput for each blocked tensor crossing c), and the same after it (<c>AfterCut[c + 1]</c>: ReorderInputs
+    /// for the crossing tensors, and what the plain inputs change after them). Exact for a part with one cut, as the
+    /// kernel corrections are.
+    /// </summary>
+    private static void AddLayoutReorders(StrategyVariant v, int block, Dictionary<string, int> unitOf, Func<Kernel, double> seconds,
+        double[] units, double[] before, double[] after)
+    {
+        var cuts = new LayoutCuts(v.Graph, v.Shapes, block, node => unitOf[node]);
+        foreach (var k in cuts.Whole) units[unitOf[k.Nodes[0]]] += seconds(k);
+        for (var c = 0; c < units.Length - 1; c++)
+        {
+            before[c + 1] += cuts.Before(c).Sum(seconds);
+            var (added, removed) = cuts.After(c);
+            after[c + 1] += added.Sum(seconds) - removed.Sum(seconds);
         }
     }
 

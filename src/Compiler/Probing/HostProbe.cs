@@ -124,7 +124,8 @@ public static class HostProbe
             MemoryBandwidth = copy,
             KernelOverhead = OperatorEfficiencyFit.Significant(overhead, 3),
             TensorRtVersion = null,
-            Sources = [.. common, "memory: " + copySource, .. tail],
+            NchwcBlock = HostNchwcBlock(),
+            Sources = [.. common, "memory: " + copySource, .. tail, S($"nchwcBlock {HostNchwcBlock()}: ONNX Runtime's NCHWc block for this CPU's widest vector unit (16 with AVX-512F, 8 with AVX2, 0 otherwise: no blocked convs, no layout reorders)")],
         };
         if (!options.Fit) return new ProbeResult(plain, plain, measurements, warnings);
 
@@ -247,6 +248,10 @@ public static class HostProbe
         }
         return (peak32, S($"{label} {Tera(peak32)} {unit}: set to the fp32 peak; {m.Name} ran at {Tera(rate)} T/s ({Ms(m.Seconds)} ms), not faster than fp32, so this provider has no faster {label} path here"));
     }
+
+    /// <summary>MLAS's NCHWc block size: 16 where AVX-512F runs, 8 with AVX2, else 0 (no NCHWc kernels, as on Arm).</summary>
+    public static int HostNchwcBlock() =>
+        System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? 16 : System.Runtime.Intrinsics.X86.Avx2.IsSupported ? 8 : 0;
 
     private static string Cpu()
     {

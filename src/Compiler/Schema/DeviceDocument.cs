@@ -51,6 +51,10 @@ public sealed record DeviceDocument
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<decimal>>>? ConvEfficiency { get; init; }
 
+    /// <summary>ONNX Runtime's NCHWc block (8 or 16) where the device runs it with layout reorders; absent: none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? NchwcBlock { get; init; }
+
     public required string? TensorRt { get; init; }
 
     /// <summary>The precisions the device runs natively, lowest first (int8, fp16, fp32); absent in plans written before the list.</summary>

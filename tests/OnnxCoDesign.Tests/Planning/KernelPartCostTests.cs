@@ -66,6 +66,72 @@ public sealed class KernelPartCostTests
         Assert.True(split > 0, $"{model}: no cut splits a kernel");
     }
 
+    /// <summary>A host running ONNX Runtime with AVX-512's NCHWc block: the Raspberry Pi 5's figures, which are round.</summary>
+    private static readonly DeviceProfile Host = DeviceCatalog.Find("raspberry-pi-5")! with { NchwcBlock = 16 };
+
+    private static StageCosts HostCosts(PlanningModel planning, DeviceProfile host) =>
+        new(planning.Problem([host, host], Precision.Fp32, LinkProfile.Default, Objective.Latency, CostModelKind.Roofline, 0,
+            PlannerSettings.PriorAccuracyCost));
+
+    /// <summary>Σ KernelTime over the kernels and the layout reorders of units first..last of variant s, run as a model of their own.</summary>
+    private static double PartKernelsAndReorders(PlanningModel planning, int s, int first, int last, DeviceProfile device)
+    {
+        var v = planning.Variants[s];
+        var nodes = Enumerable.Range(first, last - first + 1).SelectMany(u => v.NodesOf(planning.Units[u], planning.BlockNodes))
+            .Select(v.Node).OrderBy(n => n.Order).ToList();
+        var rules = KernelTime.RulesFor(device);
+        return v.Grouping(rules).Grouping.Group(nodes).Concat(LayoutReorders.Of(v.Graph, v.Shapes, nodes, rules.NchwcBlock))
+            .Sum(k => KernelTime.Seconds(k, device, Precision.Fp32));
+    }
+
+    [Theory]
+    [InlineData("resnet50")]
+    [InlineData("repvgg-a0")]
+    public void OnAnNchwcHostEveryCutsPartsPayTheirOwnLayoutReorders(string model)
+    {
+        var planning = model == "resnet50" ? ResNet.Value : RepVgg.Value;
+        var costs = HostCosts(planning, Host);
+        var n = planning.Units.Count;
+        for (var c = 0; c < n - 1; c++)
+        {
+            var before = costs.Stage(0, FusionStrategy.S1, 0, c);
+            var after = costs.Stage(1, FusionStrategy.S1, c + 1, n - 1);
+            Assert.True(Math.Abs(PartKernelsAndReorders(planning, 0, 0, c, Host) - before) < 1e-12, $"{model}: cut after unit {c}: part 0 {before} s");
+            Assert.True(Math.Abs(PartKernelsAndReorders(planning, 0, c + 1, n - 1, Host) - after) < 1e-12, $"{model}: cut after unit {c}: part 1 {after} s");
+        }
+        var whole = PartKernelsAndReorders(planning, 0, 0, n - 1, Host);
+        Assert.Equal(whole, costs.Stage(0, FusionStrategy.S1, 0, n - 1), 12);
+        // The whole model as ModelPrediction sees it: the same kernels and the same reorders at its own input and output.
+        Assert.Equal(whole, ModelPrediction.Seconds(planning.Fuse(new StrategyPlan(FusionStrategy.S1)).Analysis, Host, Precision.Fp32), 12);
+    }
+
+    [Fact]
+    public void TheRepVggStemPartPaysAReorderOfItsOutputByHand()
+    {
+        var planning = RepVgg.Value;
+        var plain = HostCosts(planning, Host with { NchwcBlock = 0 });
+        var blocked = HostCosts(planning, Host);
+        // The part holding only the fused stem conv (3→48, 3×3/2 on 224²): ONNX Runtime runs it reading NCHW and
+        // reorders its 1×48×112×112 output back to NCHW: 2 · 2,408,448 bytes over 17.07 GB/s · 0.6, plus 10 µs.
+        var bytes = 2.0 * 48 * 112 * 112 * 4;
+        var reorder = bytes / (17.07e9 * 0.6) + 10e-6;
+        Assert.Equal(reorder, blocked.Stage(0, FusionStrategy.S1, 0, 0) - plain.Stage(0, FusionStrategy.S1, 0, 0), 12);
+    }
+
+    [Fact]
+    public void DontReorderOnTensorRtDevicesEvenWithAnNchwcBlock()
+    {
+        var planning = ResNet.Value;
+        var n = planning.Units.Count;
+        var plain = HostCosts(planning, Nano);
+        var withBlock = HostCosts(planning, Nano with { NchwcBlock = 16 });
+        for (var c = 0; c < n - 1; c++)
+        {
+            Assert.Equal(plain.Stage(0, FusionStrategy.S1, 0, c), withBlock.Stage(0, FusionStrategy.S1, 0, c));
+            Assert.Equal(plain.Stage(1, FusionStrategy.S1, c + 1, n - 1), withBlock.Stage(1, FusionStrategy.S1, c + 1, n - 1));
+        }
+    }
+
     [Fact]
     public void AtNodeLevelAPartIsTheSumOfItsNodes()
     {
