@@ -12,18 +12,8 @@ RUNS=${RUNS:-5}
 # Outputs go to a temporary folder: never point an output at /dev/null or another device.
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-case "$(uname -m)" in
-  x86_64) rid=linux-x64 ;;
-  aarch64) rid=linux-arm64 ;;
-  *) echo "no platform package for $(uname -m)" >&2; exit 2 ;;
-esac
-dotnet publish src/Compiler -c Release -r "$rid" -o "$scratch/shipped" -nologo > "$scratch/build.log" 2>&1 \
-  || { cat "$scratch/build.log" >&2; exit 1; }
-if [ -f "$scratch/shipped/dotnet-codesign-compile.dll" ]; then
-  tool=(dotnet "$scratch/shipped/dotnet-codesign-compile.dll"); form="ReadyToRun"
-else
-  tool=("$scratch/shipped/dotnet-codesign-compile"); form="Native AOT"
-fi
+. bench/shipped-tool.sh
+tool=("${shipped[@]}")
 printf '%s (%s), %d runs each; load: %s\n' "$form" "$rid" "$RUNS" "$(uptime | sed 's/.*load average: //')"
 printf '%-12s %9s %15s %12s %9s\n' sample file_MB median_RSS_MB max_RSS_MB rss/file
 for sample in "${samples[@]}"; do

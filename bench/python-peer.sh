@@ -19,22 +19,10 @@ trap 'rm -rf "$scratch"' EXIT
 if ! "$py" -c 'import onnx' > "$scratch/onnx-check.log" 2>&1; then
   apt-get install -y python3-onnx > "$scratch/apt.log" 2>&1 || { cat "$scratch/apt.log" >&2; exit 1; }
 fi
-case "$(uname -m)" in
-  x86_64) rid=linux-x64 ;;
-  aarch64) rid=linux-arm64 ;;
-  *) echo "no platform package for $(uname -m)" >&2; exit 2 ;;
-esac
 # What OnnxCoDesign.Tool.$rid carries, and what OnnxCoDesign.Tool.any carries.
-dotnet publish src/Compiler -c Release -r "$rid" -o "$scratch/shipped" -nologo > "$scratch/build.log" 2>&1 \
-  || { cat "$scratch/build.log" >&2; exit 1; }
+. bench/shipped-tool.sh
 dotnet publish src/Compiler -c Release -p:PublishReadyToRun=false -o "$scratch/il" -nologo > "$scratch/build.log" 2>&1 \
   || { cat "$scratch/build.log" >&2; exit 1; }
-# Native AOT leaves one executable and no dotnet-codesign-compile.dll; ReadyToRun runs through dotnet.
-if [ -f "$scratch/shipped/dotnet-codesign-compile.dll" ]; then
-  shipped=(dotnet "$scratch/shipped/dotnet-codesign-compile.dll"); form="ReadyToRun"
-else
-  shipped=("$scratch/shipped/dotnet-codesign-compile"); form="Native AOT"
-fi
 il="$scratch/il/dotnet-codesign-compile.dll"
 model="$scratch/resnet50.onnx"
 "${shipped[@]}" sample resnet50 -o "$model" > "$scratch/log" 2>&1

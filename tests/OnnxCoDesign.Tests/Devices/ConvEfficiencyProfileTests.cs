@@ -20,19 +20,13 @@ public sealed class ConvEfficiencyProfileTests : IDisposable
 
     private const string Curve = "\"convEfficiency\": { \"kxk\": [[49, 0.5], [3136, 0.9]], \"1x1\": [[49, 0.25], [196, 0.5], [784, 0.75]] }";
 
-    private string WriteFile(string name, string text)
-    {
-        var path = _dir.File(name);
-        File.WriteAllText(path, text);
-        return path;
-    }
 
     private static ConvGeometry Conv(long pixels, long area, long groups = 1) => new(pixels, 64, 64 * area, area, groups);
 
     [Fact]
     public void TheCurveIsReadAndWrittenBackExactly()
     {
-        var d = DeviceCatalog.Resolve(WriteFile("curve.json", "{ " + Base + ", " + Curve + " }"));
+        var d = DeviceCatalog.Resolve(_dir.WriteText("curve.json", "{ " + Base + ", " + Curve + " }"));
         Assert.Equal(["1x1", "kxk"], d.ConvEfficiency.Points.Keys);
         Assert.Equal([new(49, 0.25), new(196, 0.5), new(784, 0.75)], d.ConvEfficiency.Points["1x1"]);
         Assert.Equal([new(49, 0.5), new(3136, 0.9)], d.ConvEfficiency.Points["kxk"]);
@@ -47,7 +41,7 @@ public sealed class ConvEfficiencyProfileTests : IDisposable
     [Fact]
     public void AProfileWithoutTheCurveReadsAndWritesAsBefore()
     {
-        var d = DeviceCatalog.Resolve(WriteFile("plain.json", "{ " + Base + ", \"operatorEfficiency\": { \"Conv\": 0.8 } }"));
+        var d = DeviceCatalog.Resolve(_dir.WriteText("plain.json", "{ " + Base + ", \"operatorEfficiency\": { \"Conv\": 0.8 } }"));
         Assert.True(d.ConvEfficiency.IsEmpty);
         Assert.Same(ConvEfficiencyCurve.None, d.ConvEfficiency);
         Assert.DoesNotContain("convEfficiency", DeviceProfileJson.WriteText(d));
@@ -67,14 +61,14 @@ public sealed class ConvEfficiencyProfileTests : IDisposable
     [InlineData(12544, 49, 0.9)]
     public void TheCurveIsPiecewiseLinearInLogOutputPixels(long pixels, long area, double expected)
     {
-        var d = DeviceCatalog.Resolve(WriteFile("curve.json", "{ " + Base + ", " + Curve + " }"));
+        var d = DeviceCatalog.Resolve(_dir.WriteText("curve.json", "{ " + Base + ", " + Curve + " }"));
         Assert.Equal(expected, d.ConvEfficiency.At(Conv(pixels, area))!.Value, 12);
     }
 
     [Fact]
     public void GroupedConvsAndClassesWithoutPointsKeepTheOpTypesEfficiency()
     {
-        var d = DeviceCatalog.Resolve(WriteFile("one.json", "{ " + Base + ", \"computeEfficiency\": 0.6, \"convEfficiency\": { \"1x1\": [[49, 0.25]] } }"));
+        var d = DeviceCatalog.Resolve(_dir.WriteText("one.json", "{ " + Base + ", \"computeEfficiency\": 0.6, \"convEfficiency\": { \"1x1\": [[49, 0.25]] } }"));
         Assert.Null(d.ConvEfficiency.At(Conv(49, 9)));             // no kxk points
         Assert.Null(d.ConvEfficiency.At(Conv(49, 1, groups: 64))); // depthwise
         var depthwise = new Kernel(0, "c", KernelKind.Contraction, "Conv", ["c"], 1000, 10, 10) { Geometry = Conv(49, 1, groups: 64) };
@@ -106,7 +100,7 @@ public sealed class ConvEfficiencyProfileTests : IDisposable
     [MemberData(nameof(Malformed))]
     public void RefusesAMalformedCurveNamingTheFile(string field)
     {
-        var path = WriteFile("bad.json", "{ " + Base + ", " + field + " }");
+        var path = _dir.WriteText("bad.json", "{ " + Base + ", " + field + " }");
         var e = Refusal.Expect("OCD1602", () => DeviceCatalog.Resolve(path));
         Assert.Equal(path, e.File);
         Assert.Contains("convEfficiency", e.Message);

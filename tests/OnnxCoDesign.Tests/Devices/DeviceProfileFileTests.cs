@@ -19,19 +19,13 @@ public sealed class DeviceProfileFileTests : IDisposable
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    private string WriteFile(string name, string text)
-    {
-        var path = _dir.File(name);
-        File.WriteAllText(path, text);
-        return path;
-    }
 
     [Fact]
     public void EveryBuiltinRoundTripsThroughAProfileFile()
     {
         foreach (var d in DeviceCatalog.Builtin)
         {
-            var path = WriteFile(d.Name + ".json", Json(d));
+            var path = _dir.WriteText(d.Name + ".json", Json(d));
             var back = DeviceCatalog.Resolve(path);
             Assert.Equal(Json(d), Json(back));
             Assert.Equal(d with { Sources = back.Sources }, back); // every number exactly, not just its text
@@ -42,7 +36,7 @@ public sealed class DeviceProfileFileTests : IDisposable
     [Fact]
     public void MinimalProfileTakesDefaults()
     {
-        var path = WriteFile("edge.json", """
+        var path = _dir.WriteText("edge.json", """
             // comments are allowed in hand-written profiles
             { "name": "my-edge-box", "fp32Tflops": 1.5, "fp16Tflops": 3, "int8Tops": 6, "memoryGBps": 34.1 }
             """);
@@ -63,7 +57,7 @@ public sealed class DeviceProfileFileTests : IDisposable
     [Fact]
     public void FullProfileReadsEveryField()
     {
-        var path = WriteFile("full.json", """
+        var path = _dir.WriteText("full.json", """
             { "name": "lab-gpu", "displayName": "Lab GPU", "fp32Tflops": 10, "fp16Tflops": 20, "int8Tops": 40,
               "memoryGBps": 400, "computeEfficiency": 0.5, "memoryEfficiency": 0.8, "nodeOverheadUs": 7.5,
               "tensorRt": "10.3.0", "sources": ["measured by us"] }
@@ -80,8 +74,8 @@ public sealed class DeviceProfileFileTests : IDisposable
     [Fact]
     public void TheOverheadIsReadUnderItsNameAndItsOlderNameAndWrittenUnderItsName()
     {
-        var current = DeviceCatalog.Resolve(WriteFile("kernel.json", "{ " + Base + ", \"kernelOverheadUs\": 7.5 }"));
-        var older = DeviceCatalog.Resolve(WriteFile("node.json", "{ " + Base + ", \"nodeOverheadUs\": 7.5 }"));
+        var current = DeviceCatalog.Resolve(_dir.WriteText("kernel.json", "{ " + Base + ", \"kernelOverheadUs\": 7.5 }"));
+        var older = DeviceCatalog.Resolve(_dir.WriteText("node.json", "{ " + Base + ", \"nodeOverheadUs\": 7.5 }"));
         Assert.Equal(7.5e-6, current.KernelOverhead);
         Assert.Equal(current, older);
         var written = DeviceProfileJson.WriteText(older);
@@ -128,7 +122,7 @@ public sealed class DeviceProfileFileTests : IDisposable
     [MemberData(nameof(Malformed))]
     public void RefusesMalformedProfileNamingTheFile(string text)
     {
-        var path = WriteFile("bad.json", text);
+        var path = _dir.WriteText("bad.json", text);
         var e = Refusal.Expect("OCD1602", () => DeviceCatalog.Resolve(path));
         Assert.Equal(path, e.File);
         Assert.StartsWith($"{path}: error OCD1602: device profile: ", e.Canonical);
@@ -138,7 +132,7 @@ public sealed class DeviceProfileFileTests : IDisposable
     public void ProfileWithoutPrecisionsRunsAllThree()
     {
         // Profiles from before the list keep their meaning: every precision, int8 at its stated rate.
-        var d = DeviceCatalog.Resolve(WriteFile("old.json", "{ " + Base + " }"));
+        var d = DeviceCatalog.Resolve(_dir.WriteText("old.json", "{ " + Base + " }"));
         Assert.Equal([Precision.Int8, Precision.Fp16, Precision.Fp32], d.Precisions);
         Assert.Equal(4e12, d.Peak(Precision.Int8));
         Assert.Equal(Precision.Int8, d.EffectivePrecision(Precision.Int8));
@@ -147,7 +141,7 @@ public sealed class DeviceProfileFileTests : IDisposable
     [Fact]
     public void Fp32OnlyProfileRunsAnFp16RequestAtFp32()
     {
-        var path = WriteFile("fp32.json", """{ "name": "fp32-box", "fp32Tflops": 1, "fp16Tflops": 2, "memoryGBps": 10, "precisions": ["fp32"] }""");
+        var path = _dir.WriteText("fp32.json", """{ "name": "fp32-box", "fp32Tflops": 1, "fp16Tflops": 2, "memoryGBps": 10, "precisions": ["fp32"] }""");
         var d = DeviceCatalog.Resolve(path);
         Assert.Equal([Precision.Fp32], d.Precisions);
         Assert.Null(d.PeakInt8);
@@ -158,15 +152,15 @@ public sealed class DeviceProfileFileTests : IDisposable
         var text = Json(d);
         Assert.DoesNotContain("int8Tops", text);
         Assert.Contains("\"precisions\": [\n    \"fp32\"\n  ]", text);
-        var back = DeviceCatalog.Resolve(WriteFile("back.json", text));
+        var back = DeviceCatalog.Resolve(_dir.WriteText("back.json", text));
         Assert.Equal(d with { Sources = back.Sources }, back);
     }
 
     [Fact]
     public void PrecisionsInAnyOrderCompareEqual()
     {
-        var a = DeviceCatalog.Resolve(WriteFile("a.json", "{ " + Base + ", \"precisions\": [\"fp32\", \"int8\"] }"));
-        var b = DeviceCatalog.Resolve(WriteFile("b.json", "{ " + Base + ", \"precisions\": [\"int8\", \"fp32\"] }"));
+        var a = DeviceCatalog.Resolve(_dir.WriteText("a.json", "{ " + Base + ", \"precisions\": [\"fp32\", \"int8\"] }"));
+        var b = DeviceCatalog.Resolve(_dir.WriteText("b.json", "{ " + Base + ", \"precisions\": [\"int8\", \"fp32\"] }"));
         Assert.Equal(a, b);
         Assert.Equal([Precision.Int8, Precision.Fp32], a.Precisions); // lowest first
         Assert.Equal(Precision.Fp32, a.EffectivePrecision(Precision.Fp16)); // no fp16: the next one up
@@ -183,7 +177,7 @@ public sealed class DeviceProfileFileTests : IDisposable
     [Fact]
     public void ListMixesNamesAndFiles()
     {
-        var path = WriteFile("box.json", "{ " + Base + " }");
+        var path = _dir.WriteText("box.json", "{ " + Base + " }");
         var list = DeviceCatalog.ResolveList($"jetson-nano,{path}");
         Assert.Equal(["jetson-nano", "x"], list.Select(d => d.Name));
     }

@@ -18,17 +18,11 @@ public sealed class NchwcBlockProfileTests : IDisposable
 
     private const string Base = "\"name\": \"x\", \"fp32Tflops\": 1, \"fp16Tflops\": 2, \"int8Tops\": 4, \"memoryGBps\": 10";
 
-    private string WriteFile(string name, string text)
-    {
-        var path = _dir.File(name);
-        File.WriteAllText(path, text);
-        return path;
-    }
 
     [Fact]
     public void TheBlockIsReadAndWrittenBack()
     {
-        var d = DeviceCatalog.Resolve(WriteFile("host.json", "{ " + Base + ", \"nchwcBlock\": 16 }"));
+        var d = DeviceCatalog.Resolve(_dir.WriteText("host.json", "{ " + Base + ", \"nchwcBlock\": 16 }"));
         Assert.Equal(16, d.NchwcBlock);
         Assert.Equal(16, KernelTime.RulesFor(d).NchwcBlock);
         var text = DeviceProfileJson.WriteText(d);
@@ -41,7 +35,7 @@ public sealed class NchwcBlockProfileTests : IDisposable
     [Fact]
     public void AProfileWithoutTheBlockHasNoneAndWritesNone()
     {
-        var d = DeviceCatalog.Resolve(WriteFile("plain.json", "{ " + Base + " }"));
+        var d = DeviceCatalog.Resolve(_dir.WriteText("plain.json", "{ " + Base + " }"));
         Assert.Equal(0, d.NchwcBlock);
         Assert.DoesNotContain("nchwcBlock", DeviceProfileJson.WriteText(d));
         Assert.All(DeviceCatalog.Builtin, b => Assert.Equal(0, b.NchwcBlock));
@@ -62,7 +56,7 @@ public sealed class NchwcBlockProfileTests : IDisposable
     [InlineData("\"16\"")]
     public void RefusesABlockOtherThan8Or16NamingTheFile(string value)
     {
-        var path = WriteFile("bad.json", "{ " + Base + ", \"nchwcBlock\": " + value + " }");
+        var path = _dir.WriteText("bad.json", "{ " + Base + ", \"nchwcBlock\": " + value + " }");
         var e = Refusal.Expect("OCD1602", () => DeviceCatalog.Resolve(path));
         Assert.Equal(path, e.File);
         Assert.Contains("nchwcBlock", e.Message);
