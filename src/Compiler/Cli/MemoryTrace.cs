@@ -3,9 +3,8 @@ namespace OnnxCoDesign.Compiler.Cli;
 /// <summary>
 /// A hidden diagnostic for memory work: with CODESIGN_MEMORY_TRACE=FILE set, each <see cref="Mark"/> appends one line
 /// to FILE: the phase, the managed heap (GC.GetTotalMemory, without collecting), the GC's heap size after the last
-/// collection, the working set and, on Linux, the peak RSS so far (VmHWM in /proc/self/status), all in MiB, and the collections
-/// so far (gen0/gen2). Nothing
-/// reads it but a person measuring; without the variable nothing is written.
+/// collection, the working set and, on Linux, the peak RSS so far (VmHWM in /proc/self/status), all in MiB, and the
+/// collections so far (gen0/gen2). Nothing reads it but a person measuring; without the variable nothing is written.
 /// </summary>
 public static class MemoryTrace
 {
