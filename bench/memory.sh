@@ -3,7 +3,7 @@
 # this machine's platform package ships it (linux-x64: the Native AOT executable; linux-arm64: ReadyToRun through
 # dotnet), for the builder's samples (repvgg-a0, the train form, 36.6 MB, by default). Prints, per sample, the file
 # size, the median and the largest max RSS over RUNS runs, and the median over the file size (the target for
-# repvgg-a0 is at most 1.5).
+# repvgg-a0 is at most 1.5). Sizes are in MB of 10^6 bytes, the file's and the RSS alike (time's %M is in KiB).
 #   bench/memory.sh [SAMPLE ...]              (RUNS=5 by default; e.g. bench/memory.sh repvgg-a0 resnet50 detector)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,5 +29,5 @@ for sample in "${samples[@]}"; do
   done
   sort -g "$scratch/rss" | awk -v s="$sample" -v b="$bytes" '{r[NR]=$1} END {
     md=(NR%2)?r[(NR+1)/2]:(r[NR/2]+r[NR/2+1])/2
-    printf "%-12s %9.1f %15.1f %12.1f %9.2f\n", s, b/1e6, md/1024, r[NR]/1024, md*1024/b }'
+    printf "%-12s %9.1f %15.1f %12.1f %9.2f\n", s, b/1e6, md*1024/1e6, r[NR]*1024/1e6, md*1024/b }'
 done

@@ -105,6 +105,7 @@ internal static class CompileCommand
             var ranges = ShapeRanges.Parse(shapeRange.Values!);
             var claim = OutputClaim.Check(outDir.Value(), InputFiles(model.Value, devices.Value(), host.Value()), force.HasValue(), CompileOutputs.MayWrite);
             var (original, name) = ModelSource.Open(model.Value, sample.Value());
+            MemoryTrace.Mark("opened");
             using (original)
             {
                 claim.RefuseInputs(ExternalDataFiles(original));
@@ -114,6 +115,7 @@ internal static class CompileCommand
                 var loaded = normalization is null ? original : CameraInput.Apply(original, normalization, bindings);
                 using var accuracyData = AccuracyInputs.Open(dataOptions, loaded, sensitivity);
                 var outcome = CompilePipeline.Run(loaded, name, settings, bindings, accuracyData);
+                MemoryTrace.Mark("compiled");
                 WarningLines.Write(outcome.Warnings, loaded.Path ?? name, output);
                 if (verify.HasValue())
                 {
@@ -174,6 +176,7 @@ internal static class CompileCommand
                     foreach (var part in written.Plan.Parts.Where(p => p.Model is not null))
                     {
                         ModelSaver.Save(part.Model!, folder.ModelFile(part.File!), loaded.ExternalData);
+                        MemoryTrace.Mark($"saved {part.File}");
                     }
                     foreach (var model in triton)
                     {
@@ -187,6 +190,7 @@ internal static class CompileCommand
                     AtomicFile.WriteText(folder.File(ReportHtml.FileName), ReportHtml.Write(outcome));
                     AtomicFile.WriteText(folder.File(TrtexecScript.FileName), TrtexecScript.Emit(EnginePlan.Parts(written, ranges)), TrtexecScript.FileMode);
                     if (measured is not null) AtomicFile.WriteText(folder.File(MeasureReport.FileName), MeasureReport.PlanJson(measured));
+                    MemoryTrace.Mark("written");
                     foreach (var left in folder.Commit())
                     {
                         output.Error.WriteLine($"{left}: warning: the previous outputs were removed, but this folder holds files the compiler did not write and was left in place");

@@ -58,6 +58,7 @@ public static class CompilePipeline
     public static CompileOutcome Run(LoadedModel source, string displayName, PlannerSettings settings, ShapeBindings bindings, AccuracyInputs? data = null)
     {
         var planning = PlanningModel.Build(source, displayName, new PassContext(source.ExternalData) { Bindings = bindings, DeferWeights = true });
+        Cli.MemoryTrace.Mark("planning model");
         var devicePrecisions = settings.Devices.Select(d => d.EffectivePrecision(settings.Precision)).ToList();
         var scored = data?.Scoring is not null;
         var measuredTable = settings.Accuracy == AccuracyModel.Measured && scored;
@@ -73,14 +74,17 @@ public static class CompilePipeline
             AllowedWires = wires,
             WireAccuracyCost = wireTable?.Costs(planning.Units.Count),
         };
+        Cli.MemoryTrace.Mark("problem");
         var costs = new StageCosts(problem);
         var search = PlanSearch.Run(costs);
+        Cli.MemoryTrace.Mark("search");
         AccuracyResult? measured = null;
         if (scored)
         {
             (search, measured) = AccuracyChoice.Choose(search, costs, planning, source, settings, data!, table);
         }
         var fp32 = PlanRealizer.Realize(planning, costs, search.Chosen.Choice);
+        Cli.MemoryTrace.Mark("realized");
         var plan = fp32;
         if (plan.Parts.Any(p => p.Model is not null && p.Precision == Precision.Int8))
         {

@@ -66,12 +66,15 @@ public sealed class PlanningModel
 
     public static PlanningModel Build(LoadedModel source, string displayName, PassContext context)
     {
+        Cli.MemoryTrace.Mark("build");
         var model = source.Model.Clone();
         var graph = new ModelGraph(model, source.Path);
         context.Trace.Count(PassTrace.VerifyGraph);
         GraphVerifier.Verify(graph);
         var foldBn = Pipelines.Prepare().Run(graph, context).Single(r => r.Pass == FoldBatchNorm.Name);
+        Cli.MemoryTrace.Mark("folded");
         var baseAnalysis = ModelAnalysis.Of(graph, context, displayName);
+        Cli.MemoryTrace.Mark("base analysis");
 
         context.Trace.Count(PassTrace.MatchRepVgg);
         var blocks = RepVggMatcher.FindAll(baseAnalysis.Graph).Select(o => o.Block).OfType<RepVggBlock>().ToList();
@@ -85,6 +88,7 @@ public sealed class PlanningModel
         planning.Variants = Enum.GetValues<FusionStrategy>().Select(s =>
         {
             var (analysis, fusion) = planning.Fuse(new StrategyPlan(s), WeightMode.StructureOnly);
+            Cli.MemoryTrace.Mark($"variant {s}");
             return new StrategyVariant(s, analysis.Graph, analysis.Shapes, analysis.Cost, fusion, planning.BlockOutputs);
         }).ToList();
         return planning;

@@ -208,6 +208,7 @@ public sealed class ExternalDataStore : IDisposable
     {
         if (ComputedOf(tensor) is { } computed)
         {
+            if (computed.Range is not null && computed.Length > WriteRun && WriteInRuns(tensor, computed.Length, computed.Range, destination)) return;
             WriteComputed(tensor, computed.Length, destination);
             return;
         }
@@ -285,6 +286,40 @@ public sealed class ExternalDataStore : IDisposable
         {
             Interlocked.Exchange(ref _computedSinceCollection, 0);
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+        }
+    }
+
+    /// <summary>The bytes of a computed tensor written at a time where its recipe computes a run alone.</summary>
+    public const int WriteRun = 256 << 10;
+
+    /// <summary>
+    /// Writes a computed tensor whose recipe computes a run of it alone (<see cref="RangeFill"/>) a run of
+    /// <see cref="WriteRun"/> bytes at a time through one pooled buffer, so the largest computed tensor is never held
+    /// whole; the bytes are those <see cref="ReadInto"/> computes. False, with nothing written, where the recipe
+    /// cannot compute the first run alone; where a later run fails, the rest is computed whole.
+    /// </summary>
+    private bool WriteInRuns(TensorProto tensor, long length, RangeFill range, Stream destination)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(WriteRun);
+        try
+        {
+            for (long offset = 0; offset < length; offset += WriteRun)
+            {
+                var run = buffer.AsSpan(0, (int)Math.Min(WriteRun, length - offset));
+                if (!range(offset, run))
+                {
+                    if (offset == 0) return false;
+                    var whole = Read(tensor);
+                    destination.Write(whole, (int)offset, (int)(length - offset));
+                    return true;
+                }
+                destination.Write(run);
+            }
+            return true;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -8,6 +8,7 @@ using OnnxCoDesign.Passes.Pipeline;
 using OnnxCoDesign.Passes.Rewrite;
 using OnnxCoDesign.Passes.Rewrite.Fusion;
 using OnnxCoDesign.Passes.Shapes;
+using OnnxCoDesign.Samples;
 using OnnxCoDesign.Tests.Rewrite;
 using OnnxCoDesign.Tests.Support;
 
@@ -136,6 +137,79 @@ public sealed class ComputedWeightsTests : IDisposable
             Assert.Equal(wide.Contains(t), read);
             if (read) Assert.Equal(whole.AsSpan(last * channel.Length).ToArray(), channel);
         }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_computed_tensor_whose_recipe_computes_runs_is_written_a_run_at_a_time_as_computed_whole(bool lastRunFails)
+    {
+        using var store = new ExternalDataStore(null);
+        var length = 3L * ExternalDataStore.WriteRun + 36; // a short last run
+        var expected = new byte[length];
+        for (var i = 0; i < length; i++) expected[i] = (byte)(i * 31 + i / 977);
+        var wholeRuns = 0;
+        var asked = new List<(long Offset, int Length)>();
+        var tensor = new TensorProto { Name = "w", DataType = ElementType.Float, Dims = { length / 4 } };
+        store.Compute(tensor, length, bytes => { wholeRuns++; expected.CopyTo(bytes); }, (offset, bytes) =>
+        {
+            asked.Add((offset, bytes.Length));
+            if (lastRunFails && offset + bytes.Length == length) return false;
+            expected.AsSpan((int)offset, bytes.Length).CopyTo(bytes);
+            return true;
+        });
+
+        using var written = new MemoryStream();
+        store.CopyTo(tensor, written);
+
+        Assert.Equal(expected, written.ToArray());
+        // Runs of WriteRun bytes from the start; the whole recipe runs only for the rest after a run it cannot compute.
+        Assert.Equal([(0L, ExternalDataStore.WriteRun), (ExternalDataStore.WriteRun, ExternalDataStore.WriteRun), (2L * ExternalDataStore.WriteRun, ExternalDataStore.WriteRun), (3L * ExternalDataStore.WriteRun, 36)], asked);
+        Assert.Equal(lastRunFails ? 1 : 0, wholeRuns);
+    }
+
+    [Fact]
+    public void A_computed_tensor_whose_recipe_cannot_compute_its_first_run_is_written_whole()
+    {
+        using var store = new ExternalDataStore(null);
+        var length = 2L * ExternalDataStore.WriteRun;
+        var tensor = new TensorProto { Name = "w", DataType = ElementType.Float, Dims = { length / 4 } };
+        var wholeRuns = 0;
+        store.Compute(tensor, length, bytes => { wholeRuns++; bytes.Fill(7); }, (_, _) => false);
+
+        using var written = new MemoryStream();
+        store.CopyTo(tensor, written);
+
+        Assert.Equal(Enumerable.Repeat((byte)7, (int)length), written.ToArray());
+        Assert.Equal(1, wholeRuns);
+    }
+
+    [Fact]
+    public void A_fused_kernel_larger_than_a_run_computes_any_run_as_computed_whole_and_saves_the_same_bytes()
+    {
+        // 128→128 3×3 fused kernels: 590 KB each, more than two write runs.
+        var original = RepVggNet.Train(new RepVggLayout([8, 64, 128], [1, 1, 2], 1, InputSize: 16, Classes: 10), RepVggExportForm.BnSeparate, new SampleOptions());
+        var path = _dir.File("wide.onnx");
+        File.WriteAllBytes(path, original.ToByteArray());
+        using var loaded = ModelLoader.Load(path);
+
+        var (eager, _) = Reparameterize(loaded, defer: false);
+        var (deferred, deferredGraph) = Reparameterize(loaded, defer: true);
+        var large = deferredGraph.Proto.Initializer
+            .Where(t => t.Name.EndsWith(".rbr_reparam.weight", StringComparison.Ordinal) && loaded.ExternalData.StoredLength(t) > 2 * ExternalDataStore.WriteRun).ToList();
+        Assert.NotEmpty(large);
+        foreach (var t in large)
+        {
+            var whole = loaded.ExternalData.Read(t);
+            // A run that starts and ends inside output channels.
+            var run = new byte[ExternalDataStore.WriteRun + 12];
+            Assert.True(loaded.ExternalData.TryReadRange(t, 1000, run), t.Name);
+            Assert.Equal(whole.AsSpan(1000, run.Length).ToArray(), run);
+        }
+
+        ModelSaver.Save(eager, _dir.File("eager.onnx"), loaded.ExternalData);
+        ModelSaver.Save(deferred, _dir.File("deferred.onnx"), loaded.ExternalData);
+        Assert.Equal(File.ReadAllBytes(_dir.File("eager.onnx")), File.ReadAllBytes(_dir.File("deferred.onnx")));
     }
 
     [Fact]

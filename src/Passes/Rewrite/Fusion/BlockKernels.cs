@@ -5,7 +5,9 @@ using OnnxCoDesign.Passes.Loading;
 namespace OnnxCoDesign.Passes.Rewrite.Fusion;
 
 /// <summary>A conv kernel about to become initializers: its weight is computed straight into the tensor's bytes.</summary>
-internal sealed record Kernel(ConstantFloats.SpanAction Weight, float[] Bias);
+/// <remarks>With <see cref="Range"/>, a run of the weight's values is computed alone (whole output channels, the same
+/// arithmetic), so the saver can write a large kernel a run at a time.</remarks>
+internal sealed record Kernel(ConstantFloats.SpanAction Weight, float[] Bias, ConstantFloats.RangeAction? Range = null);
 
 /// <summary>
 /// A block's branches as kernels, by <see cref="BranchFolding"/>'s arithmetic (conv + BN, a 1×1 centred, the
@@ -68,21 +70,40 @@ internal sealed class BlockKernels
         AddBias(_block.Main, bias);
         if (fuseOne) AddBias(_block.OneByOne!, bias);
         if (fuseIdentity) AddBias(_block.Identity!, bias);
+        var perOut = (int)(_block.InPerGroup * k * k);
         return new Kernel(weight =>
         {
             var main = Weight(_block.Main);
             var one = fuseOne ? Weight(_block.OneByOne!) : null;
-            var perOut = (int)(_block.InPerGroup * k * k);
             var sum = new double[perOut];
-            for (var o = 0; o < _block.Channels; o++)
+            for (var o = 0; o < _block.Channels; o++) Channel(main, one, o, sum, weight.Slice(o * perOut, perOut));
+        }, Array.ConvertAll(bias, v => (float)v), (first, values) =>
+        {
+            // Only where every branch weight is read a channel at a time: otherwise each run would read them whole.
+            var main = Weight(_block.Main);
+            var one = fuseOne ? Weight(_block.OneByOne!) : null;
+            if (!main.InFile || one is { InFile: false }) return false;
+            var sum = new double[perOut];
+            var channel = new float[perOut];
+            for (var o = first / perOut; o * perOut < first + values.Length; o++)
             {
-                Array.Clear(sum);
-                AddConvChannel(_block.Main, main, o, sum, k);
-                if (fuseOne) AddConvChannel(_block.OneByOne!, one!, o, sum, k);
-                if (fuseIdentity) BranchFolding.AddIdentityChannel(o, Multiplier(_block.Identity!, o), _block.InPerGroup, sum, k);
-                BranchFolding.Round(sum, weight.Slice(o * perOut, perOut));
+                Channel(main, one, o, sum, channel);
+                // The overlap of output channel o with the run asked for.
+                var from = Math.Max(first, o * perOut);
+                var to = Math.Min(first + values.Length, (o + 1) * perOut);
+                channel.AsSpan((int)(from - o * perOut), (int)(to - from)).CopyTo(values.Slice((int)(from - first)));
             }
-        }, Array.ConvertAll(bias, v => (float)v));
+            return true;
+        });
+
+        void Channel(ChannelWeights main, ChannelWeights? one, long o, double[] sum, Span<float> into)
+        {
+            Array.Clear(sum);
+            AddConvChannel(_block.Main, main, o, sum, k);
+            if (fuseOne) AddConvChannel(_block.OneByOne!, one!, o, sum, k);
+            if (fuseIdentity) BranchFolding.AddIdentityChannel(o, Multiplier(_block.Identity!, o), _block.InPerGroup, sum, k);
+            BranchFolding.Round(sum, into);
+        }
     }
 
     /// <summary>The 1×1 branch with its BN folded, in its own 1×1 form.</summary>
@@ -133,6 +154,9 @@ internal sealed class BlockKernels
         private readonly float[]? _typed;
         private readonly bool _inFile;
         private long _held; // the output channel _channel holds
+
+        /// <summary>Whether the weight is read from its file a channel at a time (not held whole).</summary>
+        public bool InFile => _inFile;
 
         public ChannelWeights(TensorProto tensor, ExternalDataStore? store, long perOut)
         {

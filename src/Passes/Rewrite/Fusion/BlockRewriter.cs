@@ -43,7 +43,7 @@ internal static class BlockRewriter
     {
         var nodeName = edit.Fresh(name);
         long[] weightDims = [block.Channels, block.InPerGroup, size, size];
-        var weight = kernel is null ? edit.AddZeros(nodeName + ".weight", weightDims) : edit.AddInitializer(nodeName + ".weight", weightDims, kernel.Weight);
+        var weight = kernel is null ? edit.AddZeros(nodeName + ".weight", weightDims) : edit.AddInitializer(nodeName + ".weight", weightDims, kernel.Weight, kernel.Range);
         var bias = kernel is null ? edit.AddZeros(nodeName + ".bias", [block.Channels]) : edit.AddInitializer(nodeName + ".bias", kernel.Bias, block.Channels);
         var y = output ?? edit.Fresh(nodeName + "_output_0");
         var pad = (size - 1) / 2;
