@@ -16,10 +16,9 @@ public sealed class ConvEfficiencyProfileTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private const string Base = "\"name\": \"x\", \"fp32Tflops\": 1, \"fp16Tflops\": 2, \"int8Tops\": 4, \"memoryGBps\": 10";
+    private const string Base = DeviceProfileFileTests.Base;
 
     private const string Curve = "\"convEfficiency\": { \"kxk\": [[49, 0.5], [3136, 0.9]], \"1x1\": [[49, 0.25], [196, 0.5], [784, 0.75]] }";
-
 
     private static ConvGeometry Conv(long pixels, long area, long groups = 1) => new(pixels, 64, 64 * area, area, groups);
 

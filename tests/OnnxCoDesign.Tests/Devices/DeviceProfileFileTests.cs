@@ -83,7 +83,8 @@ public sealed class DeviceProfileFileTests : IDisposable
         Assert.DoesNotContain("nodeOverheadUs", written);
     }
 
-    private const string Base = "\"name\": \"x\", \"fp32Tflops\": 1, \"fp16Tflops\": 2, \"int8Tops\": 4, \"memoryGBps\": 10";
+    /// <summary>The required keys of a profile file, for tests that add an optional one (ConvEfficiencyProfileTests, NchwcBlockProfileTests).</summary>
+    internal const string Base = "\"name\": \"x\", \"fp32Tflops\": 1, \"fp16Tflops\": 2, \"int8Tops\": 4, \"memoryGBps\": 10";
 
     public static TheoryData<string> Malformed => new()
     {

@@ -16,8 +16,7 @@ public sealed class NchwcBlockProfileTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private const string Base = "\"name\": \"x\", \"fp32Tflops\": 1, \"fp16Tflops\": 2, \"int8Tops\": 4, \"memoryGBps\": 10";
-
+    private const string Base = DeviceProfileFileTests.Base;
 
     [Fact]
     public void TheBlockIsReadAndWrittenBack()
