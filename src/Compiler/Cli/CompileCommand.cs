@@ -241,12 +241,17 @@ internal static class CompileCommand
     /// <summary>--measure: the parts as compile extracted them, timed with the default timing (median of 10 after 3).</summary>
     private static PlanMeasurementResult Measure(LoadedModel loaded, string name, CompileOutcome outcome, string? hostSpec, CliOutput output)
     {
-        var host = hostSpec is not null ? DeviceCatalog.Resolve(hostSpec)
-            : outcome.Settings.Devices.FirstOrDefault(d => d.Name == "host") ?? MeasureCommand.HostProfile(null, TimingOptions.Default, output);
+        var given = hostSpec is not null ? DeviceCatalog.Resolve(hostSpec) : outcome.Settings.Devices.FirstOrDefault(d => d.Name == "host");
+        var host = given is not null ? HostSource.Given(given) : HostSource.ProbedAlongside();
         var parts = outcome.Plan.Parts.Where(p => p.Model is not null)
             .Select(p => new PlanPartInput(p.Index, p.File!, p.Device.Name, p.PredictedSeconds, loaded.Derived(p.Model!))).ToList();
-        using var progress = Progress.For(output);
-        return PlanMeasurement.Run(name, parts, host, TimingOptions.Default, (label, done, total) => progress.Report(label, done, total));
+        PlanMeasurementResult result;
+        using (var progress = Progress.For(output))
+        {
+            result = PlanMeasurement.Run(name, parts, host, TimingOptions.Default, (label, done, total) => progress.Report(label, done, total));
+        }
+        MeasureCommand.ProbeWarnings(result.ProbeWarnings, output);
+        return result;
     }
 
     /// <summary>

@@ -14,7 +14,8 @@ namespace OnnxCoDesign.Compiler.Cli;
 /// beside the host profile's prediction (measure.json beside plan.json, or --json FILE; --json - prints it instead).
 /// `measure (MODEL | --sample NAME) [--host PROFILE] [--compare PROFILE]… [--cuts N|all] [--json FILE|-]` sweeps
 /// two-part cuts of a model instead and reports how well the host profile ranks and predicts the parts:
-/// Spearman's rank correlation and the mean absolute percentage error. Without --host the host is probed first.
+/// Spearman's rank correlation and the mean absolute percentage error. Without --host the host is probed in the same
+/// interleaved rounds as the parts (<see cref="HostTiming"/>), so profile and measurements see the same host.
 /// A first argument ending in .json is a plan; any other is a model.
 /// </summary>
 internal static class MeasureCommand
@@ -27,7 +28,7 @@ internal static class MeasureCommand
         cmd.HelpOption("-h|--help");
         var target = cmd.Argument("PLAN|MODEL", "a plan.json written by compile (its partK.onnx files beside it), or an ONNX model whose cuts to sweep");
         var sample = cmd.Option("--sample <NAME>", "sweep the cuts of a built-in sample (repvgg-a0, resnet50, …)", CommandOptionType.SingleValue);
-        var host = cmd.Option("--host <PROFILE>", "this host's profile (from probe); default: probe now", CommandOptionType.SingleValue);
+        var host = cmd.Option("--host <PROFILE>", "this host's profile (from probe); default: probe this host in the same rounds as the parts", CommandOptionType.SingleValue);
         var compare = cmd.Option("--compare <PROFILE>", "sweep: also score another profile's predictions against the same measurements", CommandOptionType.MultipleValue);
         var cuts = cmd.Option("--cuts <N>", $"sweep: at most N evenly spaced cuts, or all (default {DefaultCuts})", CommandOptionType.SingleValue);
         var shape = cmd.Option("--shape <BINDING>", "bind an input's shape (input=1x3x224x224) or a symbolic dimension (batch=4)", CommandOptionType.MultipleValue);
@@ -48,18 +49,20 @@ internal static class MeasureCommand
             CliConventions.CheckOutput(cmd, json);
             var bindings = ShapeBindings.Parse(shape.Values!);
             var compared = compare.Values.Select(v => DeviceCatalog.Resolve(v!)).ToList(); // refused before the probe, if at all
-            var profile = HostProfile(host.Value(), options, output);
+            var hostSource = host.Value() is { } spec ? HostSource.Given(DeviceCatalog.Resolve(spec)) : HostSource.ProbedAlongside();
             string text, report, file;
             if (!isPlan)
             {
-                var profiles = new List<DeviceProfile> { profile };
-                profiles.AddRange(compared);
                 var (loaded, name) = ModelSource.Open(target.Value, sample.Value());
                 using (loaded)
                 {
-                    using var progress = Progress.For(output);
-                    var result = CutSweep.Run(loaded, name, bindings, profiles, max, options, (label, done, total) => progress.Report(label, done, total));
+                    SweepResult result;
+                    using (var progress = Progress.For(output))
+                    {
+                        result = CutSweep.Run(loaded, name, bindings, hostSource, compared, max, options, (label, done, total) => progress.Report(label, done, total));
+                    }
                     WarningLines.Write(result.Warnings, loaded.Path ?? name, output.Error);
+                    ProbeWarnings(result.ProbeWarnings, output);
                     (text, report) = (MeasureReport.SweepJson(result), MeasureReport.SweepText(result));
                 }
                 file = json.Value() ?? "";
@@ -69,8 +72,9 @@ internal static class MeasureCommand
                 PlanMeasurementResult result;
                 using (var progress = Progress.For(output))
                 {
-                    result = PlanMeasurement.FromFile(target.Value!, profile, options, (label, done, total) => progress.Report(label, done, total));
+                    result = PlanMeasurement.FromFile(target.Value!, hostSource, options, (label, done, total) => progress.Report(label, done, total));
                 }
+                ProbeWarnings(result.ProbeWarnings, output);
                 (text, report) = (MeasureReport.PlanJson(result), MeasureReport.PlanText(result));
                 file = json.Value() ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(target.Value!))!, MeasureReport.FileName);
             }
@@ -86,19 +90,10 @@ internal static class MeasureCommand
         });
     });
 
-    /// <summary>The profile given (a file or a built-in name), or this host probed now with the same timing.</summary>
-    public static DeviceProfile HostProfile(string? spec, TimingOptions timing, CliOutput output)
+    /// <summary>The warnings of a probe run alongside the parts (a busy host), on standard error.</summary>
+    public static void ProbeWarnings(IReadOnlyList<string> warnings, CliOutput output)
     {
-        if (spec is not null) return DeviceCatalog.Resolve(spec);
-        output.Error.WriteLine($"no --host profile given: probing this host first (save one with `{CodesignCli.CommandLine} probe -o host.json`)");
-        ProbeResult probe;
-        using (var progress = Progress.For(output))
-        {
-            probe = HostProbe.Run(new ProbeOptions { Timing = timing with { Runs = Math.Min(timing.Runs, 5), Warmup = Math.Min(timing.Warmup, 2) } },
-                (label, done, total) => progress.Report(label, done, total));
-        }
-        foreach (var warning in probe.Warnings) output.Error.WriteLine($"{CodesignCli.ToolName}: warning: {warning}");
-        return probe.Profile;
+        foreach (var warning in warnings) output.Error.WriteLine($"{CodesignCli.ToolName}: warning: {warning}");
     }
 
     private static int ParseCuts(CommandLineApplication cmd, string? text)

@@ -14,6 +14,9 @@ namespace OnnxCoDesign.Compiler.Measurement;
 /// </summary>
 public sealed record MeasuredPart(int Boundary, string After, int Part, int Nodes, double Flops, double Bytes, IReadOnlyList<double> Predicted, double MeasuredSeconds)
 {
+    /// <summary>The batch of parts it was timed in (<see cref="SweepResult.HostBatches"/>: the host profile that predicts it).</summary>
+    public int Batch { get; init; }
+
     public double PredictedSeconds => Predicted[0];
 
     /// <summary>(predicted − measured) / measured, in percent, for profile k.</summary>
@@ -34,6 +37,18 @@ public sealed record SweepResult(string Model, IReadOnlyList<DeviceProfile> Prof
     public PassTrace Trace { get; init; } = new();
 
     public DeviceProfile Host => Profiles[0];
+
+    /// <summary>
+    /// The host profile of each batch of parts (one entry unless a probed sweep needed several batches; the first is
+    /// <see cref="Host"/>).
+    /// </summary>
+    public IReadOnlyList<DeviceProfile> HostBatches { get; init; } = [Profiles[0]];
+
+    /// <summary>Whether the host was probed in the same rounds as the parts (else its profile was given).</summary>
+    public bool HostProbed { get; init; }
+
+    /// <summary>The probe's warnings (a busy host), each once.</summary>
+    public IReadOnlyList<string> ProbeWarnings { get; init; } = [];
 
     /// <summary>
     /// What each column of <see cref="MeasuredPart.Predicted"/> is: each profile at kernel level (the host first),
@@ -58,50 +73,67 @@ public static class CutSweep
 {
     /// <param name="maxCuts">How many cuts at most; 0 for every candidate.</param>
     /// <param name="progress">Called with (stage, done, total) as cuts are extracted and runs timed; null for none.</param>
-    /// <param name="profiles">The host profile first (it plans the parts), then any profiles to compare it with.</param>
+    /// <param name="profiles">The host profile first, then any profiles to compare it with.</param>
     public static SweepResult Run(LoadedModel source, string displayName, ShapeBindings bindings, IReadOnlyList<DeviceProfile> profiles, int maxCuts,
         TimingOptions timing, Action<string, int, int>? progress = null)
     {
         if (profiles.Count == 0) throw new ArgumentException("at least the host profile is needed", nameof(profiles));
+        return Run(source, displayName, bindings, HostSource.Given(profiles[0]), profiles.Skip(1).ToList(), maxCuts, timing, progress);
+    }
+
+    /// <param name="host">The host profile given, or the host probed in the same rounds as the parts.</param>
+    /// <param name="compared">Profiles whose predictions are scored against the same measurements.</param>
+    public static SweepResult Run(LoadedModel source, string displayName, ShapeBindings bindings, HostSource host, IReadOnlyList<DeviceProfile> compared, int maxCuts,
+        TimingOptions timing, Action<string, int, int>? progress = null)
+    {
         timing = timing.Validated();
         var planning = PlanningModel.Build(source, displayName, bindings);
         StageCosts Costs(DeviceProfile h, CostGranularity granularity) => new(planning.Problem([h, h], Precision.Fp32, LinkProfile.Default, Objective.Latency,
             CostModelKind.Roofline, 0, PlannerSettings.PriorAccuracyCost, granularity: granularity));
-        var all = profiles.Select(h => Costs(h, CostGranularity.Kernel)).Append(Costs(profiles[0], CostGranularity.Node)).ToList();
-        var costs = all[0];
+        var costs = Costs(host.PlanningStandIn, CostGranularity.Kernel);
         var problem = costs.Problem;
         var boundaries = Select(planning.Units.Count, maxCuts);
         // Extract every part first (weights are shared with the source, not copied), then time them together.
-        var pending = new List<(int Boundary, PlannedPart Part, double[] Predicted)>();
+        var pending = new List<(int Boundary, PlanChoice Choice, PlannedPart Part)>();
         foreach (var (b, k) in boundaries.Select((b, k) => (b, k)))
         {
             progress?.Invoke("measure: extracting parts", k, boundaries.Count);
             var choice = new PlanChoice([b], [FusionStrategy.S1, FusionStrategy.S1]);
             // Every cut fuses every block by S1: the variant is built and analysed once, for the first cut.
             var plan = PlanRealizer.Realize(planning, costs, choice);
-            foreach (var part in plan.Parts.Where(p => p.Model is not null))
-            {
-                var j = part.Index;
-                pending.Add((b, part, all.Select(c => c.Stage(j, FusionStrategy.S1, choice.First(j), choice.Last(j, problem.Units))).ToArray()));
-            }
+            pending.AddRange(plan.Parts.Where(p => p.Model is not null).Select(part => (b, choice, part)));
         }
         var models = pending.Select(x => source.Derived(x.Part.Model!)).ToList();
-        double[] measured;
+        HostTimed timed;
         try
         {
-            measured = TimedBatch.Medians(models, timing, (done, total) => progress?.Invoke("measure: timing parts", done, total));
+            timed = HostTiming.Time(models, host, timing, progress);
         }
         finally
         {
             foreach (var m in models) m.Dispose();
         }
-        var rows = pending.Select((x, i) => new MeasuredPart(x.Boundary, problem.UnitNames[x.Boundary], x.Part.Index, x.Part.Nodes.Count,
-            x.Part.Flops, x.Part.Bytes, x.Predicted, measured[i])).ToList();
-        return new SweepResult(displayName, profiles, timing, planning.Units.Count, boundaries, rows)
+        // Each batch's host at kernel level, then the compared profiles, then that host at node level.
+        var predictors = timed.Hosts.Select(h => new[] { Costs(h, CostGranularity.Kernel) }
+            .Concat(compared.Select(c => Costs(c, CostGranularity.Kernel))).Append(Costs(h, CostGranularity.Node)).ToList()).ToList();
+        var rows = pending.Select((x, i) =>
         {
-            Predictors = profiles.Select(p => p.Name).Append($"{profiles[0].Name} (node level)").ToList(),
+            var j = x.Part.Index;
+            var predicted = predictors[timed.Batch[i]].Select(c => c.Stage(j, FusionStrategy.S1, x.Choice.First(j), x.Choice.Last(j, problem.Units))).ToArray();
+            return new MeasuredPart(x.Boundary, problem.UnitNames[x.Boundary], j, x.Part.Nodes.Count, x.Part.Flops, x.Part.Bytes, predicted, timed.Medians[i])
+            {
+                Batch = timed.Batch[i],
+            };
+        }).ToList();
+        var first = timed.Hosts[0];
+        return new SweepResult(displayName, [first, .. compared], timing, planning.Units.Count, boundaries, rows)
+        {
+            Predictors = compared.Select(p => p.Name).Prepend(first.Name).Append($"{first.Name} (node level)").ToList(),
             Warnings = planning.Context.Diagnostics.Items,
             Trace = planning.Context.Trace,
+            HostBatches = timed.Hosts,
+            HostProbed = timed.Probed,
+            ProbeWarnings = timed.Warnings,
         };
     }
 

@@ -14,7 +14,7 @@ public static class MeasureReport
     public static string SweepText(SweepResult r)
     {
         var w = new StringWriter(C) { NewLine = "\n" };
-        w.WriteLine($"model {r.Model}: {r.Units} units, {r.Boundaries.Count} cuts, S1, fp32; host profile '{r.Host.Name}'; {Timing(r.Timing)}");
+        w.WriteLine($"model {r.Model}: {r.Units} units, {r.Boundaries.Count} cuts, S1, fp32; host profile '{r.Host.Name}'{Probed(r.HostProbed, r.HostBatches.Count)}; {Timing(r.Timing)}");
         w.WriteLine();
         w.WriteLine($"  {"cut",5} {"part",4} {"nodes",5} {"GFLOPs",8} {"pred ms",9} {"meas ms",9} {"err %",7}  after");
         foreach (var p in r.Parts)
@@ -36,6 +36,8 @@ public static class MeasureReport
         Strategy = "S1",
         Precision = "fp32",
         Host = DeviceProfileJson.Document(r.Host),
+        HostProbed = r.HostProbed,
+        HostBatches = r.HostBatches.Count > 1 ? r.HostBatches.Select(DeviceProfileJson.Document).ToList() : null,
         Timing = TimingOf(r.Timing),
         Units = r.Units,
         Cuts = r.Boundaries,
@@ -60,13 +62,14 @@ public static class MeasureReport
             MeasuredMs = CodesignJson.Real(p.MeasuredSeconds * 1e3),
             ErrorPercent = CodesignJson.Real(p.ErrorPercent(), 2),
             ComparedPredictedMs = r.Predictors.Count > 1 ? Enumerable.Range(1, r.Predictors.Count - 1).Select(k => Math.Round(p.Predicted[k] * 1e3, 4)).ToList() : null,
+            Batch = r.HostBatches.Count > 1 ? p.Batch : null,
         }).ToList(),
     }, CodesignJsonWriter.Default.MeasureSweepDocument);
 
     public static string PlanText(PlanMeasurementResult r)
     {
         var w = new StringWriter(C) { NewLine = "\n" };
-        w.WriteLine($"model {r.Model}: {r.Parts.Count} part(s) on this host; host profile '{r.Host.Name}'; {Timing(r.Timing)}");
+        w.WriteLine($"model {r.Model}: {r.Parts.Count} part(s) on this host; host profile '{r.Host.Name}'{Probed(r.HostProbed, r.HostBatches)}; {Timing(r.Timing)}");
         w.WriteLine();
         w.WriteLine($"  {"part",4} {"planned for",-18} {"plan ms",9} {"host ms",9} {"meas ms",9} {"err %",7}  file");
         foreach (var p in r.Parts)
@@ -84,6 +87,7 @@ public static class MeasureReport
         Model = r.Model,
         Precision = "fp32",
         Host = DeviceProfileJson.Document(r.Host),
+        HostProbed = r.HostProbed,
         Timing = TimingOf(r.Timing),
         Spearman = CodesignJson.Real(r.Spearman),
         MapePercent = CodesignJson.Real(r.MapePercent, 2),
@@ -98,6 +102,10 @@ public static class MeasureReport
             ErrorPercent = CodesignJson.Real(p.ErrorPercent, 2),
         }).ToList(),
     }, CodesignJsonWriter.Default.MeasurePlanDocument);
+
+    private static string Probed(bool probed, int batches) => !probed ? ""
+        : batches > 1 ? $" (probed in the same rounds as each of {batches} batches of parts, which it predicts)"
+        : " (probed in the same rounds as the parts)";
 
     private static string Timing(TimingOptions t) =>
         $"ONNX Runtime CPU, {t.EffectiveThreads} thread(s), median of {t.Runs} run(s) after {t.Warmup} warm-up";

@@ -17,6 +17,15 @@ public sealed record PlanPartMeasurement(int Index, string File, string Device, 
 
 public sealed record PlanMeasurementResult(string Model, DeviceProfile Host, TimingOptions Timing, IReadOnlyList<PlanPartMeasurement> Parts)
 {
+    /// <summary>Whether the host was probed in the same rounds as the parts (else its profile was given).</summary>
+    public bool HostProbed { get; init; }
+
+    /// <summary>The probe's warnings (a busy host), each once.</summary>
+    public IReadOnlyList<string> ProbeWarnings { get; init; } = [];
+
+    /// <summary>How many batches the parts were timed in (a probed host has a profile per batch; <see cref="Host"/> is the first).</summary>
+    public int HostBatches { get; init; } = 1;
+
     /// <summary>Spearman's ρ of host prediction against measurement (NaN with fewer than two parts or ties everywhere).</summary>
     public double Spearman => Statistics.Spearman(Parts.Select(p => p.HostPredictedSeconds).ToList(), Parts.Select(p => p.MeasuredSeconds).ToList());
 
@@ -32,16 +41,17 @@ public sealed record PlanPartInput(int Index, string File, string Device, double
 /// </summary>
 public static class PlanMeasurement
 {
-    public static PlanMeasurementResult Run(string model, IReadOnlyList<PlanPartInput> parts, DeviceProfile host, TimingOptions timing, Action<string, int, int>? progress = null)
+    /// <param name="host">The host profile given, or the host probed in the same rounds as the parts (each part predicted by its batch's profile).</param>
+    public static PlanMeasurementResult Run(string model, IReadOnlyList<PlanPartInput> parts, HostSource host, TimingOptions timing, Action<string, int, int>? progress = null)
     {
         timing = timing.Validated();
-        var measured = TimedBatch.Medians(parts.Select(p => p.Model).ToList(), timing, (done, total) => progress?.Invoke("measure: timing parts", done, total));
-        var rows = parts.Select((p, i) => new PlanPartMeasurement(p.Index, p.File, p.Device, p.PlanPredictedSeconds, HostPrediction.Seconds(p.Model, host), measured[i])).ToList();
-        return new PlanMeasurementResult(model, host, timing, rows);
+        var timed = HostTiming.Time(parts.Select(p => p.Model).ToList(), host, timing, progress);
+        var rows = parts.Select((p, i) => new PlanPartMeasurement(p.Index, p.File, p.Device, p.PlanPredictedSeconds, HostPrediction.Seconds(p.Model, timed.HostOf(i)), timed.Medians[i])).ToList();
+        return new PlanMeasurementResult(model, timed.Hosts[0], timing, rows) { HostProbed = timed.Probed, ProbeWarnings = timed.Warnings, HostBatches = timed.Hosts.Count };
     }
 
     /// <summary>Reads plan.json and loads its part files (with their external data) from the same folder.</summary>
-    public static PlanMeasurementResult FromFile(string planPath, DeviceProfile host, TimingOptions timing, Action<string, int, int>? progress = null)
+    public static PlanMeasurementResult FromFile(string planPath, HostSource host, TimingOptions timing, Action<string, int, int>? progress = null)
     {
         var plan = PlanReader.Read(planPath);
         var loaded = new List<PlanPartInput>();

@@ -21,10 +21,22 @@ public static class TimedBatch
 
     /// <param name="progress">Called with (timed runs done, timed runs in all) as rounds finish; null for none.</param>
     /// <returns>The median seconds of each model, in the order given.</returns>
-    public static double[] Medians(IReadOnlyList<LoadedModel> models, TimingOptions timing, Action<int, int>? progress = null)
+    public static double[] Medians(IReadOnlyList<LoadedModel> models, TimingOptions timing, Action<int, int>? progress = null) =>
+        Times(models, timing, [], progress).Medians;
+
+    /// <summary>
+    /// As <see cref="Medians"/>, with <paramref name="alongside"/> (sessions the caller holds, such as a host
+    /// probe's) timed in the same rounds as every batch of models, after them in each round.
+    /// </summary>
+    /// <param name="progress">Called with (timed runs of the models done, in all) as rounds finish; null for none.</param>
+    /// <param name="batchWeightBytes">Weights a batch may hold at most (a model over it is a batch of its own).</param>
+    public static TimedBatches Times(IReadOnlyList<LoadedModel> models, TimingOptions timing, IReadOnlyList<TimedSession> alongside, Action<int, int>? progress = null,
+        long batchWeightBytes = BatchWeightBytes)
     {
         timing = timing.Validated();
         var medians = new double[models.Count];
+        var batchOf = new int[models.Count];
+        var alongsideTimes = new List<double[][]>();
         var total = models.Count * timing.Runs;
         var start = 0;
         while (start < models.Count)
@@ -35,7 +47,7 @@ public static class TimedBatch
             {
                 weights += WeightBytes(models[end].Model);
                 end++;
-            } while (end < models.Count && weights + WeightBytes(models[end].Model) <= BatchWeightBytes);
+            } while (end < models.Count && weights + WeightBytes(models[end].Model) <= batchWeightBytes);
 
             var sessions = new List<TimedSession>();
             try
@@ -43,8 +55,13 @@ public static class TimedBatch
                 for (var i = start; i < end; i++) sessions.Add(new TimedSession(models[i], timing));
                 var before = start * timing.Runs;
                 var count = sessions.Count;
-                var times = Rounds(sessions, timing, r => progress?.Invoke(before + r * count, total));
-                for (var i = 0; i < sessions.Count; i++) medians[start + i] = Statistics.Median(times[i]);
+                var times = Rounds([.. sessions, .. alongside], timing, r => progress?.Invoke(before + r * count, total));
+                for (var i = 0; i < sessions.Count; i++)
+                {
+                    medians[start + i] = Statistics.Median(times[i]);
+                    batchOf[start + i] = alongsideTimes.Count;
+                }
+                alongsideTimes.Add(times[sessions.Count..]);
             }
             finally
             {
@@ -52,7 +69,7 @@ public static class TimedBatch
             }
             start = end;
         }
-        return medians;
+        return new TimedBatches(medians, batchOf, alongsideTimes);
     }
 
     /// <summary>Warm-up per session, then <see cref="TimingOptions.Runs"/> rounds of (untimed, timed) runs of each: [session][run] seconds.</summary>
@@ -79,4 +96,13 @@ public static class TimedBatch
     /// <summary>Bytes of a model's initializers (by type and shape, so weights kept in external files count too).</summary>
     public static long WeightBytes(ModelProto model) =>
         model.Graph?.Initializer.Sum(t => t.Dims.Aggregate(1L, (a, d) => a * Math.Max(d, 0)) * Math.Max(ElementType.SizeOf(t.DataType), 1)) ?? 0;
+}
+
+/// <summary>
+/// What <see cref="TimedBatch.Times"/> measured: each model's median seconds and the batch it was timed in, and for
+/// each batch the timed runs of the sessions timed alongside it ([batch][session][run]).
+/// </summary>
+public sealed record TimedBatches(double[] Medians, int[] Batch, IReadOnlyList<double[][]> Alongside)
+{
+    public int Batches => Alongside.Count;
 }

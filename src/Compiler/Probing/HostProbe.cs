@@ -53,9 +53,20 @@ public static class HostProbe
     public static ProbeResult Run(ProbeOptions options, Action<string, int, int>? progress = null)
     {
         var timing = options.Timing.Validated();
-        var threads = timing.EffectiveThreads;
-        var warnings = new List<string>();
+        var set = Probes(options);
+        List<ProbeMeasurement> measurements;
+        using (var sessions = new ProbeSessions(set, timing))
+        {
+            var times = TimedBatch.Rounds(sessions.Sessions, timing, r => progress?.Invoke("probe: ONNX Runtime rounds", r, timing.Runs));
+            measurements = sessions.Measurements(times);
+        }
+        progress?.Invoke("probe: memory copy", 0, 1);
+        return Profile(options, set, measurements, Copy(options));
+    }
 
+    /// <summary>The models a probe with these options times (the conv grid and the single-op probes only when it fits).</summary>
+    public static ProbeSet Probes(ProbeOptions options)
+    {
         const long n = 1024;
         var gemmFlops = 2.0 * n * n * n;
         var probes = new List<(string Name, string Op, ModelProto Model, double? Flops)>
@@ -75,13 +86,34 @@ public static class HostProbe
             probes.Add((c.Name(1), "Conv", c.Chain(1), null));
             probes.Add((c.Name(ConvShapeGrid.LongChain), "Conv", c.Chain(ConvShapeGrid.LongChain), null));
         }
+        return new ProbeSet(probes, operatorProbes.Count, grid);
+    }
 
-        var measurements = TimeAll(probes, timing, r => progress?.Invoke("probe: ONNX Runtime rounds", r, timing.Runs));
+    /// <summary>The DRAM copy's bandwidth (bytes read + written per second) and the median seconds of one copy, at the options' threads.</summary>
+    public static (double BytesPerSecond, double Seconds) Copy(ProbeOptions options)
+    {
+        var timing = options.Timing.Validated();
+        return MemoryBandwidth.Measure(options.CopyBytes, timing.EffectiveThreads, timing.Runs, timing.Warmup);
+    }
+
+    /// <summary>
+    /// The profiles from a probe's measurements (in <paramref name="set"/>'s order) and the DRAM copy.
+    /// </summary>
+    /// <param name="timedWith">How the probes were timed, when not alone (a clause for the profile's sources); null when alone.</param>
+    public static ProbeResult Profile(ProbeOptions options, ProbeSet set, IReadOnlyList<ProbeMeasurement> measurements, (double BytesPerSecond, double Seconds) copied,
+        string? timedWith = null)
+    {
+        if (measurements.Count != set.Items.Count) throw new ArgumentException($"{measurements.Count} measurements for {set.Items.Count} probes", nameof(measurements));
+        var timing = options.Timing.Validated();
+        var threads = timing.EffectiveThreads;
+        var warnings = new List<string>();
+        var grid = set.Grid;
+        var operatorCount = set.OperatorCount;
         var (one, many, gemm, conv, half, int8) = (measurements[0], measurements[1], measurements[2], measurements[3], measurements[4], measurements[5]);
         var overhead = Math.Max(0, ((many.Seconds ?? throw Failed(many)) - (one.Seconds ?? throw Failed(one))) / ChainNodes);
         var gemmRate = gemm.FlopsPerSecond ?? throw Failed(gemm);
         var convRate = conv.FlopsPerSecond ?? throw Failed(conv);
-        var chains = measurements.Skip(6 + operatorProbes.Count).ToList();
+        var chains = measurements.Skip(ProbeSet.ReferenceCount + operatorCount).ToList();
         var perConv = grid.Select((c, i) => (Shape: c, Seconds: PerConv(chains[2 * i], chains[2 * i + 1]))).Where(x => x.Seconds is not null)
             .Select(x => (x.Shape, x.Seconds!.Value)).ToList();
         var gridRates = ConvEfficiencyFit.Rates(perConv, overhead);
@@ -94,15 +126,14 @@ public static class HostProbe
             warnings.Add(S($"the host looked busy: {m.Name} took {Ms(m.Seconds)} ms at the median but {Ms(m.Fastest)} ms at best; probe an idle machine, or use --threads 1 for probe and measure alike"));
         }
 
-        progress?.Invoke("probe: memory copy", 0, 1);
-        var (copyRate, copySeconds) = MemoryBandwidth.Measure(options.CopyBytes, threads, timing.Runs, timing.Warmup);
+        var (copyRate, copySeconds) = copied;
         var copy = OperatorEfficiencyFit.Significant(copyRate, 4);
 
         Verification.OrtEnvironment.Ensure();
         var ort = Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString();
         var common = new List<string>
         {
-            $"measured on this host by `codesign-compile probe`: ONNX Runtime {ort} CPU provider, {threads} intra-op thread(s), all graph optimizations, median of {timing.Runs} run(s) after {timing.Warmup} warm-up; time parts with `measure` at the same thread count",
+            $"measured on this host by `codesign-compile probe`: ONNX Runtime {ort} CPU provider, {threads} intra-op thread(s), all graph optimizations, median of {timing.Runs} run(s) after {timing.Warmup} warm-up{(timedWith is null ? "" : ", " + timedWith)}; time parts with `measure` at the same thread count",
             S($"fp32 {Tera(peak32)} TFLOP/s: the highest of MatMul 1024x1024x1024 ({Tera(gemmRate)} TFLOP/s, {Ms(gemm.Seconds)} ms), Conv 1x256x56x56 * 256x256x3x3 ({Tera(convRate)} TFLOP/s, {Ms(conv.Seconds)} ms)")
                 + (gridRates.Count == 0 ? "" : S($" and the conv grid's best cell ({gridBest.Class} convs at {gridBest.OutputPixels} output pixels inside chains, {Tera(gridBest.Rate)} TFLOP/s)")),
             half16Source,
@@ -130,7 +161,7 @@ public static class HostProbe
         if (!options.Fit) return new ProbeResult(plain, plain, measurements, warnings);
 
         // The fits: every probe of a kind of op, the big conv of the peak included.
-        var ops = measurements.Skip(6).Take(operatorProbes.Count).Prepend(conv).Where(m => m.Seconds is not null).ToList();
+        var ops = measurements.Skip(ProbeSet.ReferenceCount).Take(operatorCount).Prepend(conv).Where(m => m.Seconds is not null).ToList();
         var efficiency = OperatorEfficiencyFit.Fit(ops.Select(p => (p.OpType, p.Flops, p.Seconds!.Value)), peak32, overhead);
         var streaming = ops.Where(m => StreamingOps.Contains(m.OpType)).ToList();
         var stream = streaming.Count == 0 ? copy
@@ -170,56 +201,6 @@ public static class HostProbe
         yield return ("MaxPool 3x3/2 1x64x112x112", "MaxPool", ProbeModels.MaxPool(64, 112, 3, 2, 1));
         yield return ("GlobalAveragePool 1x2048x7x7", "GlobalAveragePool", ProbeModels.Unary("GlobalAveragePool", 2048, 7));
         yield return ("Gemm 1x2048 * 1000x2048", "Gemm", ProbeModels.Gemm(2048, 1000));
-    }
-
-    /// <summary>
-    /// Times every probe together in interleaved rounds (<see cref="TimedBatch"/>), so a burst of other work on
-    /// the machine does not land on one figure; a model ORT refuses to load is recorded as failed, not fatal.
-    /// </summary>
-    private static List<ProbeMeasurement> TimeAll(List<(string Name, string Op, ModelProto Model, double? Flops)> probes, TimingOptions timing, Action<int> round)
-    {
-        var sessions = new List<(int Index, TimedSession Session)>();
-        var failures = new Dictionary<int, string>();
-        try
-        {
-            for (var i = 0; i < probes.Count; i++)
-            {
-                try
-                {
-                    sessions.Add((i, new TimedSession(LoadedModel.InMemory(probes[i].Model), timing)));
-                }
-                catch (CodesignException e) when (e.Code == ErrorCodes.RuntimeFailed)
-                {
-                    failures[i] = e.Message;
-                }
-            }
-            var times = TimedBatch.Rounds(sessions.Select(x => x.Session).ToList(), timing, round);
-            var byIndex = sessions.Select((x, k) => (x.Index, Times: times[k])).ToDictionary(x => x.Index, x => x.Times);
-            return probes.Select((p, i) =>
-            {
-                var (flops, bytes) = Work(p.Model);
-                var t = byIndex.GetValueOrDefault(i);
-                return new ProbeMeasurement(p.Name, p.Op, p.Flops ?? flops, bytes, t is null ? null : Statistics.Median(t), t?.Min(), failures.GetValueOrDefault(i));
-            }).ToList();
-        }
-        finally
-        {
-            foreach (var (_, session) in sessions) session.Dispose();
-        }
-    }
-
-    /// <summary>FLOPs and bytes of a probe model by the cost conventions (the same numbers RooflineTime sees).</summary>
-    private static (double Flops, double Bytes) Work(ModelProto model)
-    {
-        try
-        {
-            var a = ModelAnalysis.Run(LoadedModel.InMemory(model), "probe", ShapeBindings.Empty);
-            return (a.Cost.Nodes.Sum(x => (double)(x.Flops ?? 0)), a.Cost.Nodes.Sum(x => (double)x.Bytes));
-        }
-        catch (CodesignException)
-        {
-            return (0, 0); // an op the cost model does not know: the caller gives the FLOPs
-        }
     }
 
     /// <summary>

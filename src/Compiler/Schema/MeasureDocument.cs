@@ -17,6 +17,13 @@ public sealed record MeasureSweepDocument
 
     public required DeviceDocument Host { get; init; }
 
+    /// <summary>True when the host was probed in the same interleaved rounds as the parts; false when its profile was given.</summary>
+    public required bool HostProbed { get; init; }
+
+    /// <summary>The host profile of each batch of parts, when a probed sweep needed more than one (Host is the first); else absent.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<DeviceDocument>? HostBatches { get; init; }
+
     public required MeasureTiming Timing { get; init; }
 
     public required int Units { get; init; }
@@ -46,6 +53,9 @@ public sealed record MeasurePlanDocument
     public required string Precision { get; init; }
 
     public required DeviceDocument Host { get; init; }
+
+    /// <summary>True when the host was probed in the same interleaved rounds as the parts; false when its profile was given.</summary>
+    public required bool HostProbed { get; init; }
 
     public required MeasureTiming Timing { get; init; }
 
@@ -98,6 +108,10 @@ public sealed record MeasureSweepPart
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<double>? ComparedPredictedMs { get; init; }
+
+    /// <summary>The batch the part was timed in (an index into HostBatches), when there were several; else absent.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Batch { get; init; }
 }
 
 public sealed record MeasurePlanPart

@@ -1,12 +1,15 @@
 using System.Text.Json;
 using OnnxCoDesign.Compiler.Devices;
+using OnnxCoDesign.Compiler.Measurement;
+using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Tests.Support;
 
 namespace OnnxCoDesign.Tests.Measurement;
 
 /// <summary>
-/// measure and compile --measure on the small grouped RepVGG, with a fixed host profile (so no probe runs)
-/// and two timed runs: the fields are there and positive; no timing's value is asserted.
+/// measure and compile --measure on the small grouped RepVGG, with a fixed host profile (so no probe runs) or the
+/// host probed alongside the parts, and one or two timed runs: the fields are there and positive, and the parts are
+/// predicted with the profile reported; no timing's value is asserted.
 /// </summary>
 public sealed class MeasureCommandTests : IDisposable
 {
@@ -45,6 +48,7 @@ public sealed class MeasureCommandTests : IDisposable
         var root = measured.RootElement;
         Assert.Equal("plan", root.GetProperty("kind").GetString());
         Assert.Equal("host", root.GetProperty("host").GetProperty("name").GetString());
+        Assert.False(root.GetProperty("hostProbed").GetBoolean());
         Assert.Equal(2, root.GetProperty("timing").GetProperty("runs").GetInt32());
         Assert.True(root.TryGetProperty("spearman", out _));
         AssertPositive(root, "mapePercent");
@@ -80,6 +84,8 @@ public sealed class MeasureCommandTests : IDisposable
         using var doc = JsonDocument.Parse(run.Out);
         var root = doc.RootElement;
         Assert.Equal("sweep", root.GetProperty("kind").GetString());
+        Assert.False(root.GetProperty("hostProbed").GetBoolean());
+        Assert.False(root.TryGetProperty("hostBatches", out _));
         Assert.Equal(3, root.GetProperty("cuts").GetArrayLength());
         var parts = root.GetProperty("parts").EnumerateArray().ToList();
         Assert.Equal(6, parts.Count); // two non-empty parts per cut
@@ -100,6 +106,51 @@ public sealed class MeasureCommandTests : IDisposable
         double Node(JsonElement p) => p.GetProperty("comparedPredictedMs")[1].GetDouble();
         Assert.All(parts, p => Assert.True(Node(p) >= p.GetProperty("predictedMs").GetDouble()));
         Assert.Contains(parts, p => Node(p) > p.GetProperty("predictedMs").GetDouble());
+    }
+
+    [Fact]
+    public void WithoutHostThePlanIsMeasuredWithAProbeFromTheSameRoundsAndPredictedWithIt()
+    {
+        var output = _dir.File("plan");
+        Assert.Equal(0, CliRun.Of("compile", "--sample", "repvgg-grouped", "-o", output, "--link", "1Gbps").ExitCode);
+        var run = CliRun.Of("measure", Path.Combine(output, "plan.json"), "--runs", "1", "--warmup", "0", "--threads", "1");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("host profile 'host' (probed in the same rounds as the parts)", run.Out);
+
+        using var measured = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "measure.json")));
+        var root = measured.RootElement;
+        Assert.True(root.GetProperty("hostProbed").GetBoolean());
+        var host = DeviceProfileJson.Read(root.GetProperty("host"), null);
+        Assert.Contains("timed in the same interleaved rounds as the parts `measure` timed", host.Sources[0]);
+        Assert.False(host.ConvEfficiency.IsEmpty); // the fitted probe, grid included
+        var parts = root.GetProperty("parts").EnumerateArray().ToList();
+        Assert.NotEmpty(parts);
+        foreach (var p in parts)
+        {
+            // Each part's host prediction is the reported profile's prediction of its file.
+            using var part = ModelLoader.Load(Path.Combine(output, p.GetProperty("file").GetString()!));
+            var expected = HostPrediction.Seconds(part, host) * 1e3;
+            Assert.Equal(expected, p.GetProperty("hostPredictedMs").GetDouble(), Math.Max(1e-4, expected * 1e-3));
+            AssertPositive(p, "measuredMs");
+        }
+    }
+
+    [Fact]
+    public void WithoutHostASweepReportsTheProbedProfile()
+    {
+        var run = CliRun.Of("measure", "--sample", "repvgg-grouped", "--cuts", "2", "--runs", "1", "--warmup", "0", "--threads", "1", "--json", "-");
+        Assert.Equal(0, run.ExitCode);
+        using var doc = JsonDocument.Parse(run.Out);
+        var root = doc.RootElement;
+        Assert.True(root.GetProperty("hostProbed").GetBoolean());
+        Assert.False(root.TryGetProperty("hostBatches", out _)); // a small model's parts fit one batch
+        Assert.Contains("same interleaved rounds", root.GetProperty("host").GetProperty("sources")[0].GetString());
+        Assert.Equal(4, root.GetProperty("parts").GetArrayLength());
+        Assert.All(root.GetProperty("parts").EnumerateArray(), p =>
+        {
+            AssertPositive(p, "predictedMs");
+            Assert.False(p.TryGetProperty("batch", out _));
+        });
     }
 
     [Fact]
