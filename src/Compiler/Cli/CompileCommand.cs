@@ -52,7 +52,7 @@ internal static class CompileCommand
         var seed = CliConventions.Seed(cmd, "--verify's input generator");
         var json = CliConventions.Json(cmd, "a copy of plan.json");
         var measure = cmd.Option("--measure", "time each part on this host in ONNX Runtime beside the host profile's prediction; writes measure.json too", CommandOptionType.NoValue);
-        var host = cmd.Option("--host <PROFILE>", "with --measure: this host's profile (default: a device named host in --devices, else probe now)", CommandOptionType.SingleValue);
+        var host = cmd.Option("--host <PROFILE>", "with --measure: this host's profile (default: a device named host in --devices, else probe this host in the same rounds as the parts)", CommandOptionType.SingleValue);
         var data = AccuracyOptions.Register(cmd);
         var sensitivitySamples = cmd.Option("--sensitivity-samples <N>", $"with --accuracy measured: samples each unit is measured alone on (default {AccuracyInputs.DefaultSensitivitySamples}); the chosen plan is measured on all", CommandOptionType.SingleValue);
         var maxDrop = cmd.Option("--max-accuracy-drop <POINTS>", "the fastest plan on the Pareto front whose measured accuracy drop (top-1 points; without labels, output deviation in %) is within this budget; implies --accuracy measured", CommandOptionType.SingleValue);
