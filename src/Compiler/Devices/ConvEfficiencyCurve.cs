@@ -7,9 +7,14 @@ public readonly record struct ConvEfficiencyPoint(long OutputPixels, double Effi
 
 /// <summary>
 /// A conv's compute efficiency by its shape (a profile's optional <c>convEfficiency</c>): per kernel class — 1×1
-/// (<see cref="Pointwise"/>) or larger (<see cref="Spatial"/>) — points of ηc against output pixels (batch · H · W,
+/// (<see cref="Pointwise"/>) or larger (<see cref="Spatial"/>), and two kinds of conv ONNX Runtime's CPU provider runs
+/// with kernels of their own: a larger kernel with a stride over 1 (<see cref="Strided"/>, the downsampling convs),
+/// and, where the device has an NCHWc block, a conv with fewer input channels than the block and a reduction
+/// K = Cin·k² under <see cref="ThinReduction"/> (<see cref="Thin"/>: a 3×3 stem on an RGB image, K = 27, which reads
+/// NCHW directly and is too short a reduction to keep the vector unit busy; a 7×7 stem, K = 147, runs as a k×k conv) — points of ηc against output pixels (batch · H · W,
 /// the GEMM's M), read piecewise-linearly in log(output pixels) and held flat beyond the first and last point:
 /// η(M) = η_i + (η_{i+1} − η_i) · (ln M − ln M_i) / (ln M_{i+1} − ln M_i) for M_i ≤ M ≤ M_{i+1}.
+/// A thin or strided conv whose class has no points reads its kernel class's (1×1 or k×k) instead.
 /// Only plain convs (groups 1, shapes known) use it; grouped and depthwise convs and a class without points keep
 /// the op type's efficiency. Compares by value, so a profile read back from JSON equals the one written.
 /// </summary>
@@ -19,7 +24,14 @@ public sealed class ConvEfficiencyCurve : IEquatable<ConvEfficiencyCurve>
 
     public const string Spatial = "kxk";
 
-    public static readonly IReadOnlyList<string> Classes = [Pointwise, Spatial];
+    public const string Strided = "kxk-strided";
+
+    public const string Thin = "thin";
+
+    /// <summary>A thin conv's reduction (Cin·k²) is below this.</summary>
+    public const long ThinReduction = 64;
+
+    public static readonly IReadOnlyList<string> Classes = [Pointwise, Spatial, Strided, Thin];
 
     public static ConvEfficiencyCurve None { get; } = new(new Dictionary<string, IReadOnlyList<ConvEfficiencyPoint>>());
 
@@ -49,10 +61,26 @@ public sealed class ConvEfficiencyCurve : IEquatable<ConvEfficiencyCurve>
     /// <summary>The class of a conv whose kernel covers <paramref name="kernelArea"/> input pixels (kh · kw).</summary>
     public static string ClassOf(long kernelArea) => kernelArea == 1 ? Pointwise : Spatial;
 
-    /// <summary>ηc of a conv of this shape; null where the curve does not say (a grouped conv, a class without points).</summary>
-    public double? At(ConvGeometry g)
+    /// <summary>
+    /// The classes a conv reads, most specific first: <see cref="Thin"/> (fewer input channels than
+    /// <paramref name="nchwcBlock"/>, output channels a multiple of it, K under <see cref="ThinReduction"/>), then <see cref="Strided"/> (a kernel over 1×1 with a stride
+    /// over 1), then its kernel class.
+    /// </summary>
+    public static IEnumerable<string> ClassesOf(ConvGeometry g, int nchwcBlock)
     {
-        if (g.Groups != 1 || g.OutputPixels <= 0 || !_points.TryGetValue(ClassOf(g.KernelArea), out var p)) return null;
+        if (nchwcBlock > 0 && g.InChannelsPerGroup < nchwcBlock && g.OutChannels % nchwcBlock == 0 && g.Reduction < ThinReduction) yield return Thin;
+        if (g.KernelArea > 1 && g.Stride > 1) yield return Strided;
+        yield return ClassOf(g.KernelArea);
+    }
+
+    /// <summary>ηc of a conv of this shape; null where the curve does not say (a grouped conv, a class without points).</summary>
+    /// <param name="nchwcBlock">The device's NCHWc block (0: none, so no conv is thin).</param>
+    public double? At(ConvGeometry g, int nchwcBlock = 0)
+    {
+        if (g.Groups != 1 || g.OutputPixels <= 0) return null;
+        var cls = ClassesOf(g, nchwcBlock).FirstOrDefault(_points.ContainsKey);
+        if (cls is null) return null;
+        var p = _points[cls];
         if (g.OutputPixels <= p[0].OutputPixels) return p[0].Efficiency;
         if (g.OutputPixels >= p[^1].OutputPixels) return p[^1].Efficiency;
         var i = 1;

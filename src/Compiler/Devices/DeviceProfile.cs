@@ -92,7 +92,7 @@ public sealed record DeviceProfile
     /// of its anchor op type — exactly that when the profile has no curve.
     /// </summary>
     public double ComputeEfficiencyFor(OnnxCoDesign.Passes.Cost.Kernel kernel) =>
-        kernel.Geometry is { } g && ConvEfficiency.At(g) is { } e ? e : ComputeEfficiencyFor(kernel.OpType);
+        kernel.Geometry is { } g && ConvEfficiency.At(g, NchwcBlock) is { } e ? e : ComputeEfficiencyFor(kernel.OpType);
 
     /// <summary>
     /// ONNX Runtime's NCHWc block on this device (8 with AVX2, 16 with AVX-512; `probe` reads it from the host's

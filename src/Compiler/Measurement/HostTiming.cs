@@ -68,11 +68,32 @@ public static class HostTiming
         var set = HostProbe.Probes(options);
         progress?.Invoke("measure: probe's memory copy", 0, 1);
         var copy = HostProbe.Copy(options);
-        using var sessions = new ProbeSessions(set, timing);
-        var timed = TimedBatch.Times(models, timing, sessions.Sessions, (done, total) => progress?.Invoke("measure: timing parts and probe", done, total),
-            batchWeightBytes);
-        var batches = timed.Batches > 0 ? timed.Alongside : [TimedBatch.Rounds(sessions.Sessions, timing)];
-        var results = batches.Select((times, b) => HostProbe.Profile(options, set, sessions.Measurements(times), copy, batches.Count == 1
+        // A probe's sessions per batch: a profiled conv's profile is read (and ended) when its batch is done.
+        var batches = new List<List<ProbeMeasurement>>();
+        ProbeSessions? open = null;
+        TimedBatches timed;
+        try
+        {
+            timed = TimedBatch.Times(models, timing,
+                () => (open = new ProbeSessions(set, timing)).Sessions,
+                times =>
+                {
+                    batches.Add(open!.Measurements(times));
+                    open.Dispose();
+                    open = null;
+                },
+                (done, total) => progress?.Invoke("measure: timing parts and probe", done, total), batchWeightBytes);
+            if (batches.Count == 0)
+            {
+                using var alone = new ProbeSessions(set, timing);
+                batches.Add(alone.Measurements(TimedBatch.Rounds(alone.Sessions, timing)));
+            }
+        }
+        finally
+        {
+            open?.Dispose();
+        }
+        var results = batches.Select((measurements, b) => HostProbe.Profile(options, set, measurements, copy, batches.Count == 1
             ? "timed in the same interleaved rounds as the parts `measure` timed"
             : $"timed in the same interleaved rounds as batch {b + 1} of the {batches.Count} batches of parts `measure` timed")).ToList();
         return new HostTimed(timed.Medians, timed.Batch, results.Select(r => r.Profile).ToList(), results.SelectMany(r => r.Warnings).Distinct().ToList(), true);

@@ -25,13 +25,22 @@ public static class TimedBatch
         Times(models, timing, [], progress).Medians;
 
     /// <summary>
-    /// As <see cref="Medians"/>, with <paramref name="alongside"/> (sessions the caller holds, such as a host
-    /// probe's) timed in the same rounds as every batch of models, after them in each round.
+    /// As <see cref="Medians"/>, with <paramref name="alongside"/> (sessions the caller holds) timed in the same rounds
+    /// as every batch of models, after them in each round.
+    /// </summary>
+    public static TimedBatches Times(IReadOnlyList<LoadedModel> models, TimingOptions timing, IReadOnlyList<TimedSession> alongside, Action<int, int>? progress = null,
+        long batchWeightBytes = BatchWeightBytes) =>
+        Times(models, timing, () => alongside, null, progress, batchWeightBytes);
+
+    /// <summary>
+    /// As <see cref="Medians"/>, with sessions the caller opens for each batch (<paramref name="openAlongside"/>, such as a
+    /// host probe's) timed in the same rounds as that batch's models, after them in each round, and handed their times
+    /// (<paramref name="alongsideTimed"/>) when the batch is done.
     /// </summary>
     /// <param name="progress">Called with (timed runs of the models done, in all) as rounds finish; null for none.</param>
     /// <param name="batchWeightBytes">Weights a batch may hold at most (a model over it is a batch of its own).</param>
-    public static TimedBatches Times(IReadOnlyList<LoadedModel> models, TimingOptions timing, IReadOnlyList<TimedSession> alongside, Action<int, int>? progress = null,
-        long batchWeightBytes = BatchWeightBytes)
+    public static TimedBatches Times(IReadOnlyList<LoadedModel> models, TimingOptions timing, Func<IReadOnlyList<TimedSession>> openAlongside,
+        Action<double[][]>? alongsideTimed, Action<int, int>? progress = null, long batchWeightBytes = BatchWeightBytes)
     {
         timing = timing.Validated();
         var medians = new double[models.Count];
@@ -55,13 +64,14 @@ public static class TimedBatch
                 for (var i = start; i < end; i++) sessions.Add(new TimedSession(models[i], timing));
                 var before = start * timing.Runs;
                 var count = sessions.Count;
-                var times = Rounds([.. sessions, .. alongside], timing, r => progress?.Invoke(before + r * count, total));
+                var times = Rounds([.. sessions, .. openAlongside()], timing, r => progress?.Invoke(before + r * count, total));
                 for (var i = 0; i < sessions.Count; i++)
                 {
                     medians[start + i] = Statistics.Median(times[i]);
                     batchOf[start + i] = alongsideTimes.Count;
                 }
                 alongsideTimes.Add(times[sessions.Count..]);
+                alongsideTimed?.Invoke(times[sessions.Count..]);
             }
             finally
             {

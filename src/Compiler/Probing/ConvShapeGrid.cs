@@ -33,17 +33,21 @@ public sealed record ConvShape(long InChannels, long OutChannels, int Kernel, lo
 /// <summary>
 /// The synthetic conv shapes `probe` times for the shape-aware conv efficiency (<see cref="ConvEfficiencyFit"/>): a
 /// regular grid over output sizes 7…112, 1×1 and 3×3 kernels and channel counts 64…2048, not the layers of any
-/// one model. Each shape is timed as a chain of <see cref="LongChain"/> convs and as a single conv: the
-/// difference over <see cref="LongChain"/> − 1 is one conv as it runs inside a network — without the layout
-/// reorders ONNX Runtime puts at a model's input and output (NCHW ↔ NCHWc on x64) and without the session's fixed
-/// cost, both of which a single-conv model pays once. Shapes over <see cref="MaxFlops"/> per conv are left out
-/// so the probe stays quick on one thread.
+/// one model. Each shape is timed as the middle conv (<see cref="TimedConv"/>) of a chain of <see cref="LongChain"/>
+/// convs, by ONNX Runtime's profiler (<see cref="NodeProfile"/>): one conv as it runs inside a network — its input
+/// just written by a conv, its output read by one — without the layout reorders ONNX Runtime puts at a model's
+/// input and output (NCHW ↔ NCHWc on x64) and without the session's fixed cost. (Before, the chain less a single
+/// conv, over two: a difference of two medians, whose noise moved a cell by up to 10% between probes.) Shapes over
+/// <see cref="MaxFlops"/> per conv are left out so the probe stays quick on one thread.
 /// </summary>
 public static class ConvShapeGrid
 {
     public const double MaxFlops = 1.9e9;
 
     public const int LongChain = 3;
+
+    /// <summary>Which conv of a chain the profiler's time is read from: the middle one.</summary>
+    public const int TimedConv = 1;
 
     public static readonly IReadOnlyList<long> Sizes = [7, 14, 28, 56, 112];
 

@@ -14,6 +14,9 @@ namespace OnnxCoDesign.Compiler.Probing;
 /// <summary>One timed probe: what it ran, its work by the cost conventions, its median and fastest seconds (null when ORT refused it).</summary>
 public sealed record ProbeMeasurement(string Name, string OpType, double Flops, double Bytes, double? Seconds, double? Fastest = null, string? Failure = null)
 {
+    /// <summary>For a profiled conv (<see cref="ProbeItem.ProfiledConv"/>): that conv's own median seconds by ONNX Runtime's profiler.</summary>
+    public double? NodeSeconds { get; init; }
+
     public double? FlopsPerSecond => Seconds is { } s && s > 0 ? Flops / s : null;
 }
 
@@ -69,24 +72,26 @@ public static class HostProbe
     {
         const long n = 1024;
         var gemmFlops = 2.0 * n * n * n;
-        var probes = new List<(string Name, string Op, ModelProto Model, double? Flops)>
+        var probes = new List<(string Name, string Op, ModelProto Model, double? Flops, int? Profiled)>
         {
-            ("Add chain x1", "Add", ProbeModels.AddChain(1), null),
-            ($"Add chain x{ChainNodes + 1}", "Add", ProbeModels.AddChain(ChainNodes + 1), null),
-            ("MatMul 1024x1024x1024 fp32", "MatMul", ProbeModels.MatMul(n, n, n), gemmFlops),
-            ("Conv 1x256x56x56 * 256x256x3x3", "Conv", ProbeModels.Conv(256, 56, new ConvSpec(256, 3)), null),
-            ("MatMul 1024x1024x1024 fp16", "MatMul", ProbeModels.MatMul(n, n, n, ElementType.Float16), gemmFlops),
-            ("MatMulInteger 1024x1024x1024 uint8*int8", "MatMulInteger", ProbeModels.MatMulInteger(n, n, n), gemmFlops),
+            ("Add chain x1", "Add", ProbeModels.AddChain(1), null, null),
+            ($"Add chain x{ChainNodes + 1}", "Add", ProbeModels.AddChain(ChainNodes + 1), null, null),
+            ("MatMul 1024x1024x1024 fp32", "MatMul", ProbeModels.MatMul(n, n, n), gemmFlops, null),
+            ("Conv 1x256x56x56 * 256x256x3x3", "Conv", ProbeModels.Conv(256, 56, new ConvSpec(256, 3)), null, null),
+            ("MatMul 1024x1024x1024 fp16", "MatMul", ProbeModels.MatMul(n, n, n, ElementType.Float16), gemmFlops, null),
+            ("MatMulInteger 1024x1024x1024 uint8*int8", "MatMulInteger", ProbeModels.MatMulInteger(n, n, n), gemmFlops, null),
         };
         var operatorProbes = options.Fit ? OperatorProbes().ToList() : [];
-        probes.AddRange(operatorProbes.Select(p => (p.Name, p.OpType, p.Model, (double?)null)));
+        probes.AddRange(operatorProbes.Select(p => (p.Name, p.OpType, p.Model, (double?)null, (int?)null)));
         var grid = options.Fit ? ConvShapeGrid.Shapes : [];
         foreach (var c in grid)
         {
-            probes.Add((c.Name(1), "Conv", c.Chain(1), null));
-            probes.Add((c.Name(ConvShapeGrid.LongChain), "Conv", c.Chain(ConvShapeGrid.LongChain), null));
+            probes.Add((c.Name(ConvShapeGrid.LongChain), "Conv", c.Chain(ConvShapeGrid.LongChain), null, ConvShapeGrid.TimedConv));
         }
-        return new ProbeSet(probes, operatorProbes.Count, grid);
+        var profiled = options.Fit
+            ? ProfiledConvShape.Shapes.Where(c => c.Class != ConvEfficiencyCurve.Thin || HostNchwcBlock() > 0).ToList()
+            : [];
+        return new ProbeSet(probes, operatorProbes.Count, grid, profiled);
     }
 
     /// <summary>The DRAM copy's bandwidth (bytes read + written per second) and the median seconds of one copy, at the options' threads.</summary>
@@ -113,9 +118,14 @@ public static class HostProbe
         var overhead = Math.Max(0, ((many.Seconds ?? throw Failed(many)) - (one.Seconds ?? throw Failed(one))) / ChainNodes);
         var gemmRate = gemm.FlopsPerSecond ?? throw Failed(gemm);
         var convRate = conv.FlopsPerSecond ?? throw Failed(conv);
+        // A profiled conv's own time carries no launch; the fits take the overhead off every time, so it is added here.
         var chains = measurements.Skip(ProbeSet.ReferenceCount + operatorCount).ToList();
-        var perConv = grid.Select((c, i) => (Shape: c, Seconds: PerConv(chains[2 * i], chains[2 * i + 1]))).Where(x => x.Seconds is not null)
+        var perConv = grid.Select((c, i) => (Shape: c, Seconds: chains[i].NodeSeconds is { } t && t > 0 ? t + overhead : (double?)null)).Where(x => x.Seconds is not null)
             .Select(x => (x.Shape, x.Seconds!.Value)).ToList();
+        var profiledConvs = set.Profiled.Select((c, i) => (Shape: c, M: measurements[set.Items.Count - set.Profiled.Count + i]))
+            .Where(x => x.M.NodeSeconds is > 0)
+            .Select(x => new ConvTiming(x.Shape.Class, x.Shape.OutputPixels, x.Shape.Flops, x.M.NodeSeconds!.Value + overhead)).ToList();
+        var convTimings = perConv.Select(c => new ConvTiming(c.Shape.KernelClass, c.Shape.OutputPixels, c.Shape.Flops, c.Value)).Concat(profiledConvs).ToList();
         var gridRates = ConvEfficiencyFit.Rates(perConv, overhead);
         var gridBest = gridRates.Count == 0 ? default : gridRates.MaxBy(r => r.Rate);
         var peak32 = OperatorEfficiencyFit.Significant(Math.Max(Math.Max(gemmRate, convRate), gridBest.Rate), 4);
@@ -170,7 +180,7 @@ public static class HostProbe
         {
             MemoryBandwidth = stream,
             OperatorEfficiency = efficiency.Count > 0 ? efficiency : DeviceProfile.NoOperatorEfficiency,
-            ConvEfficiency = ConvEfficiencyFit.Fit(perConv, peak32, overhead),
+            ConvEfficiency = ConvEfficiencyFit.Fit(convTimings, peak32, overhead),
             Sources =
             [
                 .. common,
@@ -178,7 +188,8 @@ public static class HostProbe
                 .. tail,
                 "operatorEfficiency: per op type, the probes' FLOPs / (fp32 peak x (median time - node overhead)), from single-op models of common CNN ops at common CNN sizes: " +
                     string.Join("; ", ops.Select(p => S($"{p.Name} {p.Seconds!.Value * 1e3:0.###} ms"))),
-                S($"convEfficiency: per kernel class (1x1, kxk) and output size, FLOPs / (fp32 peak x (time - node overhead)) of a grid of {grid.Count} synthetic stride-1 conv shapes (output {string.Join(", ", ConvShapeGrid.Sizes.Select(x => $"{x}x{x}"))}; 64 to 2048 channels), each timed as a chain of {ConvShapeGrid.LongChain} convs less a single conv, over {ConvShapeGrid.LongChain - 1}: a conv as it runs inside a network, without the model's input and output layout reorders"),
+                S($"convEfficiency: per class (1x1, kxk, {ConvEfficiencyCurve.Strided}, {ConvEfficiencyCurve.Thin}) and output size, FLOPs / (fp32 peak x (time - node overhead)) of a grid of {grid.Count} synthetic stride-1 conv shapes (output {string.Join(", ", ConvShapeGrid.Sizes.Select(x => $"{x}x{x}"))}; 64 to 2048 channels), each the middle conv of a chain of {ConvShapeGrid.LongChain} timed by ONNX Runtime's profiler: a conv as it runs inside a network, without the model's input and output layout reorders and the session's fixed cost")
+                    + (set.Profiled.Count == 0 ? "" : S($"; {ConvEfficiencyCurve.Strided} and {ConvEfficiencyCurve.Thin}: {set.Profiled.Count} convs timed by ONNX Runtime's profiler inside small models (3x3 stride-2 convs after a 1x1 conv that writes their input; 3x3 stride-2 stems on 3 channels followed by two 3x3 convs), FLOPs / (fp32 peak x the conv's own median time)")),
             ],
         };
         return new ProbeResult(fitted, plain, measurements, warnings);
@@ -202,14 +213,6 @@ public static class HostProbe
         yield return ("GlobalAveragePool 1x2048x7x7", "GlobalAveragePool", ProbeModels.Unary("GlobalAveragePool", 2048, 7));
         yield return ("Gemm 1x2048 * 1000x2048", "Gemm", ProbeModels.Gemm(2048, 1000));
     }
-
-    /// <summary>
-    /// One conv of a chain: (long chain − single conv) / (LongChain − 1), from the medians as every other figure (measure
-    /// compares medians too; the fastest runs made every conv some 5 % faster than a part's median shows); null when
-    /// either failed or the difference is not positive.
-    /// </summary>
-    private static double? PerConv(ProbeMeasurement single, ProbeMeasurement chain) =>
-        single.Seconds is { } a && chain.Seconds is { } b && b > a ? (b - a) / (ConvShapeGrid.LongChain - 1) : null;
 
     /// <summary>
     /// A reduced precision's peak: its measured GEMM rate where that beats the fp32 peak by more than 10 %,

@@ -6,29 +6,43 @@ using OnnxCoDesign.Passes.Shapes;
 
 namespace OnnxCoDesign.Compiler.Probing;
 
-/// <summary>One probe model: what it runs and its work by the cost conventions (the numbers RooflineTime sees).</summary>
-public sealed record ProbeItem(string Name, string OpType, ModelProto Model, double Flops, double Bytes);
+/// <summary>
+/// One probe model: what it runs and its work by the cost conventions (the numbers RooflineTime sees); for a
+/// <see cref="ProfiledConvShape"/>, which conv ONNX Runtime's profiler times by itself (<see cref="ProfiledConv"/>) and
+/// that conv's FLOPs.
+/// </summary>
+public sealed record ProbeItem(string Name, string OpType, ModelProto Model, double Flops, double Bytes)
+{
+    public int? ProfiledConv { get; init; }
+}
 
 /// <summary>
 /// The models one probe times, in the order <see cref="HostProbe.Profile"/> reads their measurements: the six
 /// reference probes (Add chains, fp32 MatMul and Conv, fp16 MatMul, MatMulInteger), then
-/// <see cref="OperatorCount"/> single-op probes, then a single conv and a chain for each shape of
-/// <see cref="Grid"/>.
+/// <see cref="OperatorCount"/> single-op probes, then a chain for each shape of <see cref="Grid"/> (its middle conv
+/// profiled), then one model for each of <see cref="Profiled"/>.
 /// </summary>
 public sealed class ProbeSet
 {
     public const int ReferenceCount = 6;
 
-    public ProbeSet(IReadOnlyList<(string Name, string OpType, ModelProto Model, double? Flops)> probes, int operatorCount, IReadOnlyList<ConvShape> grid)
+    /// <param name="probes">Each probe, with the FLOPs to credit it where the cost model's are not wanted, and the conv ONNX
+    /// Runtime's profiler times by itself, where one is.</param>
+    public ProbeSet(IReadOnlyList<(string Name, string OpType, ModelProto Model, double? Flops, int? Profiled)> probes, int operatorCount, IReadOnlyList<ConvShape> grid,
+        IReadOnlyList<ProfiledConvShape>? profiled = null)
     {
+        Profiled = profiled ?? [];
         Items = probes.Select(p =>
         {
             var (flops, bytes) = Work(p.Model);
-            return new ProbeItem(p.Name, p.OpType, p.Model, p.Flops ?? flops, bytes);
-        }).ToList();
+            return new ProbeItem(p.Name, p.OpType, p.Model, p.Flops ?? flops, bytes) { ProfiledConv = p.Profiled };
+        }).Concat(Profiled.Select(c => new ProbeItem(c.Name, "Conv", c.Model(), c.Flops, 0) { ProfiledConv = c.TimedConv })).ToList();
         OperatorCount = operatorCount;
         Grid = grid;
     }
+
+    /// <summary>The convs timed by ONNX Runtime's profiler inside small models (the last items).</summary>
+    public IReadOnlyList<ProfiledConvShape> Profiled { get; }
 
     public IReadOnlyList<ProbeItem> Items { get; }
 

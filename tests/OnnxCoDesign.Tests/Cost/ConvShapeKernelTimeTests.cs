@@ -49,7 +49,8 @@ public sealed class ConvShapeKernelTimeTests
     public void AConvKernelCarriesItsGemmShape()
     {
         var strided = ConvKernel(64, 56, new ConvSpec(128, 3, 2));
-        Assert.Equal(new ConvGeometry(28 * 28, 128, 64 * 9, 9, 1), strided.Geometry);
+        Assert.Equal(new ConvGeometry(28 * 28, 128, 64 * 9, 9, 1) { Stride = 2 }, strided.Geometry);
+        Assert.Equal(64, strided.Geometry!.InChannelsPerGroup);
         var depthwise = ConvKernel(64, 14, new ConvSpec(64, 3, Groups: 64));
         Assert.Equal(new ConvGeometry(14 * 14, 64, 9, 9, 64), depthwise.Geometry);
         var gemm = Assert.Single(ModelAnalysis.Run(LoadedModel.InMemory(ProbeModels.Gemm(256, 10)), "gemm", ShapeBindings.Empty)

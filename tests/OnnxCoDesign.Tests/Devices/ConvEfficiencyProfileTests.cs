@@ -64,6 +64,41 @@ public sealed class ConvEfficiencyProfileTests : IDisposable
         Assert.Equal(expected, d.ConvEfficiency.At(Conv(pixels, area))!.Value, 12);
     }
 
+    private const string FourClasses = "\"convEfficiency\": { \"kxk\": [[49, 0.8]], \"1x1\": [[49, 0.7]], \"kxk-strided\": [[49, 0.6]], \"thin\": [[49, 0.3]] }";
+
+    [Fact]
+    public void StridedAndThinConvsReadTheirOwnClassesWhereTheProfileHasThem()
+    {
+        var d = DeviceCatalog.Resolve(_dir.WriteText("four.json", "{ " + Base + ", " + FourClasses + " }"));
+        Assert.Equal(["1x1", "kxk", "kxk-strided", "thin"], d.ConvEfficiency.Points.Keys);
+        var stem = new ConvGeometry(49, 48, 3 * 9, 9, 1) { Stride = 2 };      // 3 input channels, K = 27
+        var bigStem = new ConvGeometry(49, 64, 3 * 49, 49, 1) { Stride = 2 }; // 7×7: K = 147, not thin
+        var down = new ConvGeometry(49, 64, 64 * 9, 9, 1) { Stride = 2 };
+        var down1x1 = new ConvGeometry(49, 64, 64, 1, 1) { Stride = 2 };
+        Assert.Equal(0.3, d.ConvEfficiency.At(stem, nchwcBlock: 16));
+        Assert.Equal(0.6, d.ConvEfficiency.At(stem, nchwcBlock: 0));       // no NCHWc block: no thin conv
+        Assert.Equal(0.6, d.ConvEfficiency.At(stem with { OutChannels = 40 }, nchwcBlock: 16)); // not blocked: not thin
+        Assert.Equal(0.6, d.ConvEfficiency.At(bigStem, nchwcBlock: 16));
+        Assert.Equal(0.6, d.ConvEfficiency.At(down, nchwcBlock: 16));
+        Assert.Equal(0.7, d.ConvEfficiency.At(down1x1, nchwcBlock: 16));   // a strided 1×1 stays a 1×1
+        Assert.Equal(0.8, d.ConvEfficiency.At(down with { Stride = 1 }, nchwcBlock: 16));
+        // The profile passes its own block: a kernel of the stem reads thin only where the profile has a block.
+        var kernel = new Kernel(0, "c", KernelKind.Contraction, "Conv", ["c"], 1000, 10, 10) { Geometry = stem };
+        Assert.Equal(0.6, d.ComputeEfficiencyFor(kernel));
+        Assert.Equal(0.3, (d with { NchwcBlock = 16 }).ComputeEfficiencyFor(kernel));
+
+        var back = DeviceProfileJson.ParseText(DeviceProfileJson.WriteText(d), "back.json");
+        Assert.Equal(d.ConvEfficiency, back.ConvEfficiency);
+    }
+
+    [Fact]
+    public void AStridedOrThinConvWhoseClassHasNoPointsReadsItsKernelClass()
+    {
+        var d = DeviceCatalog.Resolve(_dir.WriteText("curve.json", "{ " + Base + ", " + Curve + " }"));
+        var stem = new ConvGeometry(49, 48, 3 * 9, 9, 1) { Stride = 2 };
+        Assert.Equal(0.5, d.ConvEfficiency.At(stem, nchwcBlock: 16)); // kxk's first point, as before the classes
+    }
+
     [Fact]
     public void GroupedConvsAndClassesWithoutPointsKeepTheOpTypesEfficiency()
     {

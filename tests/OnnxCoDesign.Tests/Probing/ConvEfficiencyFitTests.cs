@@ -55,7 +55,7 @@ public sealed class ConvEfficiencyFitTests
         var curve = ConvEfficiencyFit.Fit([(fast, fast.Flops / (2 * Peak)), (slow, 1e3), (untimed, 0)], Peak, Overhead);
         Assert.Equal([ConvEfficiencyCurve.Spatial], curve.Points.Keys);
         Assert.Equal([new(196, 1.0), new(784, OperatorEfficiencyFit.Floor)], curve.Points[ConvEfficiencyCurve.Spatial]);
-        Assert.True(ConvEfficiencyFit.Fit([], Peak, Overhead).IsEmpty);
+        Assert.True(ConvEfficiencyFit.Fit(Array.Empty<ConvTiming>(), Peak, Overhead).IsEmpty);
     }
 
     [Fact]
@@ -68,5 +68,34 @@ public sealed class ConvEfficiencyFitTests
         {
             Assert.Equal(ConvShapeGrid.Sizes, ConvShapeGrid.Shapes.Where(s => s.KernelClass == cls).Select(s => s.Size).Distinct().Order());
         }
+    }
+
+    [Fact]
+    public void ProfiledStridedAndThinConvsMakeCellsOfTheirOwnClasses()
+    {
+        // Each conv's own time plus the launch overhead, as the probe hands them over; the overhead comes off again.
+        var timings = new[]
+        {
+            new ConvTiming(ConvEfficiencyCurve.Strided, 196, 4e8, 4e8 / (0.5 * Peak) + Overhead),
+            new ConvTiming(ConvEfficiencyCurve.Strided, 196, 2e8, 2e8 / (0.8 * Peak) + Overhead),
+            new ConvTiming(ConvEfficiencyCurve.Thin, 12544, 3e7, 3e7 / (0.4 * Peak) + Overhead),
+        };
+        var curve = ConvEfficiencyFit.Fit(timings, Peak, Overhead);
+        Assert.Equal([ConvEfficiencyCurve.Strided, ConvEfficiencyCurve.Thin], curve.Points.Keys);
+        // Pooled by FLOPs: 6e8 / (4e8 / 0.5 + 2e8 / 0.8) of the peak.
+        Assert.Equal([new(196, OperatorEfficiencyFit.Round(6e8 / (4e8 / 0.5 + 2e8 / 0.8)))], curve.Points[ConvEfficiencyCurve.Strided]);
+        Assert.Equal([new(12544, 0.4)], curve.Points[ConvEfficiencyCurve.Thin]);
+    }
+
+    [Fact]
+    public void TheProfiledShapesAreNoLayerOfTheMeasuredModelsAndStayQuick()
+    {
+        Assert.Contains(ProfiledConvShape.Shapes, s => s.Class == ConvEfficiencyCurve.Thin);
+        Assert.Contains(ProfiledConvShape.Shapes, s => s.Class == ConvEfficiencyCurve.Strided);
+        // RepVGG-A0's stem is 3->48 at 112x112 and its downsampling convs 48->48, 48->96, 96->192, 192->1280; ResNet-50's
+        // 3x3 stride-2 convs are 128->128, 256->256, 512->512.
+        var layers = new (long In, long Out, long Size)[] { (3, 48, 112), (48, 48, 56), (48, 96, 28), (96, 192, 14), (192, 1280, 7), (128, 128, 28), (256, 256, 14), (512, 512, 7) };
+        Assert.DoesNotContain(ProfiledConvShape.Shapes, s => layers.Contains((s.InChannels, s.OutChannels, s.OutSize)));
+        Assert.All(ProfiledConvShape.Shapes, s => Assert.True(s.Flops <= ConvShapeGrid.MaxFlops));
     }
 }

@@ -39,6 +39,13 @@ public sealed record Kernel(int Index, string Name, KernelKind Kind, string OpTy
 
 /// <summary>
 /// A conv as the GEMM it lowers to: <see cref="OutputPixels"/> = batch · output spatial size (M),
-/// <see cref="OutChannels"/> (N), <see cref="Reduction"/> = in channels / groups · kernel area (K).
+/// <see cref="OutChannels"/> (N), <see cref="Reduction"/> = in channels / groups · kernel area (K); and
+/// <see cref="Stride"/>, the largest of its strides.
 /// </summary>
-public sealed record ConvGeometry(long OutputPixels, long OutChannels, long Reduction, long KernelArea, long Groups);
+public sealed record ConvGeometry(long OutputPixels, long OutChannels, long Reduction, long KernelArea, long Groups)
+{
+    public long Stride { get; init; } = 1;
+
+    /// <summary>Input channels per group: K over the kernel area.</summary>
+    public long InChannelsPerGroup => KernelArea > 0 ? Reduction / KernelArea : 0;
+}

@@ -208,7 +208,8 @@ public sealed class KernelGrouping
         var (yd, wd) = (y.Dims!, w.Dims!);
         var pixels = yd[0] * yd.Skip(2).Aggregate(1L, (a, d) => a * d);
         var area = wd.Skip(2).Aggregate(1L, (a, d) => a * d);
-        return new ConvGeometry(pixels, yd[1], wd[1] * area, area, groups);
+        var strides = conv.Proto.Attribute.FirstOrDefault(a => a.Name == "strides")?.Ints;
+        return new ConvGeometry(pixels, yd[1], wd[1] * area, area, groups) { Stride = strides is { Count: > 0 } ? strides.Max() : 1 };
     }
 
     private static IReadOnlyList<string> Ordered(IReadOnlyList<GraphNode> members) =>
