@@ -251,7 +251,7 @@ public static partial class DeviceProfileJson
     private static ConvEfficiencyCurve ConvEfficiency(Dictionary<string, JsonElement> f, string label, string? file)
     {
         if (!f.TryGetValue(ConvEfficiencyKey, out var v)) return ConvEfficiencyCurve.None;
-        const string shape = "an object of conv kernel class (1x1, kxk) → [[output pixels, efficiency], …]";
+        var shape = $"an object of conv class ({string.Join(", ", ConvEfficiencyCurve.Classes)}) → [[output pixels, efficiency], …]";
         if (v.ValueKind != JsonValueKind.Object) throw Malformed($"{label}: '{ConvEfficiencyKey}' must be {shape}", file);
         var map = new Dictionary<string, IReadOnlyList<ConvEfficiencyPoint>>(StringComparer.Ordinal);
         foreach (var c in v.EnumerateObject())
