@@ -56,7 +56,7 @@ public static class HostTiming
 {
     /// <param name="batchWeightBytes">Weights a batch of parts may hold at most (<see cref="TimedBatch.BatchWeightBytes"/>).</param>
     public static HostTimed Time(IReadOnlyList<LoadedModel> models, HostSource host, TimingOptions timing, Action<string, int, int>? progress = null,
-        long batchWeightBytes = TimedBatch.BatchWeightBytes)
+        long? batchWeightBytes = null)
     {
         timing = timing.Validated();
         if (host.Profile is { } given)

@@ -17,7 +17,16 @@ namespace OnnxCoDesign.Compiler.Measurement;
 /// </summary>
 public static class TimedBatch
 {
-    public const long BatchWeightBytes = 768L << 20;
+    /// <summary>The smallest batch limit, whatever the machine's memory.</summary>
+    public const long MinBatchWeightBytes = 768L << 20;
+
+    /// <summary>
+    /// Weights a batch holds at most: an eighth of the memory this process may use (ONNX Runtime keeps about two to
+    /// three times a model's weights per session: its copy and the packed ones), at least <see cref="MinBatchWeightBytes"/>.
+    /// One batch times every part in the same rounds (and beside one probe); a ResNet-50 sweep, 1.5 GB of weights
+    /// over its 30 parts, is one batch on a 24 GiB machine.
+    /// </summary>
+    public static long BatchWeightBytes => Math.Max(MinBatchWeightBytes, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8);
 
     /// <param name="progress">Called with (timed runs done, timed runs in all) as rounds finish; null for none.</param>
     /// <returns>The median seconds of each model, in the order given.</returns>
@@ -29,7 +38,7 @@ public static class TimedBatch
     /// as every batch of models, after them in each round.
     /// </summary>
     public static TimedBatches Times(IReadOnlyList<LoadedModel> models, TimingOptions timing, IReadOnlyList<TimedSession> alongside, Action<int, int>? progress = null,
-        long batchWeightBytes = BatchWeightBytes) =>
+        long? batchWeightBytes = null) =>
         Times(models, timing, () => alongside, null, progress, batchWeightBytes);
 
     /// <summary>
@@ -38,10 +47,11 @@ public static class TimedBatch
     /// (<paramref name="alongsideTimed"/>) when the batch is done.
     /// </summary>
     /// <param name="progress">Called with (timed runs of the models done, in all) as rounds finish; null for none.</param>
-    /// <param name="batchWeightBytes">Weights a batch may hold at most (a model over it is a batch of its own).</param>
+    /// <param name="batchWeightBytes">Weights a batch may hold at most (a model over it is a batch of its own); null: <see cref="BatchWeightBytes"/>.</param>
     public static TimedBatches Times(IReadOnlyList<LoadedModel> models, TimingOptions timing, Func<IReadOnlyList<TimedSession>> openAlongside,
-        Action<double[][]>? alongsideTimed, Action<int, int>? progress = null, long batchWeightBytes = BatchWeightBytes)
+        Action<double[][]>? alongsideTimed, Action<int, int>? progress = null, long? batchWeightBytes = null)
     {
+        var limit = batchWeightBytes ?? BatchWeightBytes;
         timing = timing.Validated();
         var medians = new double[models.Count];
         var batchOf = new int[models.Count];
@@ -56,7 +66,7 @@ public static class TimedBatch
             {
                 weights += WeightBytes(models[end].Model);
                 end++;
-            } while (end < models.Count && weights + WeightBytes(models[end].Model) <= batchWeightBytes);
+            } while (end < models.Count && weights + WeightBytes(models[end].Model) <= limit);
 
             var sessions = new List<TimedSession>();
             try
