@@ -18,7 +18,6 @@ public sealed class ProbeSessions : IDisposable
     private readonly List<TimedSession> _sessions = [];
     private readonly Dictionary<int, string> _failures = [];
     private readonly TimingOptions _timing;
-    private readonly List<string> _profiles = [];
     private DirectoryInfo? _profileFolder;
 
     public ProbeSessions(ProbeSet set, TimingOptions timing)
@@ -79,7 +78,6 @@ public sealed class ProbeSessions : IDisposable
     private double? NodeSeconds(TimedSession session, int conv)
     {
         var file = session.EndProfiling();
-        _profiles.Add(file);
         return NodeProfile.MedianSeconds(file, "Conv", conv, _timing.Warmup);
     }
 
@@ -94,7 +92,6 @@ public sealed class ProbeSessions : IDisposable
             foreach (var file in folder.EnumerateFiles("probe*.json")) file.Delete();
             if (!folder.EnumerateFileSystemInfos().Any()) folder.Delete();
         }
-        _profiles.Clear();
         _profileFolder = null;
     }
 }
