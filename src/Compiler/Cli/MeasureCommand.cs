@@ -3,7 +3,6 @@ using McMaster.Extensions.CommandLineUtils;
 using OnnxCoDesign.Compiler.Devices;
 using OnnxCoDesign.Compiler.Measurement;
 using OnnxCoDesign.Compiler.Pipeline;
-using OnnxCoDesign.Compiler.Probing;
 using OnnxCoDesign.Passes.Loading;
 using OnnxCoDesign.Passes.Shapes;
 
