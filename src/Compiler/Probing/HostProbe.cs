@@ -14,8 +14,14 @@ namespace OnnxCoDesign.Compiler.Probing;
 /// <summary>One timed probe: what it ran, its work by the cost conventions, its median and fastest seconds (null when ORT refused it).</summary>
 public sealed record ProbeMeasurement(string Name, string OpType, double Flops, double Bytes, double? Seconds, double? Fastest = null, string? Failure = null)
 {
-    /// <summary>For a profiled conv (<see cref="ProbeItem.ProfiledConv"/>): that conv's own median seconds by ONNX Runtime's profiler.</summary>
+    /// <summary>For a probe with a profiled node (<see cref="ProbeItem.ProfiledNode"/>): that node's own median seconds by ONNX Runtime's profiler.</summary>
     public double? NodeSeconds { get; init; }
+
+    /// <summary>
+    /// The seconds a fit explains with the node overhead included: the profiled node's own time plus that overhead (the
+    /// profiler's time carries no launch), else the whole run's median.
+    /// </summary>
+    public double? FitSeconds(double overhead) => NodeSeconds is > 0 and var t ? t + overhead : Seconds;
 
     public double? FlopsPerSecond => Seconds is { } s && s > 0 ? Flops / s : null;
 }
@@ -37,7 +43,7 @@ public sealed record ProbeResult(DeviceProfile Profile, DeviceProfile Plain, IRe
 /// <item>node overhead: the time per node of a chain of tiny Adds (a 201-node chain less a 1-node one, over 200);</item>
 /// <item>memory bandwidth, plain: a 256 MB managed copy over every core, bytes read + written per second (DRAM);</item>
 /// <item>fitted (the default): single-op models of common CNN ops at common CNN sizes give a compute efficiency
-/// per op type (<see cref="OperatorEfficiencyFit"/>), and the streaming ones (Relu, Add, Mul) the bandwidth
+/// per op type (<see cref="OperatorEfficiencyFit"/>, from each op's own time by ONNX Runtime's profiler), and the streaming ones (Relu, Add, Mul) the bandwidth
 /// ORT attains on activation-sized tensors, which is the memoryGBps written: on a CPU with a large last-level
 /// cache a CNN's activations live there, so the DRAM copy over-predicts every memory-bound node.</item>
 /// </list>
@@ -82,7 +88,10 @@ public static class HostProbe
             ("MatMulInteger 1024x1024x1024 uint8*int8", "MatMulInteger", ProbeModels.MatMulInteger(n, n, n), gemmFlops, null),
         };
         var operatorProbes = options.Fit ? OperatorProbes().ToList() : [];
-        probes.AddRange(operatorProbes.Select(p => (p.Name, p.OpType, p.Model, (double?)null, (int?)null)));
+        // Each single-op probe's op is timed by ONNX Runtime's profiler: in a model of one op, ORT puts layout reorders
+        // around an op it runs blocked (NCHWc: Conv, MaxPool, GlobalAveragePool), which the kernel model costs as
+        // kernels of their own (LayoutReorders); inside a network the op runs without them.
+        probes.AddRange(operatorProbes.Select(p => (p.Name, p.OpType, p.Model, (double?)null, (int?)0)));
         var grid = options.Fit ? ConvShapeGrid.Shapes : [];
         foreach (var c in grid)
         {
@@ -172,7 +181,8 @@ public static class HostProbe
 
         // The fits: every probe of a kind of op, the big conv of the peak included.
         var ops = measurements.Skip(ProbeSet.ReferenceCount).Take(operatorCount).Prepend(conv).Where(m => m.Seconds is not null).ToList();
-        var efficiency = OperatorEfficiencyFit.Fit(ops.Select(p => (p.OpType, p.Flops, p.Seconds!.Value)), peak32, overhead);
+        var efficiency = OperatorEfficiencyFit.Fit(ops.Select(p => (p.OpType, p.Flops, p.FitSeconds(overhead)!.Value)), peak32, overhead);
+        // The streaming ops run unblocked in a model of one op (no reorders around them): their whole run is the op.
         var streaming = ops.Where(m => StreamingOps.Contains(m.OpType)).ToList();
         var stream = streaming.Count == 0 ? copy
             : OperatorEfficiencyFit.Significant(streaming.Sum(m => m.Bytes) / streaming.Sum(m => Math.Max(m.Seconds!.Value - overhead, m.Seconds.Value / 2)), 4);
@@ -186,8 +196,10 @@ public static class HostProbe
                 .. common,
                 S($"memory {stream / 1e9:0.###} GB/s: what ONNX Runtime attained streaming CNN-sized activations ({string.Join(", ", streaming.Select(m => m.Name))}: bytes read + written / (time - node overhead)); in CNN inference activations stay in this CPU's caches, so this, not DRAM, bounds memory-bound nodes. The DRAM figure: {copySource}"),
                 .. tail,
-                "operatorEfficiency: per op type, the probes' FLOPs / (fp32 peak x (median time - node overhead)), from single-op models of common CNN ops at common CNN sizes: " +
-                    string.Join("; ", ops.Select(p => S($"{p.Name} {p.Seconds!.Value * 1e3:0.###} ms"))),
+                "operatorEfficiency: per op type, the probes' FLOPs / (fp32 peak x the op's own median time), from single-op models of common CNN ops at common CNN sizes, each op timed by ONNX Runtime's profiler (without the layout reorders ORT puts around a blocked op in a model of one op, which the kernel model costs on their own; the 3x3 Conv of the peak: its whole run less the node overhead): " +
+                    string.Join("; ", ops.Select(p => p.NodeSeconds is > 0
+                        ? S($"{p.Name} {p.NodeSeconds.Value * 1e3:0.###} ms (whole run {p.Seconds!.Value * 1e3:0.###} ms)")
+                        : S($"{p.Name} {p.Seconds!.Value * 1e3:0.###} ms"))),
                 S($"convEfficiency: per class (1x1, kxk, {ConvEfficiencyCurve.Strided}, {ConvEfficiencyCurve.Thin}) and output size, FLOPs / (fp32 peak x (time - node overhead)) of a grid of {grid.Count} synthetic stride-1 conv shapes (output {string.Join(", ", ConvShapeGrid.Sizes.Select(x => $"{x}x{x}"))}; 64 to 2048 channels), each the middle conv of a chain of {ConvShapeGrid.LongChain} timed by ONNX Runtime's profiler: a conv as it runs inside a network, without the model's input and output layout reorders and the session's fixed cost")
                     + (set.Profiled.Count == 0 ? "" : S($"; {ConvEfficiencyCurve.Strided} and {ConvEfficiencyCurve.Thin}: {set.Profiled.Count} convs timed by ONNX Runtime's profiler inside small models (3x3 stride-2 convs after a 1x1 conv that writes their input; 3x3 stride-2 stems on 3 channels followed by two 3x3 convs), FLOPs / (fp32 peak x the conv's own median time)")),
             ],

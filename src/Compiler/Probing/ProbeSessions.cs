@@ -7,8 +7,8 @@ namespace OnnxCoDesign.Compiler.Probing;
 /// <summary>
 /// A probe's models loaded for timing: one <see cref="TimedSession"/> per probe ORT accepts (a model it refuses is
 /// recorded as failed, not fatal), to be run in <see cref="TimedBatch.Rounds"/> alone (probe) or beside the
-/// parts measure times (so the profile and the parts see the same host). A profiled conv's session writes ONNX
-/// Runtime's profile into a temporary folder this class makes, reads it in <see cref="Measurements"/> and deletes
+/// parts measure times (so the profile and the parts see the same host). A session with a profiled node
+/// (<see cref="ProbeItem.ProfiledNode"/>) writes ONNX Runtime's profile into a temporary folder this class makes, reads it in <see cref="Measurements"/> and deletes
 /// it, with the folder, when disposed; a session's profiling ends with its first <see cref="Measurements"/>.
 /// </summary>
 public sealed class ProbeSessions : IDisposable
@@ -31,7 +31,7 @@ public sealed class ProbeSessions : IDisposable
                 try
                 {
                     string? prefix = null;
-                    if (set.Items[i].ProfiledConv is not null)
+                    if (set.Items[i].ProfiledNode is not null)
                     {
                         _profileFolder ??= Directory.CreateTempSubdirectory("codesign-probe-");
                         prefix = Path.Combine(_profileFolder.FullName, $"probe{i}");
@@ -52,7 +52,7 @@ public sealed class ProbeSessions : IDisposable
         }
     }
 
-    /// <summary>The temporary folder of the profiled convs' profiles (null when none is profiled, and after Dispose).</summary>
+    /// <summary>The temporary folder of the profiled sessions' profiles (null when none is profiled, and after Dispose).</summary>
     public string? ProfileFolder => _profileFolder?.FullName;
 
     /// <summary>The sessions to time, in the order <see cref="Measurements"/> expects their times.</summary>
@@ -69,16 +69,16 @@ public sealed class ProbeSessions : IDisposable
             var t = byIndex.GetValueOrDefault(i);
             return new ProbeMeasurement(p.Name, p.OpType, p.Flops, p.Bytes, t is null ? null : Statistics.Median(t), t?.Min(), _failures.GetValueOrDefault(i))
             {
-                NodeSeconds = p.ProfiledConv is { } conv && sessionOf.TryGetValue(i, out var session) ? NodeSeconds(session, conv) : null,
+                NodeSeconds = p.ProfiledNode is { } node && sessionOf.TryGetValue(i, out var session) ? NodeSeconds(session, p.OpType, node) : null,
             };
         }).ToList();
     }
 
-    /// <summary>The profiled conv's median over the session's runs after its warm-up (each round's untimed run included).</summary>
-    private double? NodeSeconds(TimedSession session, int conv)
+    /// <summary>The profiled node's median over the session's runs after its warm-up (each round's untimed run included).</summary>
+    private double? NodeSeconds(TimedSession session, string opType, int node)
     {
         var file = session.EndProfiling();
-        return NodeProfile.MedianSeconds(file, "Conv", conv, _timing.Warmup);
+        return NodeProfile.MedianSeconds(file, opType, node, _timing.Warmup);
     }
 
     public void Dispose()

@@ -7,13 +7,14 @@ using OnnxCoDesign.Passes.Shapes;
 namespace OnnxCoDesign.Compiler.Probing;
 
 /// <summary>
-/// One probe model: what it runs and its work by the cost conventions (the numbers RooflineTime sees); for a
-/// <see cref="ProfiledConvShape"/>, which conv ONNX Runtime's profiler times by itself (<see cref="ProfiledConv"/>) and
-/// that conv's FLOPs.
+/// One probe model: what it runs and its work by the cost conventions (the numbers RooflineTime sees); where ONNX
+/// Runtime's profiler times one node by itself, which (<see cref="ProfiledNode"/>): a single-op probe's op, a grid chain's
+/// middle conv, a <see cref="ProfiledConvShape"/>'s conv (and for that one, its conv's FLOPs).
 /// </summary>
 public sealed record ProbeItem(string Name, string OpType, ModelProto Model, double Flops, double Bytes)
 {
-    public int? ProfiledConv { get; init; }
+    /// <summary>The node ONNX Runtime's profiler times: the index, in execution order, among the model's nodes of <see cref="OpType"/>.</summary>
+    public int? ProfiledNode { get; init; }
 }
 
 /// <summary>
@@ -26,8 +27,8 @@ public sealed class ProbeSet
 {
     public const int ReferenceCount = 6;
 
-    /// <param name="probes">Each probe, with the FLOPs to credit it where the cost model's are not wanted, and the conv ONNX
-    /// Runtime's profiler times by itself, where one is.</param>
+    /// <param name="probes">Each probe, with the FLOPs to credit it where the cost model's are not wanted, and the node (of its
+    /// op type) ONNX Runtime's profiler times by itself, where one is.</param>
     public ProbeSet(IReadOnlyList<(string Name, string OpType, ModelProto Model, double? Flops, int? Profiled)> probes, int operatorCount, IReadOnlyList<ConvShape> grid,
         IReadOnlyList<ProfiledConvShape>? profiled = null)
     {
@@ -35,8 +36,8 @@ public sealed class ProbeSet
         Items = probes.Select(p =>
         {
             var (flops, bytes) = Work(p.Model);
-            return new ProbeItem(p.Name, p.OpType, p.Model, p.Flops ?? flops, bytes) { ProfiledConv = p.Profiled };
-        }).Concat(Profiled.Select(c => new ProbeItem(c.Name, "Conv", c.Model(), c.Flops, 0) { ProfiledConv = c.TimedConv })).ToList();
+            return new ProbeItem(p.Name, p.OpType, p.Model, p.Flops ?? flops, bytes) { ProfiledNode = p.Profiled };
+        }).Concat(Profiled.Select(c => new ProbeItem(c.Name, "Conv", c.Model(), c.Flops, 0) { ProfiledNode = c.TimedConv })).ToList();
         OperatorCount = operatorCount;
         Grid = grid;
     }

@@ -105,4 +105,24 @@ public sealed class LayoutReordersTests
         // Each is charged to a node of the subset: the reading conv in, the producer out.
         Assert.Equal([graph.Nodes[1].Name], LayoutReorders.Of(graph, shapes, [graph.Nodes[1]], 16)[0].Nodes);
     }
+
+    [Fact]
+    public void AReorderOfATensorTheSetComputesReadsItFromCacheAndOneOfItsInputsFromMemory()
+    {
+        var g = new OpGraph(13).Input("x", 1, 16, H, W).Input("skip", 1, 16, H, W).Weight("w", 16, 16, 3, 3).Weight("w2", 16, 16, 3, 3);
+        Conv(g, "x", "w", "c").Node("Add", ["c", "skip"], ["a"]);
+        Conv(g, "a", "w2", "y").Outputs("y");
+        var graph = new ModelGraph(g.WithGraphOutputs());
+        var shapes = ShapeInference.Run(graph);
+        // Whole: x is the model's input (memory); c, a and y are computed by the kernel just before their reorder (cache).
+        var whole = LayoutReorders.Of(graph, shapes, graph.Nodes, 16);
+        Assert.Equal(["ReorderInput(x)", "ReorderOutput(c)", "ReorderInput(a)", "ReorderOutput(y)"], Names(whole));
+        Assert.Equal([0, Act16, Act16, Act16], whole.Select(k => k.BytesFromCache));
+        Assert.Equal([2 * Act16, Act16, Act16, Act16], whole.Select(k => k.MemoryBytes));
+        Assert.All(whole, k => Assert.Equal(2 * Act16, k.Bytes)); // the traffic stays the tensor read and written
+        // The second conv alone: a arrives as its input, read from memory.
+        var second = LayoutReorders.Of(graph, shapes, [graph.Nodes[2]], 16);
+        Assert.Equal(["ReorderInput(a)", "ReorderOutput(y)"], Names(second));
+        Assert.Equal([0, Act16], second.Select(k => k.BytesFromCache));
+    }
 }

@@ -12,7 +12,7 @@ public sealed class ProbeProfileTests
     private static List<ProbeMeasurement> Measured(ProbeSet set, double gemmSeconds, double convSeconds)
     {
         var seconds = new[] { 1e-4, 1e-4 + HostProbe.ChainNodes * 5e-6, gemmSeconds, convSeconds, 4 * gemmSeconds, 2 * gemmSeconds };
-        return set.Items.Select((p, i) => new ProbeMeasurement(p.Name, p.OpType, p.Flops, p.Bytes, seconds[i], seconds[i])).ToList();
+        return set.Items.Take(ProbeSet.ReferenceCount).Select((p, i) => new ProbeMeasurement(p.Name, p.OpType, p.Flops, p.Bytes, seconds[i], seconds[i])).ToList();
     }
 
     [Fact]
@@ -40,5 +40,22 @@ public sealed class ProbeProfileTests
         Assert.EndsWith("; time parts with `measure` at the same thread count", alongside.Profile.Sources[0]);
         Assert.Contains(", timed beside the parts;", alongside.Profile.Sources[0]);
         Assert.DoesNotContain("timed beside", alone.Profile.Sources[0]);
+    }
+
+    [Fact]
+    public void ASingleOpProbesEfficiencyComesFromItsOwnTimeNotItsWholeRun()
+    {
+        var options = new ProbeOptions();
+        var set = HostProbe.Probes(options);
+        var reference = Measured(set, 2.0 * 1024 * 1024 * 1024 / 1e11, 1.0);
+        // Every other probe's whole run 1 ms; the profiled node inside it 0.25 ms (a blocked MaxPool's run adds two reorders).
+        var measurements = set.Items.Select((p, i) => i < ProbeSet.ReferenceCount ? reference[i]
+            : new ProbeMeasurement(p.Name, p.OpType, p.Flops, p.Bytes, 1e-3, 1e-3) { NodeSeconds = p.ProfiledNode is null ? null : 0.25e-3 }).ToList();
+        var profile = HostProbe.Profile(options, set, measurements, (4e10, 0.01)).Profile;
+        var maxPool = set.Items.Single(p => p.OpType == "MaxPool");
+        Assert.Equal(OperatorEfficiencyFit.Round(maxPool.Flops / (profile.PeakFp32 * 0.25e-3)), profile.OperatorEfficiency["MaxPool"]);
+        var withoutProfiler = measurements.Select(m => m with { NodeSeconds = null }).ToList();
+        var fromWholeRuns = HostProbe.Profile(options, set, withoutProfiler, (4e10, 0.01)).Profile;
+        Assert.Equal(OperatorEfficiencyFit.Round(maxPool.Flops / (fromWholeRuns.PeakFp32 * (1e-3 - fromWholeRuns.KernelOverhead))), fromWholeRuns.OperatorEfficiency["MaxPool"], 12);
     }
 }

@@ -53,7 +53,7 @@ public static class KernelProfileFit
         var o = start.KernelOverhead;
         var fittedM = false;
         var overheadFitted = false;
-        bool Compute(Kernel k) => k.Flops is { } f && f > 0 && f * A(k.OpType) >= k.Bytes * scale * m;
+        bool Compute(Kernel k) => k.Flops is { } f && f > 0 && f * A(k.OpType) >= k.MemoryBytes * scale * m;
 
         var bounds = rows.Select(r => r.Kernels.Select(Compute).ToArray()).ToList();
         var rounds = 0;
@@ -84,7 +84,7 @@ public static class KernelProfileFit
         var errors = rows.Select(r =>
         {
             var predicted = r.Kernels.Count * o + r.Kernels.Sum(k =>
-                Math.Max((k.Flops ?? 0) * (effA.TryGetValue(k.OpType, out var ea) ? ea : StartA(k.OpType)), k.Bytes * scale * effM));
+                Math.Max((k.Flops ?? 0) * (effA.TryGetValue(k.OpType, out var ea) ? ea : StartA(k.OpType)), k.MemoryBytes * scale * effM));
             return (predicted - r.Seconds) / r.Seconds;
         }).ToList();
         var rms = errors.Count == 0 ? 0 : Math.Sqrt(errors.Average(e => e * e));
@@ -126,8 +126,8 @@ public static class KernelProfileFit
                         if (col >= 0) x[i, (fitO ? 1 : 0) + col] += k.Flops!.Value;
                         else y[i] -= k.Flops!.Value * startA(k.OpType);
                     }
-                    else if (useM) x[i, columns - 1] += k.Bytes * scale;
-                    else y[i] -= k.Bytes * scale * startM;
+                    else if (useM) x[i, columns - 1] += k.MemoryBytes * scale;
+                    else y[i] -= k.MemoryBytes * scale * startM;
                 }
             }
             var beta = LeastSquares.Weighted(x, y, rows.Select(r => 1 / r.Seconds).ToArray());

@@ -29,6 +29,15 @@ public sealed record Kernel(int Index, string Name, KernelKind Kind, string OpTy
 {
     public long Bytes => BytesRead + BytesWritten;
 
+    /// <summary>
+    /// Of <see cref="BytesRead"/>, those read from cache rather than memory, which the roofline's memory term leaves out: a
+    /// layout reorder's read of a tensor its part computed, written by the kernel just before it (<see cref="LayoutReorders"/>).
+    /// </summary>
+    public long BytesFromCache { get; init; }
+
+    /// <summary>The bytes that move through memory: <see cref="Bytes"/> less <see cref="BytesFromCache"/>.</summary>
+    public long MemoryBytes => Bytes - BytesFromCache;
+
     /// <summary>A conv anchor's GEMM shape, for a shape-aware compute efficiency; null for other kernels or unknown shapes.</summary>
     public ConvGeometry? Geometry { get; init; }
 

@@ -58,7 +58,7 @@ public sealed class LayoutCuts
     /// <summary>What the side up to boundary c adds: a ReorderOutput of each blocked crossing tensor the whole graph keeps blocked.</summary>
     public IReadOnlyList<Kernel> Before(int c) =>
         Crossing(c).Where(t => _blocked.Contains(t) && !_whole.ContainsKey((LayoutReorders.ToPlain, t)))
-            .Select((t, i) => LayoutReorders.Reorder(_shapes, i, LayoutReorders.ToPlain, t, _graph.ProducerOf(t)!.Name)).ToList();
+            .Select((t, i) => LayoutReorders.Reorder(_shapes, i, LayoutReorders.ToPlain, t, _graph.ProducerOf(t)!.Name, computedInside: true)).ToList();
 
     /// <summary>
     /// What the side after boundary c pays that the whole graph's reorders charged to its units do not (<c>Added</c>),
@@ -108,7 +108,17 @@ public sealed class LayoutCuts
             {
                 var after = Needs(op, t, Blocked(t), n => runs.TryGetValue(n, out var r) ? r : _run[n], Inside);
                 var charged = _whole.TryGetValue((op, t), out var k) && _unitOf(k.Nodes[0]) > c ? k : null;
-                if (after && charged is null) added.Add(LayoutReorders.Reorder(_shapes, added.Count, op, t, _graph.ConsumersOf(t).First(r => Inside(r.Node)).Node.Name));
+                // A tensor computed before c is this side's input: read from memory, where the whole graph read it from cache.
+                var computedInside = _graph.ProducerOf(t) is { } producer && Inside(producer);
+                if (after && charged is not null && charged.BytesFromCache > 0 != computedInside)
+                {
+                    removed.Add(charged);
+                    charged = null;
+                }
+                if (after && charged is null)
+                {
+                    added.Add(LayoutReorders.Reorder(_shapes, added.Count, op, t, _graph.ConsumersOf(t).First(r => Inside(r.Node)).Node.Name, computedInside));
+                }
                 if (!after && charged is not null) removed.Add(charged);
             }
         }

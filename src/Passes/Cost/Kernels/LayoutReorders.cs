@@ -17,9 +17,13 @@ namespace OnnxCoDesign.Passes.Cost;
 /// graph output, or a reader outside the set — costs one ReorderOutput of it.</para>
 /// <para>Before (part = one stem conv 3→48): Conv(x) → y (output). After (what runs): NchwcConv(x) → y' (blocked),
 /// ReorderOutput(y') → y. Each conversion is a memory-bound kernel reading and writing the tensor once:
-/// bytes = 2·|tensor|, with no FLOPs.</para>
+/// bytes = 2·|tensor|, with no FLOPs. A conversion of a tensor the set computes runs right after the kernel that
+/// wrote it and reads it from cache: its read is <see cref="Kernel.BytesFromCache"/>, so only its write moves through
+/// memory; a conversion of one of the set's inputs reads it from memory.</para>
 /// Evidence (ONNX Runtime 1.2x, one thread, this repository's RepVGG-A0 and ResNet-50 cut sweeps, profiled): a
-/// part holding only the stem conv runs the conv then a ReorderOutput (0.29 ms of 0.74 ms for RepVGG-A0's 48×112×112);
+/// part holding only the stem conv runs the conv then a ReorderOutput (0.29 ms of 0.74 ms for RepVGG-A0's 48×112×112;
+/// 0.175 ms at ONNX Runtime 1.31, 27 GB/s, where a ReorderInput of the same tensor as the next part's input takes
+/// 0.36 ms, 13 GB/s, the streaming rate of a probe's single-op models; 1.2 MB: 0.034 and 0.088 ms);
 /// the part after it a plain Relu, then a ReorderInput (0.36–0.50 ms); a cut inside a ResNet stage turns the residual
 /// Adds after it plain until the next downsample conv, with a ReorderOutput/ReorderInput pair around each.
 /// </summary>
@@ -52,7 +56,10 @@ public static class LayoutReorders
         var converted = new HashSet<(string, string)>();
         void Add(string op, string tensor, GraphNode chargedTo)
         {
-            if (converted.Add((op, tensor))) reorders.Add(Reorder(shapes, reorders.Count, op, tensor, chargedTo.Name));
+            if (converted.Add((op, tensor)))
+            {
+                reorders.Add(Reorder(shapes, reorders.Count, op, tensor, chargedTo.Name, graph.ProducerOf(tensor) is { } p && inside.Contains(p.Name)));
+            }
         }
         foreach (var node in nodes)
         {
@@ -85,10 +92,11 @@ public static class LayoutReorders
     internal static List<string> Data(ModelGraph graph, GraphNode node) =>
         node.Inputs.Where(i => i.Length > 0 && !graph.IsInitializer(i) && graph.ConstantOf(i) is null).ToList();
 
-    internal static Kernel Reorder(ShapeInferenceResult shapes, int index, string op, string tensor, string chargedTo)
+    /// <param name="computedInside">Whether the set computes <paramref name="tensor"/> (then read from cache), rather than receiving it as an input.</param>
+    internal static Kernel Reorder(ShapeInferenceResult shapes, int index, string op, string tensor, string chargedTo, bool computedInside)
     {
         var bytes = shapes.TypeOf(tensor)?.Bytes ?? 0;
-        return new Kernel(index, $"{op}({tensor})", KernelKind.Other, op, [chargedTo], 0, bytes, bytes);
+        return new Kernel(index, $"{op}({tensor})", KernelKind.Other, op, [chargedTo], 0, bytes, bytes) { BytesFromCache = computedInside ? bytes : 0 };
     }
 
     /// <summary>
