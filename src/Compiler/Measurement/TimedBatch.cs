@@ -35,7 +35,7 @@ public static class TimedBatch
 
     /// <summary>
     /// As <see cref="Medians"/>, with <paramref name="alongside"/> (sessions the caller holds) timed in the same rounds
-    /// as every batch of models, after them in each round.
+    /// as every batch of models, spread among them in each round (<see cref="Spread"/>).
     /// </summary>
     public static TimedBatches Times(IReadOnlyList<LoadedModel> models, TimingOptions timing, IReadOnlyList<TimedSession> alongside, Action<int, int>? progress = null,
         long? batchWeightBytes = null) =>
@@ -43,7 +43,7 @@ public static class TimedBatch
 
     /// <summary>
     /// As <see cref="Medians"/>, with sessions the caller opens for each batch (<paramref name="openAlongside"/>, such as a
-    /// host probe's) timed in the same rounds as that batch's models, after them in each round, and handed their times
+    /// host probe's) timed in the same rounds as that batch's models, spread among them in each round (<see cref="Spread"/>), and handed their times
     /// (<paramref name="alongsideTimed"/>) when the batch is done.
     /// </summary>
     /// <param name="progress">Called with (timed runs of the models done, in all) as rounds finish; null for none.</param>
@@ -74,7 +74,8 @@ public static class TimedBatch
                 for (var i = start; i < end; i++) sessions.Add(new TimedSession(models[i], timing));
                 var before = start * timing.Runs;
                 var count = sessions.Count;
-                var times = Rounds([.. sessions, .. openAlongside()], timing, r => progress?.Invoke(before + r * count, total));
+                var alongside = openAlongside();
+                var times = Rounds([.. sessions, .. alongside], timing, r => progress?.Invoke(before + r * count, total), Spread(sessions.Count, alongside.Count));
                 for (var i = 0; i < sessions.Count; i++)
                 {
                     medians[start + i] = Statistics.Median(times[i]);
@@ -94,8 +95,14 @@ public static class TimedBatch
 
     /// <summary>Warm-up per session, then <see cref="TimingOptions.Runs"/> rounds of (untimed, timed) runs of each: [session][run] seconds.</summary>
     /// <param name="round">Called with the number of rounds done after each; null for none.</param>
-    public static double[][] Rounds(IReadOnlyList<TimedSession> sessions, TimingOptions timing, Action<int>? round = null)
+    /// <param name="order">The order the sessions run in within each round (a permutation of their indices); null: as given.</param>
+    public static double[][] Rounds(IReadOnlyList<TimedSession> sessions, TimingOptions timing, Action<int>? round = null, IReadOnlyList<int>? order = null)
     {
+        order ??= Enumerable.Range(0, sessions.Count).ToList();
+        if (order.Count != sessions.Count || order.Distinct().Count() != sessions.Count || order.Any(i => i < 0 || i >= sessions.Count))
+        {
+            throw new ArgumentException($"not an order of {sessions.Count} sessions", nameof(order));
+        }
         foreach (var s in sessions)
         {
             for (var w = 0; w < timing.Warmup; w++) s.RunOnce();
@@ -103,7 +110,7 @@ public static class TimedBatch
         var times = sessions.Select(_ => new double[timing.Runs]).ToArray();
         for (var r = 0; r < timing.Runs; r++)
         {
-            for (var i = 0; i < sessions.Count; i++)
+            foreach (var i in order)
             {
                 if (sessions.Count > 1) sessions[i].RunOnce(); // re-warm after the other models ran
                 times[i][r] = sessions[i].RunOnce();
@@ -111,6 +118,28 @@ public static class TimedBatch
             round?.Invoke(r + 1);
         }
         return times;
+    }
+
+    /// <summary>
+    /// An order for <paramref name="first"/> sessions followed by <paramref name="second"/> others (the parts, then the probe
+    /// timed alongside them) that spreads the second group evenly among the first, each group in its own order: the probe's
+    /// runs and the parts' then share the same stretches of each round, so a host whose speed moves within a round (a
+    /// virtual machine's neighbours, a clock that follows heat) moves both alike, where parts first, then the probe, set
+    /// the one half of a round against the other.
+    /// </summary>
+    public static IReadOnlyList<int> Spread(int first, int second)
+    {
+        var order = new List<int>(first + second);
+        var taken = 0;
+        for (var i = 0; i < first; i++)
+        {
+            order.Add(i);
+            // After the (i+1)-th of the first group, the second group's share so far: ⌊(i+1)·second/first⌋.
+            var due = first == 0 ? second : (int)((long)(i + 1) * second / first);
+            for (; taken < due; taken++) order.Add(first + taken);
+        }
+        for (; taken < second; taken++) order.Add(first + taken);
+        return order;
     }
 
     /// <summary>Bytes of a model's initializers (by type and shape, so weights kept in external files count too).</summary>
