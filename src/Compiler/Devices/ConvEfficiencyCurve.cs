@@ -8,7 +8,8 @@ public readonly record struct ConvEfficiencyPoint(long OutputPixels, double Effi
 /// <summary>
 /// A conv's compute efficiency by its shape (a profile's optional <c>convEfficiency</c>): per kernel class — 1×1
 /// (<see cref="Pointwise"/>) or larger (<see cref="Spatial"/>), and two kinds of conv ONNX Runtime's CPU provider runs
-/// with kernels of their own: a larger kernel with a stride over 1 (<see cref="Strided"/>, the downsampling convs),
+/// with kernels of their own: a larger kernel with a stride over 1 (<see cref="Strided"/>, the downsampling convs), a 1×1
+/// kernel with a stride over 1 (<see cref="PointwiseStrided"/>, a residual block's projection shortcut),
 /// and, where the device has an NCHWc block, a conv with fewer input channels than the block and a reduction
 /// K = Cin·k² under <see cref="ThinReduction"/> (<see cref="Thin"/>: a 3×3 stem on an RGB image, K = 27, which reads
 /// NCHW directly and is too short a reduction to keep the vector unit busy; a 7×7 stem, K = 147, runs as a k×k conv) — points of ηc against output pixels (batch · H · W,
@@ -26,12 +27,14 @@ public sealed class ConvEfficiencyCurve : IEquatable<ConvEfficiencyCurve>
 
     public const string Strided = "kxk-strided";
 
+    public const string PointwiseStrided = "1x1-strided";
+
     public const string Thin = "thin";
 
     /// <summary>A thin conv's reduction (Cin·k²) is below this.</summary>
     public const long ThinReduction = 64;
 
-    public static readonly IReadOnlyList<string> Classes = [Pointwise, Spatial, Strided, Thin];
+    public static readonly IReadOnlyList<string> Classes = [Pointwise, Spatial, Strided, PointwiseStrided, Thin];
 
     public static ConvEfficiencyCurve None { get; } = new(new Dictionary<string, IReadOnlyList<ConvEfficiencyPoint>>());
 
@@ -64,12 +67,13 @@ public sealed class ConvEfficiencyCurve : IEquatable<ConvEfficiencyCurve>
     /// <summary>
     /// The classes a conv reads, most specific first: <see cref="Thin"/> (fewer input channels than
     /// <paramref name="nchwcBlock"/>, output channels a multiple of it, K under <see cref="ThinReduction"/>), then <see cref="Strided"/> (a kernel over 1×1 with a stride
-    /// over 1), then its kernel class.
+    /// over 1) or <see cref="PointwiseStrided"/> (a 1×1 kernel with a stride over 1), then its kernel class.
     /// </summary>
     public static IEnumerable<string> ClassesOf(ConvGeometry g, int nchwcBlock)
     {
         if (nchwcBlock > 0 && g.InChannelsPerGroup < nchwcBlock && g.OutChannels % nchwcBlock == 0 && g.Reduction < ThinReduction) yield return Thin;
         if (g.KernelArea > 1 && g.Stride > 1) yield return Strided;
+        if (g.KernelArea == 1 && g.Stride > 1) yield return PointwiseStrided;
         yield return ClassOf(g.KernelArea);
     }
 

@@ -27,7 +27,7 @@ public static partial class DeviceProfileJson
     /// <summary>
     /// Keys a profile may have that are written only when they say something (so profiles and plans without
     /// them keep their exact bytes): operatorEfficiency, an object of ONNX op type → compute efficiency; convEfficiency,
-    /// an object of conv class (1x1, kxk, kxk-strided, thin) → [output pixels, efficiency] pairs in ascending output pixels
+    /// an object of conv class (1x1, kxk, kxk-strided, 1x1-strided, thin) → [output pixels, efficiency] pairs in ascending output pixels
     /// (<see cref="ConvEfficiencyCurve"/>); nchwcBlock, ONNX Runtime's NCHWc block (8 or 16) where its layout reorders
     /// are paid (<see cref="DeviceProfile.NchwcBlock"/>).
     /// </summary>

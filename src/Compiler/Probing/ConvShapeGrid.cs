@@ -58,7 +58,9 @@ public static class ConvShapeGrid
         var list = new List<ConvShape>();
         foreach (var s in Sizes)
         {
-            foreach (var (ci, co) in new (long, long)[] { (64, 64), (256, 256), (512, 512), (64, 256), (128, 512), (256, 1024), (512, 2048) })
+            // Unequal pairs both ways round: a chain's timed (middle) conv maps co→ci, so (64, 256) times a 256→64
+            // reduction and (256, 64) a 64→256 expansion, which writes four times what it reads.
+            foreach (var (ci, co) in new (long, long)[] { (64, 64), (256, 256), (512, 512), (64, 256), (128, 512), (256, 1024), (512, 2048), (256, 64), (512, 128), (1024, 256), (2048, 512) })
                 list.Add(new ConvShape(ci, co, 1, s));
             foreach (var c in new long[] { 64, 128, 256, 512 }) list.Add(new ConvShape(c, c, 3, s));
         }

@@ -7,7 +7,7 @@ namespace OnnxCoDesign.Compiler.Probing;
 /// <summary>
 /// A conv the grid cannot time as a chain of itself (a stride-2 conv halves its input; a 3-channel stem's output is
 /// not its input), so its probe model sets it where it runs in a network and ONNX Runtime's profiler times it alone
-/// (<see cref="NodeProfile"/>): a strided conv right after a 1×1 conv that writes its input; a thin stem conv
+/// (<see cref="NodeProfile"/>): a strided conv (3×3 or 1×1) right after a 1×1 conv that writes its input; a thin stem conv
 /// followed by two 3×3 convs, so each run's stem reads its input and writes its output after other work, as a
 /// network's next run does. <see cref="TimedConv"/> is which conv of the model is read.
 /// </summary>
@@ -42,9 +42,10 @@ public sealed record ProfiledConvShape(string Class, long InChannels, long OutCh
     }
 
     /// <summary>
-    /// The shapes: 3×3 stride-2 convs at outputs 7…56 with 64→128, 160→160 and 320→320 channels (strided), 3×3
-    /// stride-2 stems 3→32 and 3→64 at outputs 28…112 (thin); models over <see cref="ConvShapeGrid.MaxFlops"/> left out.
-    /// None is a layer of a model `measure` is checked on.
+    /// The shapes: 3×3 stride-2 convs at outputs 7…56 with 64→128, 160→160 and 320→320 channels (strided); 1×1
+    /// stride-2 convs at outputs 7…56 with 192→384, 384→768 and 768→1536 channels (1×1 strided); 3×3 stride-2 stems 3→32
+    /// and 3→64 at outputs 28…112 (thin); models over <see cref="ConvShapeGrid.MaxFlops"/> left out. None is a layer of
+    /// a model `measure` is checked on.
     /// </summary>
     public static IReadOnlyList<ProfiledConvShape> Shapes { get; } = Build();
 
@@ -55,6 +56,8 @@ public sealed record ProfiledConvShape(string Class, long InChannels, long OutCh
         {
             foreach (var (ci, co) in new (long, long)[] { (64, 128), (160, 160), (320, 320) })
                 list.Add(new ProfiledConvShape(ConvEfficiencyCurve.Strided, ci, co, 3, 2, s));
+            foreach (var (ci, co) in new (long, long)[] { (192, 384), (384, 768), (768, 1536) })
+                list.Add(new ProfiledConvShape(ConvEfficiencyCurve.PointwiseStrided, ci, co, 1, 2, s));
         }
         foreach (var s in new long[] { 28, 56, 112 })
         {

@@ -45,7 +45,7 @@ public sealed record DeviceDocument
     public IReadOnlyDictionary<string, decimal>? OperatorEfficiency { get; init; }
 
     /// <summary>
-    /// Conv class (1x1, kxk, kxk-strided, thin) → [output pixels, compute efficiency] pairs in ascending output pixels; absent
+    /// Conv class (1x1, kxk, kxk-strided, 1x1-strided, thin) → [output pixels, compute efficiency] pairs in ascending output pixels; absent
     /// when the profile has no shape-aware conv efficiency.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -92,6 +92,19 @@ public sealed class ConvEfficiencyProfileTests : IDisposable
     }
 
     [Fact]
+    public void AStrided1x1ConvReadsItsOwnClassWhereTheProfileHasIt()
+    {
+        var five = FourClasses.Replace("\"thin\"", "\"1x1-strided\": [[49, 0.5]], \"thin\"", StringComparison.Ordinal);
+        var d = DeviceCatalog.Resolve(_dir.WriteText("five.json", "{ " + Base + ", " + five + " }"));
+        Assert.Equal(["1x1", "1x1-strided", "kxk", "kxk-strided", "thin"], d.ConvEfficiency.Points.Keys);
+        var down1x1 = new ConvGeometry(49, 64, 64, 1, 1) { Stride = 2 };
+        Assert.Equal(0.5, d.ConvEfficiency.At(down1x1, nchwcBlock: 16));
+        Assert.Equal(0.7, d.ConvEfficiency.At(down1x1 with { Stride = 1 }, nchwcBlock: 16));
+        Assert.Equal(0.6, d.ConvEfficiency.At(new ConvGeometry(49, 64, 64 * 9, 9, 1) { Stride = 2 }, nchwcBlock: 16)); // a 3×3/2 stays kxk-strided
+        Assert.Equal(d.ConvEfficiency, DeviceProfileJson.ParseText(DeviceProfileJson.WriteText(d), "back.json").ConvEfficiency);
+    }
+
+    [Fact]
     public void AStridedOrThinConvWhoseClassHasNoPointsReadsItsKernelClass()
     {
         var d = DeviceCatalog.Resolve(_dir.WriteText("curve.json", "{ " + Base + ", " + Curve + " }"));

@@ -68,6 +68,10 @@ public sealed class ConvEfficiencyFitTests
         {
             Assert.Equal(ConvShapeGrid.Sizes, ConvShapeGrid.Shapes.Where(s => s.KernelClass == cls).Select(s => s.Size).Distinct().Order());
         }
+        // A chain times its middle conv, co→ci: every unequal 1×1 pair runs both ways round (a reduction and an expansion).
+        var pointwise = ConvShapeGrid.Shapes.Where(s => s.Kernel == 1).Select(s => (s.InChannels, s.OutChannels, s.Size)).ToHashSet();
+        Assert.Contains(pointwise, p => p.InChannels > p.OutChannels);
+        Assert.All(pointwise, p => Assert.Contains((p.OutChannels, p.InChannels, p.Size), pointwise));
     }
 
     [Fact]
@@ -92,9 +96,14 @@ public sealed class ConvEfficiencyFitTests
     {
         Assert.Contains(ProfiledConvShape.Shapes, s => s.Class == ConvEfficiencyCurve.Thin);
         Assert.Contains(ProfiledConvShape.Shapes, s => s.Class == ConvEfficiencyCurve.Strided);
+        Assert.Contains(ProfiledConvShape.Shapes, s => s.Class == ConvEfficiencyCurve.PointwiseStrided && s.Kernel == 1 && s.Stride == 2);
         // RepVGG-A0's stem is 3->48 at 112x112 and its downsampling convs 48->48, 48->96, 96->192, 192->1280; ResNet-50's
-        // 3x3 stride-2 convs are 128->128, 256->256, 512->512.
-        var layers = new (long In, long Out, long Size)[] { (3, 48, 112), (48, 48, 56), (48, 96, 28), (96, 192, 14), (192, 1280, 7), (128, 128, 28), (256, 256, 14), (512, 512, 7) };
+        // 3x3 stride-2 convs are 128->128, 256->256, 512->512, and its 1x1 stride-2 shortcuts 256->512, 512->1024, 1024->2048.
+        var layers = new (long In, long Out, long Size)[]
+        {
+            (3, 48, 112), (48, 48, 56), (48, 96, 28), (96, 192, 14), (192, 1280, 7), (128, 128, 28), (256, 256, 14), (512, 512, 7),
+            (256, 512, 28), (512, 1024, 14), (1024, 2048, 7),
+        };
         Assert.DoesNotContain(ProfiledConvShape.Shapes, s => layers.Contains((s.InChannels, s.OutChannels, s.OutSize)));
         Assert.All(ProfiledConvShape.Shapes, s => Assert.True(s.Flops <= ConvShapeGrid.MaxFlops));
     }

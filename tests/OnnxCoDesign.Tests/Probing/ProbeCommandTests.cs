@@ -33,7 +33,7 @@ public sealed class ProbeCommandTests : IDisposable
         Assert.Contains("Conv", host.OperatorEfficiency.Keys);
         Assert.All(host.OperatorEfficiency.Values, e => Assert.InRange(e, 1e-4, 1.0));
         // Thin stems only where ONNX Runtime blocks channels (an NCHWc block: AVX2 or AVX-512).
-        Assert.Equal(HostProbe.HostNchwcBlock() > 0 ? ["1x1", "kxk", "kxk-strided", "thin"] : ["1x1", "kxk", "kxk-strided"], host.ConvEfficiency.Points.Keys);
+        Assert.Equal(HostProbe.HostNchwcBlock() > 0 ? ["1x1", "1x1-strided", "kxk", "kxk-strided", "thin"] : ["1x1", "1x1-strided", "kxk", "kxk-strided"], host.ConvEfficiency.Points.Keys);
         Assert.All(host.ConvEfficiency.Points.Values.SelectMany(p => p), p => Assert.InRange(p.Efficiency, 1e-4, 1.0));
         Assert.Contains(host.Sources, s => s.StartsWith("convEfficiency: ", StringComparison.Ordinal));
         Assert.Contains(host.Sources, s => s.StartsWith("fp32 ", StringComparison.Ordinal));
