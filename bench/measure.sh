@@ -14,7 +14,7 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 dotnet build src/Compiler -c Release -nologo > "$scratch/build.log" 2>&1 || { cat "$scratch/build.log" >&2; exit 1; }
 tool=(dotnet src/Compiler/bin/Release/net10.0/dotnet-codesign-compile.dll)
-printf 'measure, 1 thread, %s cuts, median of %s runs; load: %s\n' "$CUTS" "$TIMED" "$(uptime | sed 's/.*load average: //')"
+printf 'measure, 1 thread, %s cuts, %s timed runs (mean of the middle ones); load: %s\n' "$CUTS" "$TIMED" "$(uptime | sed 's/.*load average: //')"
 printf '%-10s %-12s %3s %8s %7s %9s %6s\n' sample host run spearman mape_% node_mape busy
 row() { # sample, host label, run, log
   awk -v s="$1" -v h="$2" -v r="$3" '

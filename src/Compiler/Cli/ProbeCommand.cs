@@ -115,7 +115,7 @@ internal sealed class TimingArguments
         (_runs, _warmup, _threads, _defaults) = (runs, warmup, threads, defaults);
 
     public static TimingArguments Add(CommandLineApplication cmd, TimingOptions defaults) => new(
-        cmd.Option("--runs <N>", $"timed runs per model; the median is kept (default {defaults.Runs})", CommandOptionType.SingleValue),
+        cmd.Option("--runs <N>", $"timed runs per model; the mean of the middle runs is kept, a fifth dropped at each end (default {defaults.Runs})", CommandOptionType.SingleValue),
         cmd.Option("--warmup <N>", $"untimed runs first (default {defaults.Warmup})", CommandOptionType.SingleValue),
         cmd.Option("--threads <N>", "ONNX Runtime intra-op threads (default: every core, as probe measures)", CommandOptionType.SingleValue),
         defaults);

@@ -120,7 +120,7 @@ public static class CutSweep
         {
             var j = x.Part.Index;
             var predicted = predictors[timed.Batch[i]].Select(c => c.Stage(j, FusionStrategy.S1, x.Choice.First(j), x.Choice.Last(j, problem.Units))).ToArray();
-            return new MeasuredPart(x.Boundary, problem.UnitNames[x.Boundary], j, x.Part.Nodes.Count, x.Part.Flops, x.Part.Bytes, predicted, timed.Medians[i])
+            return new MeasuredPart(x.Boundary, problem.UnitNames[x.Boundary], j, x.Part.Nodes.Count, x.Part.Flops, x.Part.Bytes, predicted, timed.Seconds[i])
             {
                 Batch = timed.Batch[i],
             };

@@ -40,13 +40,13 @@ public sealed record HostSource
 /// Models timed on this host, with the host profile that predicts each: the one given, or the profile probed in
 /// the same rounds as the model's batch (<see cref="Hosts"/>[<see cref="Batch"/>[i]]).
 /// </summary>
-public sealed record HostTimed(double[] Medians, int[] Batch, IReadOnlyList<DeviceProfile> Hosts, IReadOnlyList<string> Warnings, bool Probed)
+public sealed record HostTimed(double[] Seconds, int[] Batch, IReadOnlyList<DeviceProfile> Hosts, IReadOnlyList<string> Warnings, bool Probed)
 {
     public DeviceProfile HostOf(int model) => Hosts[Batch[model]];
 }
 
 /// <summary>
-/// Times models for measure. With a profile given, as <see cref="TimedBatch.Medians"/>. Otherwise the host probe's
+/// Times models for measure. With a profile given, as <see cref="TimedBatch.Seconds(IReadOnlyList{LoadedModel}, TimingOptions, Action{int, int}?)"/>. Otherwise the host probe's
 /// models (<see cref="HostProbe.Probes"/>) run in the same interleaved rounds as every batch of parts, and each batch
 /// is predicted from the profile its own rounds gave: a host whose speed moves (a shared or virtual machine, a
 /// clock that drifts with heat) then moves the profile and the parts together, instead of setting a profile probed
@@ -62,7 +62,7 @@ public static class HostTiming
         if (host.Profile is { } given)
         {
             var plain = TimedBatch.Times(models, timing, [], (done, total) => progress?.Invoke("measure: timing parts", done, total), batchWeightBytes);
-            return new HostTimed(plain.Medians, new int[models.Count], [given], [], false);
+            return new HostTimed(plain.Seconds, new int[models.Count], [given], [], false);
         }
         var options = host.Probe! with { Timing = timing };
         var set = HostProbe.Probes(options);
@@ -96,6 +96,6 @@ public static class HostTiming
         var results = batches.Select((measurements, b) => HostProbe.Profile(options, set, measurements, copy, batches.Count == 1
             ? "timed in the same interleaved rounds as the parts `measure` timed"
             : $"timed in the same interleaved rounds as batch {b + 1} of the {batches.Count} batches of parts `measure` timed")).ToList();
-        return new HostTimed(timed.Medians, timed.Batch, results.Select(r => r.Profile).ToList(), results.SelectMany(r => r.Warnings).Distinct().ToList(), true);
+        return new HostTimed(timed.Seconds, timed.Batch, results.Select(r => r.Profile).ToList(), results.SelectMany(r => r.Warnings).Distinct().ToList(), true);
     }
 }

@@ -108,7 +108,7 @@ public static class MeasureReport
         : " (probed in the same rounds as the parts)";
 
     private static string Timing(TimingOptions t) =>
-        $"ONNX Runtime CPU, {t.EffectiveThreads} thread(s), median of {t.Runs} run(s) after {t.Warmup} warm-up";
+        $"ONNX Runtime CPU, {t.EffectiveThreads} thread(s), mean of the middle runs of {t.Runs} (a fifth dropped at each end) after {t.Warmup} warm-up";
 
     private static MeasureTiming TimingOf(TimingOptions t) => new() { Runs = t.Runs, Warmup = t.Warmup, Threads = t.EffectiveThreads };
 

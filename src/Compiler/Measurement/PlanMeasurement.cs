@@ -46,7 +46,7 @@ public static class PlanMeasurement
     {
         timing = timing.Validated();
         var timed = HostTiming.Time(parts.Select(p => p.Model).ToList(), host, timing, progress);
-        var rows = parts.Select((p, i) => new PlanPartMeasurement(p.Index, p.File, p.Device, p.PlanPredictedSeconds, HostPrediction.Seconds(p.Model, timed.HostOf(i)), timed.Medians[i])).ToList();
+        var rows = parts.Select((p, i) => new PlanPartMeasurement(p.Index, p.File, p.Device, p.PlanPredictedSeconds, HostPrediction.Seconds(p.Model, timed.HostOf(i)), timed.Seconds[i])).ToList();
         return new PlanMeasurementResult(model, timed.Hosts[0], timing, rows) { HostProbed = timed.Probed, ProbeWarnings = timed.Warnings, HostBatches = timed.Hosts.Count };
     }
 

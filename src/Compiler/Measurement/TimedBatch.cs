@@ -6,9 +6,9 @@ namespace OnnxCoDesign.Compiler.Measurement;
 
 /// <summary>
 /// Times several models in interleaved rounds rather than one after another: after each model's warm-up,
-/// every round runs each model once untimed and once timed, and each model keeps the median of its timed
-/// runs. Other work on the machine (these hosts are shared) then slows every model's runs a little instead
-/// of all the runs of a few models, and the median drops it; the untimed run just before each timed one
+/// every round runs each model once untimed and once timed, and each model keeps the typical time of its timed
+/// runs (<see cref="Statistics.TypicalSeconds"/>). Other work on the machine (these hosts are shared) then slows every model's runs a little instead
+/// of all the runs of a few models, and the trimmed mean drops it; the untimed run just before each timed one
 /// leaves the caches as that model's own previous run would, as on a device that runs only it.
 /// Each session has its own intra-op thread pool; <see cref="TimedSession"/> turns their spinning off so
 /// that the pools of the models not running cannot compete with the one that is.
@@ -29,12 +29,12 @@ public static class TimedBatch
     public static long BatchWeightBytes => Math.Max(MinBatchWeightBytes, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8);
 
     /// <param name="progress">Called with (timed runs done, timed runs in all) as rounds finish; null for none.</param>
-    /// <returns>The median seconds of each model, in the order given.</returns>
-    public static double[] Medians(IReadOnlyList<LoadedModel> models, TimingOptions timing, Action<int, int>? progress = null) =>
-        Times(models, timing, [], progress).Medians;
+    /// <returns>The typical seconds of each model (<see cref="Statistics.TypicalSeconds"/>), in the order given.</returns>
+    public static double[] Seconds(IReadOnlyList<LoadedModel> models, TimingOptions timing, Action<int, int>? progress = null) =>
+        Times(models, timing, [], progress).Seconds;
 
     /// <summary>
-    /// As <see cref="Medians"/>, with <paramref name="alongside"/> (sessions the caller holds) timed in the same rounds
+    /// As <see cref="Seconds(IReadOnlyList{LoadedModel}, TimingOptions, Action{int, int}?)"/>, with <paramref name="alongside"/> (sessions the caller holds) timed in the same rounds
     /// as every batch of models, spread among them in each round (<see cref="Spread"/>).
     /// </summary>
     public static TimedBatches Times(IReadOnlyList<LoadedModel> models, TimingOptions timing, IReadOnlyList<TimedSession> alongside, Action<int, int>? progress = null,
@@ -42,7 +42,7 @@ public static class TimedBatch
         Times(models, timing, () => alongside, null, progress, batchWeightBytes);
 
     /// <summary>
-    /// As <see cref="Medians"/>, with sessions the caller opens for each batch (<paramref name="openAlongside"/>, such as a
+    /// As <see cref="Seconds(IReadOnlyList{LoadedModel}, TimingOptions, Action{int, int}?)"/>, with sessions the caller opens for each batch (<paramref name="openAlongside"/>, such as a
     /// host probe's) timed in the same rounds as that batch's models, spread among them in each round (<see cref="Spread"/>), and handed their times
     /// (<paramref name="alongsideTimed"/>) when the batch is done.
     /// </summary>
@@ -53,7 +53,7 @@ public static class TimedBatch
     {
         var limit = batchWeightBytes ?? BatchWeightBytes;
         timing = timing.Validated();
-        var medians = new double[models.Count];
+        var seconds = new double[models.Count];
         var batchOf = new int[models.Count];
         var alongsideTimes = new List<double[][]>();
         var total = models.Count * timing.Runs;
@@ -78,7 +78,7 @@ public static class TimedBatch
                 var times = Rounds([.. sessions, .. alongside], timing, r => progress?.Invoke(before + r * count, total), Spread(sessions.Count, alongside.Count));
                 for (var i = 0; i < sessions.Count; i++)
                 {
-                    medians[start + i] = Statistics.Median(times[i]);
+                    seconds[start + i] = Statistics.TypicalSeconds(times[i]);
                     batchOf[start + i] = alongsideTimes.Count;
                 }
                 alongsideTimes.Add(times[sessions.Count..]);
@@ -90,7 +90,7 @@ public static class TimedBatch
             }
             start = end;
         }
-        return new TimedBatches(medians, batchOf, alongsideTimes);
+        return new TimedBatches(seconds, batchOf, alongsideTimes);
     }
 
     /// <summary>Warm-up per session, then <see cref="TimingOptions.Runs"/> rounds of (untimed, timed) runs of each: [session][run] seconds.</summary>
@@ -148,10 +148,10 @@ public static class TimedBatch
 }
 
 /// <summary>
-/// What <see cref="TimedBatch.Times"/> measured: each model's median seconds and the batch it was timed in, and for
+/// What <see cref="TimedBatch.Times"/> measured: each model's typical seconds and the batch it was timed in, and for
 /// each batch the timed runs of the sessions timed alongside it ([batch][session][run]).
 /// </summary>
-public sealed record TimedBatches(double[] Medians, int[] Batch, IReadOnlyList<double[][]> Alongside)
+public sealed record TimedBatches(double[] Seconds, int[] Batch, IReadOnlyList<double[][]> Alongside)
 {
     public int Batches => Alongside.Count;
 }

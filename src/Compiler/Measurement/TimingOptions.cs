@@ -2,7 +2,7 @@ namespace OnnxCoDesign.Compiler.Measurement;
 
 /// <summary>
 /// How a model is timed: <see cref="Warmup"/> untimed runs (ORT allocates its arenas and packs weights on
-/// the first runs), then the median of <see cref="Runs"/> timed runs, so one preempted run does not move it.
+/// the first runs), then the typical time of <see cref="Runs"/> timed runs (<see cref="Statistics.TypicalSeconds"/>), so one preempted run does not move it.
 /// <see cref="Threads"/> is ONNX Runtime's intra-op thread count; it defaults to every core, the setting the
 /// probe measures the host with, so the predictions (from the probe's profile) and the measurements agree on it.
 /// </summary>

@@ -11,15 +11,15 @@ using OnnxCoDesign.Passes.Shapes;
 
 namespace OnnxCoDesign.Compiler.Probing;
 
-/// <summary>One timed probe: what it ran, its work by the cost conventions, its median and fastest seconds (null when ORT refused it).</summary>
+/// <summary>One timed probe: what it ran, its work by the cost conventions, its typical (<see cref="Measurement.Statistics.TypicalSeconds"/>) and fastest seconds (null when ORT refused it).</summary>
 public sealed record ProbeMeasurement(string Name, string OpType, double Flops, double Bytes, double? Seconds, double? Fastest = null, string? Failure = null)
 {
-    /// <summary>For a probe with a profiled node (<see cref="ProbeItem.ProfiledNode"/>): that node's own median seconds by ONNX Runtime's profiler.</summary>
+    /// <summary>For a probe with a profiled node (<see cref="ProbeItem.ProfiledNode"/>): that node's own typical seconds by ONNX Runtime's profiler.</summary>
     public double? NodeSeconds { get; init; }
 
     /// <summary>
     /// The seconds a fit explains with the node overhead included: the profiled node's own time plus that overhead (the
-    /// profiler's time carries no launch), else the whole run's median.
+    /// profiler's time carries no launch), else the whole run's typical time.
     /// </summary>
     public double? FitSeconds(double overhead) => NodeSeconds is > 0 and var t ? t + overhead : Seconds;
 
@@ -142,7 +142,7 @@ public static class HostProbe
         var (peak8, int8Source) = Reduced("int8", "TOPS", int8, peak32);
         foreach (var m in new[] { gemm, conv }.Where(m => m.Fastest is { } f && m.Seconds > 1.25 * f))
         {
-            warnings.Add(S($"the host looked busy: {m.Name} took {Ms(m.Seconds)} ms at the median but {Ms(m.Fastest)} ms at best; probe an idle machine, or use --threads 1 for probe and measure alike"));
+            warnings.Add(S($"the host looked busy: {m.Name} took {Ms(m.Seconds)} ms typically but {Ms(m.Fastest)} ms at best; probe an idle machine, or use --threads 1 for probe and measure alike"));
         }
 
         var (copyRate, copySeconds) = copied;
@@ -152,7 +152,7 @@ public static class HostProbe
         var ort = Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString();
         var common = new List<string>
         {
-            $"measured on this host by `codesign-compile probe`: ONNX Runtime {ort} CPU provider, {threads} intra-op thread(s), all graph optimizations, median of {timing.Runs} run(s) after {timing.Warmup} warm-up{(timedWith is null ? "" : ", " + timedWith)}; time parts with `measure` at the same thread count",
+            $"measured on this host by `codesign-compile probe`: ONNX Runtime {ort} CPU provider, {threads} intra-op thread(s), all graph optimizations, the mean of the middle runs of {timing.Runs} (a fifth dropped at each end) after {timing.Warmup} warm-up{(timedWith is null ? "" : ", " + timedWith)}; time parts with `measure` at the same thread count",
             S($"fp32 {Tera(peak32)} TFLOP/s: the highest of MatMul 1024x1024x1024 ({Tera(gemmRate)} TFLOP/s, {Ms(gemm.Seconds)} ms), Conv 1x256x56x56 * 256x256x3x3 ({Tera(convRate)} TFLOP/s, {Ms(conv.Seconds)} ms)")
                 + (gridRates.Count == 0 ? "" : S($" and the conv grid's best cell ({gridBest.Class} convs at {gridBest.OutputPixels} output pixels inside chains, {Tera(gridBest.Rate)} TFLOP/s)")),
             half16Source,
@@ -196,12 +196,12 @@ public static class HostProbe
                 .. common,
                 S($"memory {stream / 1e9:0.###} GB/s: what ONNX Runtime attained streaming CNN-sized activations ({string.Join(", ", streaming.Select(m => m.Name))}: bytes read + written / (time - node overhead)); in CNN inference activations stay in this CPU's caches, so this, not DRAM, bounds memory-bound nodes. The DRAM figure: {copySource}"),
                 .. tail,
-                "operatorEfficiency: per op type, the probes' FLOPs / (fp32 peak x the op's own median time), from single-op models of common CNN ops at common CNN sizes, each op timed by ONNX Runtime's profiler (without the layout reorders ORT puts around a blocked op in a model of one op, which the kernel model costs on their own; the 3x3 Conv of the peak: its whole run less the node overhead): " +
+                "operatorEfficiency: per op type, the probes' FLOPs / (fp32 peak x the op's own typical time), from single-op models of common CNN ops at common CNN sizes, each op timed by ONNX Runtime's profiler (without the layout reorders ORT puts around a blocked op in a model of one op, which the kernel model costs on their own; the 3x3 Conv of the peak: its whole run less the node overhead): " +
                     string.Join("; ", ops.Select(p => p.NodeSeconds is > 0
                         ? S($"{p.Name} {p.NodeSeconds.Value * 1e3:0.###} ms (whole run {p.Seconds!.Value * 1e3:0.###} ms)")
                         : S($"{p.Name} {p.Seconds!.Value * 1e3:0.###} ms"))),
                 S($"convEfficiency: per class (1x1, kxk, {ConvEfficiencyCurve.Strided}, {ConvEfficiencyCurve.PointwiseStrided}, {ConvEfficiencyCurve.Thin}) and output size, FLOPs / (fp32 peak x (time - node overhead)) of a grid of {grid.Count} synthetic stride-1 conv shapes (output {string.Join(", ", ConvShapeGrid.Sizes.Select(x => $"{x}x{x}"))}; 64 to 2048 channels), each the middle conv of a chain of {ConvShapeGrid.LongChain} timed by ONNX Runtime's profiler: a conv as it runs inside a network, without the model's input and output layout reorders and the session's fixed cost")
-                    + (set.Profiled.Count == 0 ? "" : S($"; {ConvEfficiencyCurve.Strided}, {ConvEfficiencyCurve.PointwiseStrided} and {ConvEfficiencyCurve.Thin}: {set.Profiled.Count} convs timed by ONNX Runtime's profiler inside small models (3x3 and 1x1 stride-2 convs after a 1x1 conv that writes their input; 3x3 stride-2 stems on 3 channels followed by two 3x3 convs), FLOPs / (fp32 peak x the conv's own median time)")),
+                    + (set.Profiled.Count == 0 ? "" : S($"; {ConvEfficiencyCurve.Strided}, {ConvEfficiencyCurve.PointwiseStrided} and {ConvEfficiencyCurve.Thin}: {set.Profiled.Count} convs timed by ONNX Runtime's profiler inside small models (3x3 and 1x1 stride-2 convs after a 1x1 conv that writes their input; 3x3 stride-2 stems on 3 channels followed by two 3x3 convs), FLOPs / (fp32 peak x the conv's own typical time)")),
             ],
         };
         return new ProbeResult(fitted, plain, measurements, warnings);

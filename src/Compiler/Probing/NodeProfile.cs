@@ -12,10 +12,10 @@ namespace OnnxCoDesign.Compiler.Probing;
 public static class NodeProfile
 {
     /// <summary>
-    /// The median seconds of the <paramref name="index"/>-th node of <paramref name="opType"/> (in execution order) over every
+    /// The typical seconds (<see cref="Statistics.TypicalSeconds"/>) of the <paramref name="index"/>-th node of <paramref name="opType"/> (in execution order) over every
     /// run after the first <paramref name="skipRuns"/>; null when no run has that node.
     /// </summary>
-    public static double? MedianSeconds(string profileFile, string opType, int index, int skipRuns)
+    public static double? TypicalSeconds(string profileFile, string opType, int index, int skipRuns)
     {
         using var stream = File.OpenRead(profileFile);
         using var doc = JsonDocument.Parse(stream);
@@ -42,6 +42,6 @@ public static class NodeProfile
             var inRun = nodes.Where(n => n.Ts >= start && n.Ts <= end).ToList();
             if (inRun.Count > index) times.Add(inRun[index].Dur * 1e-6);
         }
-        return times.Count == 0 ? null : Statistics.Median(times);
+        return times.Count == 0 ? null : Statistics.TypicalSeconds(times);
     }
 }

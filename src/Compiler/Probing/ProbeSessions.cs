@@ -58,7 +58,7 @@ public sealed class ProbeSessions : IDisposable
     /// <summary>The sessions to time, in the order <see cref="Measurements"/> expects their times.</summary>
     public IReadOnlyList<TimedSession> Sessions => _sessions;
 
-    /// <summary>Every probe's median and fastest seconds from its timed runs ([session][run], as Rounds returns them).</summary>
+    /// <summary>Every probe's typical (<see cref="Statistics.TypicalSeconds"/>) and fastest seconds from its timed runs ([session][run], as Rounds returns them).</summary>
     public List<ProbeMeasurement> Measurements(IReadOnlyList<double[]> times)
     {
         if (times.Count != _sessions.Count) throw new ArgumentException($"{times.Count} series of times for {_sessions.Count} sessions", nameof(times));
@@ -67,18 +67,18 @@ public sealed class ProbeSessions : IDisposable
         return _set.Items.Select((p, i) =>
         {
             var t = byIndex.GetValueOrDefault(i);
-            return new ProbeMeasurement(p.Name, p.OpType, p.Flops, p.Bytes, t is null ? null : Statistics.Median(t), t?.Min(), _failures.GetValueOrDefault(i))
+            return new ProbeMeasurement(p.Name, p.OpType, p.Flops, p.Bytes, t is null ? null : Statistics.TypicalSeconds(t), t?.Min(), _failures.GetValueOrDefault(i))
             {
                 NodeSeconds = p.ProfiledNode is { } node && sessionOf.TryGetValue(i, out var session) ? NodeSeconds(session, p.OpType, node) : null,
             };
         }).ToList();
     }
 
-    /// <summary>The profiled node's median over the session's runs after its warm-up (each round's untimed run included).</summary>
+    /// <summary>The profiled node's typical time over the session's runs after its warm-up (each round's untimed run included).</summary>
     private double? NodeSeconds(TimedSession session, string opType, int node)
     {
         var file = session.EndProfiling();
-        return NodeProfile.MedianSeconds(file, opType, node, _timing.Warmup);
+        return NodeProfile.TypicalSeconds(file, opType, node, _timing.Warmup);
     }
 
     public void Dispose()

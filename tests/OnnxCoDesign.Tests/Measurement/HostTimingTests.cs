@@ -42,7 +42,7 @@ public sealed class HostTimingTests
             Assert.True(timed.Hosts[b].PeakFp32 > 0 && timed.Hosts[b].KernelOverhead >= 0);
         }
         Assert.Same(timed.Hosts[1], timed.HostOf(2));
-        Assert.All(timed.Medians, m => Assert.True(m > 0));
+        Assert.All(timed.Seconds, m => Assert.True(m > 0));
         foreach (var m in models) m.Dispose();
     }
 
@@ -57,7 +57,7 @@ public sealed class HostTimingTests
         Assert.Same(given, Assert.Single(timed.Hosts));
         Assert.Equal([0, 0, 0], timed.Batch); // two batches were timed, one profile predicts both
         Assert.Empty(timed.Warnings);
-        Assert.All(timed.Medians, m => Assert.True(m > 0));
+        Assert.All(timed.Seconds, m => Assert.True(m > 0));
         foreach (var m in models) m.Dispose();
     }
 
@@ -67,7 +67,7 @@ public sealed class HostTimingTests
         var timed = HostTiming.Time([], Probe, Quick);
         Assert.True(timed.Probed);
         Assert.Contains("timed in the same interleaved rounds as the parts", Assert.Single(timed.Hosts).Sources[0]);
-        Assert.Empty(timed.Medians);
+        Assert.Empty(timed.Seconds);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class HostTimingTests
             Assert.Equal(2, batch.Length);
             Assert.All(batch, runs => Assert.Equal(Quick.Runs, runs.Count(t => t > 0)));
         });
-        Assert.All(timed.Medians, m => Assert.True(m > 0));
+        Assert.All(timed.Seconds, m => Assert.True(m > 0));
         foreach (var m in models) m.Dispose();
     }
 }

@@ -14,6 +14,20 @@ public sealed class StatisticsTests
     }
 
     [Fact]
+    public void TheTypicalTimeIsTheMeanOfTheMiddleRuns()
+    {
+        // Ten runs, a fifth dropped at each end: the mean of the middle six.
+        Assert.Equal(1.0, Statistics.TypicalSeconds([1, 1, 1, 1, 1, 1, 1, 1, 1, 50]), 12); // one preempted run: ignored
+        // A host at two speeds, four runs at 1.0 and six at 1.3: the median is 1.3, the typical time their mix.
+        double[] twoSpeeds = [1.3, 1.0, 1.3, 1.3, 1.0, 1.3, 1.0, 1.3, 1.3, 1.0];
+        Assert.Equal(1.3, Statistics.Median(twoSpeeds), 12);
+        Assert.Equal((2 * 1.0 + 4 * 1.3) / 6, Statistics.TypicalSeconds(twoSpeeds), 12);
+        Assert.Equal(2.0, Statistics.TypicalSeconds([3, 1, 2]), 12); // under five runs nothing is dropped
+        Assert.Equal(7.0, Statistics.TypicalSeconds([7]));
+        Assert.Throws<ArgumentException>(() => Statistics.TypicalSeconds([]));
+    }
+
+    [Fact]
     public void TiesShareTheAverageOfTheirRanks()
     {
         Assert.Equal([1, 2.5, 2.5, 4], Statistics.Ranks([10, 20, 20, 30]));

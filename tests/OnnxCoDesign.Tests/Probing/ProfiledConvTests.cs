@@ -7,7 +7,7 @@ namespace OnnxCoDesign.Tests.Probing;
 
 /// <summary>
 /// The convs a probe times by ONNX Runtime's profiler: the profile's reading (the n-th node of an op in each run,
-/// median over the runs after the warm-up), a profiled conv's own time inside its model's, and the temporary folder
+/// the typical time over the runs after the warm-up), a profiled conv's own time inside its model's, and the temporary folder
 /// of the profiles gone after the sessions.
 /// </summary>
 public sealed class ProfiledConvTests : IDisposable
@@ -20,7 +20,7 @@ public sealed class ProfiledConvTests : IDisposable
         $"{{\"cat\": \"{cat}\", \"name\": \"{name}\", \"ts\": {ts}, \"dur\": {dur}" + (op is null ? "" : $", \"args\": {{\"op_name\": \"{op}\"}}") + "}";
 
     [Fact]
-    public void TheProfileGivesTheMedianOfTheNthNodeOfAnOpPerRunAfterTheWarmup()
+    public void TheProfileGivesTheTypicalTimeOfTheNthNodeOfAnOpPerRunAfterTheWarmup()
     {
         // Three runs; in each a Conv (10, 20, 30 µs), a Relu, then a second Conv (100, 300, 200 µs).
         var events = new List<string> { Event("Session", "session_initialization", 0, 5) };
@@ -37,12 +37,12 @@ public sealed class ProfiledConvTests : IDisposable
         }
         var file = _dir.WriteText("profile.json", "[" + string.Join(",\n", events) + "]");
 
-        Assert.Equal(20e-6, NodeProfile.MedianSeconds(file, "Conv", 0, skipRuns: 0)!.Value, 12);
-        Assert.Equal(200e-6, NodeProfile.MedianSeconds(file, "Conv", 1, skipRuns: 0)!.Value, 12);
-        Assert.Equal(250e-6, NodeProfile.MedianSeconds(file, "Conv", 1, skipRuns: 1)!.Value, 12); // 300 and 200
-        Assert.Equal(7e-6, NodeProfile.MedianSeconds(file, "Relu", 0, skipRuns: 0)!.Value, 12);
-        Assert.Null(NodeProfile.MedianSeconds(file, "Conv", 2, skipRuns: 0));
-        Assert.Null(NodeProfile.MedianSeconds(file, "Conv", 0, skipRuns: 3));
+        Assert.Equal(20e-6, NodeProfile.TypicalSeconds(file, "Conv", 0, skipRuns: 0)!.Value, 12);
+        Assert.Equal(200e-6, NodeProfile.TypicalSeconds(file, "Conv", 1, skipRuns: 0)!.Value, 12);
+        Assert.Equal(250e-6, NodeProfile.TypicalSeconds(file, "Conv", 1, skipRuns: 1)!.Value, 12); // 300 and 200
+        Assert.Equal(7e-6, NodeProfile.TypicalSeconds(file, "Relu", 0, skipRuns: 0)!.Value, 12);
+        Assert.Null(NodeProfile.TypicalSeconds(file, "Conv", 2, skipRuns: 0));
+        Assert.Null(NodeProfile.TypicalSeconds(file, "Conv", 0, skipRuns: 3));
     }
 
     [Fact]
