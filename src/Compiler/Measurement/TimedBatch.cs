@@ -135,7 +135,7 @@ public static class TimedBatch
         {
             order.Add(i);
             // After the (i+1)-th of the first group, the second group's share so far: ⌊(i+1)·second/first⌋.
-            var due = first == 0 ? second : (int)((long)(i + 1) * second / first);
+            var due = (int)((long)(i + 1) * second / first);
             for (; taken < due; taken++) order.Add(first + taken);
         }
         for (; taken < second; taken++) order.Add(first + taken);
